@@ -1,0 +1,93 @@
+/**
+ * The execution loop (QEMU's `cpu_exec`), apart from translation: run a
+ * block's oplets, follow its exit to the next block through the chain slots
+ * or the cache, and hand system calls and traps to the caller.
+ *
+ * @module
+ */
+
+import { GuestFault } from "./fault.ts";
+import type { Machine } from "./machine.ts";
+import {
+  EXIT_EBREAK,
+  EXIT_GOTO0,
+  EXIT_GOTO1,
+  EXIT_ILLEGAL,
+  EXIT_LOOKUP,
+  EXIT_SYSCALL,
+  EXIT_YIELD,
+} from "./oplet.ts";
+import type { TranslationBlock } from "./tb.ts";
+
+/** Why {@link cpuExec} returned. */
+export type ExecStatus = "exit" | "yield" | "limit";
+
+/**
+ * Serves a system call: `m.cpu.pc` is the pc of the `ecall`. Returns true
+ * when the guest process has exited.
+ */
+export type SyscallHandler = (m: Machine) => boolean;
+
+/**
+ * Runs the guest from `m.cpu.pc` until it exits (`"exit"`), the profile
+ * buffer must be flushed (`"yield"`: call again to go on), or
+ * `m.insnLimit` instructions have run (`"limit"`). Faults are thrown as
+ * {@link GuestFault}. Stands for QEMU's `cpu_exec`.
+ *
+ * The loop allocates nothing and creates no closures: per block it only
+ * dispatches oplets and adds two counters.
+ */
+export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
+  const s = m.cpu;
+  const runTb = m.runTb;
+  const stats = m.stats;
+  const limit = m.insnLimit;
+  let insns = stats.insns;
+  let dispatched = stats.dispatched;
+  let tb: TranslationBlock = m.tbFind(s.pc);
+  try {
+    for (;;) {
+      const i = runTb(s, tb.code);
+      if (i === EXIT_YIELD) {
+        s.pc = tb.pc;
+        return "yield";
+      }
+      insns += tb.icount;
+      dispatched += tb.nops;
+      let next: TranslationBlock | null;
+      if (i === EXIT_GOTO0) {
+        next = tb.jmp0;
+        if (next === null || next.pc !== s.pc) next = tb.jmp0 = m.tbFind(s.pc);
+      } else if (i === EXIT_GOTO1) {
+        next = tb.jmp1;
+        if (next === null || next.pc !== s.pc) next = tb.jmp1 = m.tbFind(s.pc);
+      } else if (i === EXIT_LOOKUP) {
+        next = m.tbFind(s.pc);
+      } else if (i === EXIT_SYSCALL) {
+        stats.insns = insns;
+        stats.dispatched = dispatched;
+        if (syscall(m)) return "exit";
+        s.pc = (s.pc + 4) | 0;
+        next = m.tbFind(s.pc);
+      } else if (i === EXIT_EBREAK) {
+        insns -= 1;
+        throw new GuestFault("breakpoint", s.pc, s.pc, "ebreak");
+      } else if (i === EXIT_ILLEGAL) {
+        insns -= 1;
+        throw new GuestFault("illegal instruction", s.pc, s.trap, "decode");
+      } else {
+        throw new Error(
+          `Oplet returned unknown exit code ${i} in block at pc ${s.pc >>> 0}`,
+        );
+      }
+      if (insns >= limit) {
+        s.pc = next.pc;
+        return "limit";
+      }
+      tb = next;
+    }
+  } finally {
+    stats.insns = insns;
+    stats.dispatched = dispatched;
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The emulated machine: one guest process's CPU, its translation cache and
+ * what the execution loop needs, with the translator's entry `tbGenCode`
+ * (QEMU's `tb_gen_code`) and the cache look-up `tbFind` (QEMU's `tb_find`).
+ *
+ * @module
+ */
+
+import { collapseSeqs, maxSeqLength } from "./collapse.ts";
+import {
+  type Backend,
+  callDispatcher,
+  type RunTb,
+  switchDispatcher,
+} from "./dispatch.ts";
+import type { FusedSet } from "./fused.ts";
+import { type OpletDef, type OpletFn, opletTableHash } from "./oplet.ts";
+import type { ProfileSink } from "./profile_sink.ts";
+import { TranslationBlock } from "./tb.ts";
+import {
+  disassemble,
+  genIntermediateCode,
+  OP_HELPERS,
+  OPLETS,
+  RiscvCpu,
+  TARGET_NAME,
+} from "./targets/riscv32/target.ts";
+
+/** How many entries the direct-mapped jump cache has (QEMU's `tb_jmp_cache`). */
+export const JMP_CACHE_SIZE = 4096;
+
+/** Options for a {@link Machine}. */
+export interface MachineOptions {
+  /** Guest memory in bytes (default 256 MiB). */
+  memSize?: number;
+  /** Fused oplets to collapse into; `null` or absent runs unfused. */
+  fused?: FusedSet<RiscvCpu> | null;
+  /** Use the optimal (dynamic programming) covering instead of greedy. */
+  optimalCover?: boolean;
+  /** Where profile records go; turns profiling on (and fusion off). */
+  profile?: ProfileSink | null;
+  /** How blocks are dispatched (default `switch`; see `dispatch.ts`). */
+  backend?: Backend;
+  /** Most guest instructions in one block (default 64). */
+  maxTbInsns?: number;
+  /** Print each block's guest code (`in_asm`) and oplets (`op`) when translated. */
+  log?: { inAsm?: boolean; op?: boolean; write?: (line: string) => void };
+}
+
+/** Counters a run keeps (`--stats`). */
+export interface MachineStats {
+  /** Guest instructions executed (counted per completed block). */
+  insns: number;
+  /** Blocks translated. */
+  tbs: number;
+  /** Oplets dispatched. */
+  dispatched: number;
+}
+
+/** One guest process's machine: CPU state, translation cache, options. */
+export class Machine {
+  /** The CPU state. */
+  readonly cpu: RiscvCpu;
+  /** The target's name. */
+  readonly target: string = TARGET_NAME;
+  /** Every oplet the blocks may use: the base table, then the fused ones. */
+  readonly oplets: readonly OpletDef<RiscvCpu>[];
+  /** The oplets' functions, indexed by oplet number. */
+  readonly fns: OpletFn<RiscvCpu>[];
+  /** Runs one block (the dispatcher chosen by `options.backend`). */
+  readonly runTb: RunTb<RiscvCpu>;
+  /** Translated blocks by guest pc. */
+  readonly tbs: Map<number, TranslationBlock> = new Map();
+  /** Direct-mapped cache in front of {@link tbs}. */
+  readonly jmpCache: (TranslationBlock | null)[] = new Array(JMP_CACHE_SIZE)
+    .fill(null);
+  /** Counters. */
+  readonly stats: MachineStats = { insns: 0, tbs: 0, dispatched: 0 };
+  /** Stop after this many guest instructions (checked per block). */
+  insnLimit = Infinity;
+  /** The options in force. */
+  readonly options: MachineOptions;
+  private readonly params: number[];
+  private readonly maxLen: number;
+  private nextId = 0;
+
+  /** Creates a machine with zeroed memory and an empty translation cache. */
+  constructor(options: MachineOptions = {}) {
+    this.options = options;
+    this.cpu = new RiscvCpu(options.memSize ?? 256 * 1024 * 1024);
+    const fused = options.profile ? null : options.fused ?? null;
+    if (fused && fused.baseHash !== opletTableHash(OPLETS)) {
+      throw new Error(
+        `Fused oplets were generated for oplet table ${fused.baseHash}, but this emulator's is ${
+          opletTableHash(OPLETS)
+        }: regenerate them`,
+      );
+    }
+    this.oplets = fused ? [...OPLETS, ...fused.oplets] : OPLETS;
+    this.fns = this.oplets.map((o) => o.fn);
+    this.runTb = (options.backend ?? "switch") === "switch"
+      ? switchDispatcher(this.oplets, OP_HELPERS)
+      : callDispatcher(this.fns);
+    this.params = OPLETS.map((o) => o.params);
+    this.fusedSet = fused;
+    this.maxLen = fused ? maxSeqLength(fused.table) : 0;
+  }
+
+  /** The fused set in use, if any. */
+  readonly fusedSet: FusedSet<RiscvCpu> | null;
+
+  /**
+   * Translates the block at `pc`: `genIntermediateCode`, then
+   * `collapseSeqs`; records it in the profile and the log. Stands for
+   * QEMU's `tb_gen_code`.
+   */
+  tbGenCode(pc: number): TranslationBlock {
+    const id = this.nextId++;
+    const profile = this.options.profile;
+    const prefix = profile ? [0, id] : []; // op_profile is oplet 0
+    const g = genIntermediateCode(this.cpu, pc, prefix, {
+      maxInsns: this.options.maxTbInsns ?? 64,
+    });
+    let code = g.code, nops = g.nops;
+    if (profile) {
+      const ops: number[] = [];
+      for (let i = 2; i < code.length; i += 1 + this.params[code[i]]) {
+        ops.push(code[i]);
+      }
+      profile.defineTb(id, pc, g.icount, ops);
+    }
+    const fused = this.fusedSet;
+    if (fused && fused.table.length > 0) {
+      const c = collapseSeqs(
+        code,
+        this.params,
+        fused.table,
+        OPLETS.length,
+        this.maxLen,
+      );
+      code = c.code;
+      nops = c.nops;
+    }
+    const tb = new TranslationBlock(
+      id,
+      pc,
+      g.icount,
+      Int32Array.from(code),
+      nops,
+    );
+    this.stats.tbs++;
+    this.tbs.set(pc, tb);
+    const log = this.options.log;
+    if (log && (log.inAsm || log.op)) this.logTb(tb, g.words);
+    return tb;
+  }
+
+  /** Finds the block for `pc`, translating it if needed. Stands for QEMU's `tb_find`. */
+  tbFind(pc: number): TranslationBlock {
+    const h = (pc >>> 2) & (JMP_CACHE_SIZE - 1);
+    const c = this.jmpCache[h];
+    if (c !== null && c.pc === pc) return c;
+    const tb = this.tbs.get(pc) ?? this.tbGenCode(pc);
+    this.jmpCache[h] = tb;
+    return tb;
+  }
+
+  /** Drops every translated block (after the guest writes code, or to start over). */
+  tbFlush(): void {
+    this.tbs.clear();
+    this.jmpCache.fill(null);
+  }
+
+  /** Formats a block's oplets, one per line, with their parameters. */
+  formatOps(tb: TranslationBlock): string[] {
+    const lines: string[] = [];
+    for (let i = 0; i < tb.code.length;) {
+      const o = this.oplets[tb.code[i]];
+      const p = Array.from(
+        tb.code.subarray(i + 1, i + 1 + o.params),
+        (v) =>
+          v >= -4096 && v <= 4096 ? String(v) : "0x" + (v >>> 0).toString(16),
+      );
+      lines.push(` ${o.name}${p.length ? " " + p.join(", ") : ""}`);
+      i += 1 + o.params;
+    }
+    return lines;
+  }
+
+  private logTb(tb: TranslationBlock, words: number[]): void {
+    const log = this.options.log!;
+    const write = log.write ?? ((l: string) => console.error(l));
+    const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+    const out: string[] = [];
+    if (log.inAsm) {
+      out.push(`IN: tb ${tb.id}`);
+      words.forEach((w, k) => {
+        const pc = tb.pc + 4 * k;
+        out.push(`0x${hex(pc)}:  ${hex(w)}  ${disassemble(w, pc)}`);
+      });
+      out.push("");
+    }
+    if (log.op) {
+      out.push(
+        `OP: tb ${tb.id} pc 0x${hex(tb.pc)} (${tb.nops} oplets)`,
+        ...this.formatOps(tb),
+        "",
+      );
+    }
+    write(out.join("\n"));
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Running a guest program from start to end: load the ELF, build the
+ * process, run `cpuExec` until the guest exits, faults or hits the
+ * instruction limit, and flush the profile on the way out.
+ *
+ * @module
+ */
+
+import { cpuExec } from "./exec.ts";
+import { GuestFault } from "./fault.ts";
+import { Machine, type MachineOptions, type MachineStats } from "./machine.ts";
+import { loadElf, parseElf } from "./linux_user/elfload.ts";
+import { type GuestIo, HOST_IO, LinuxProcess } from "./linux_user/syscall.ts";
+import { ELF_MACHINE } from "./targets/riscv32/target.ts";
+
+/** Options for {@link runElf}. */
+export interface RunOptions extends MachineOptions {
+  /** The guest's argv; `argv[0]` is the program's name. */
+  argv: readonly string[];
+  /** The guest's environment, as `NAME=value` strings (default none). */
+  envp?: readonly string[];
+  /** Where guest I/O goes (default the host's streams). */
+  io?: GuestIo;
+  /** Host files the guest may open read-only. */
+  allowOpen?: readonly string[];
+  /** Stop after about this many guest instructions (checked per block). */
+  maxInsns?: number;
+  /** The file's name, for error messages (default `argv[0]`). */
+  file?: string;
+  /** Entries in the profile buffer between flushes (default 65536). */
+  profileBuffer?: number;
+  /** Resolves when the run should stop early (Ctrl-C): checked at each profile flush. */
+  interrupted?: () => boolean;
+}
+
+/** How a run ended. */
+export interface RunResult {
+  /** The exit code a shell would see: the guest's, 128 + signal after a fault, 130 when interrupted. */
+  exitCode: number;
+  /** The fault that ended the run, if any. */
+  fault: GuestFault | null;
+  /** Whether the run stopped at `maxInsns`. */
+  limitHit: boolean;
+  /** Whether the run was interrupted. */
+  interrupted: boolean;
+  /** Counters. */
+  stats: MachineStats;
+  /** Wall time of the run, in milliseconds (loading excluded). */
+  wallMs: number;
+  /** The machine, for inspection (registers, memory, cache). */
+  machine: Machine;
+}
+
+/**
+ * Loads a static RV32 ELF executable and runs it to the end.
+ * Throws `ElfError` for a bad file; guest faults end the run normally.
+ *
+ * @example
+ * ```ts ignore
+ * import { runElf } from "@oplet/emu";
+ * const bytes = await Deno.readFile("tests/guests/bin/sort.elf");
+ * const r = await runElf(bytes, { argv: ["sort"] });
+ * console.log(r.exitCode, r.stats.insns);
+ * ```
+ */
+export async function runElf(
+  bytes: Uint8Array,
+  options: RunOptions,
+): Promise<RunResult> {
+  const file = options.file ?? options.argv[0] ?? "guest";
+  const info = parseElf(bytes, file, ELF_MACHINE);
+  const m = new Machine(options);
+  const stackSize = 8 * 1024 * 1024;
+  const img = loadElf(
+    m.cpu,
+    bytes,
+    info,
+    file,
+    options.argv,
+    options.envp ?? [],
+    stackSize,
+  );
+  const io = options.io ?? HOST_IO;
+  const proc = new LinuxProcess(
+    io,
+    img.brk,
+    m.cpu.memSize - stackSize,
+    options.allowOpen,
+  );
+  m.cpu.pc = img.entry;
+  m.cpu.x[2] = img.sp;
+  m.insnLimit = options.maxInsns ?? Infinity;
+  const profile = options.profile ?? null;
+  if (profile) m.cpu.prof = new Uint32Array(options.profileBuffer ?? 65536);
+
+  let fault: GuestFault | null = null;
+  let limitHit = false, interrupted = false;
+  const t0 = performance.now();
+  try {
+    for (;;) {
+      const st = cpuExec(m, proc.syscall);
+      if (st === "yield") {
+        await profile!.executions(m.cpu.prof, m.cpu.profLen);
+        m.cpu.profLen = 0;
+        if (options.interrupted?.()) {
+          interrupted = true;
+          break;
+        }
+        continue;
+      }
+      limitHit = st === "limit";
+      break;
+    }
+  } catch (e) {
+    if (!(e instanceof GuestFault)) throw e;
+    fault = e;
+  }
+  const wallMs = performance.now() - t0;
+  if (profile) {
+    if (m.cpu.profLen > 0) await profile.executions(m.cpu.prof, m.cpu.profLen);
+    m.cpu.profLen = 0;
+    await profile.close();
+  }
+  const exitCode = fault
+    ? fault.exitCode
+    : interrupted
+    ? 130
+    : proc.exitCode ?? 0;
+  return {
+    exitCode,
+    fault,
+    limitHit,
+    interrupted,
+    stats: { ...m.stats },
+    wallMs,
+    machine: m,
+  };
+}

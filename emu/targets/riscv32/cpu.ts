@@ -1,0 +1,115 @@
+/**
+ * The RV32 CPU state that every oplet works on: the guest registers, the
+ * dyngen-style temporaries T0..T2, the guest memory's typed-array views and
+ * the profile buffer.
+ *
+ * @module
+ */
+
+import { GuestFault } from "../../fault.ts";
+
+/** Guest memory below this address is never mapped (catches NULL pointers). */
+export const MEM_LOW = 0x1000;
+
+/**
+ * The state of one RV32 hart in user mode.
+ *
+ * Guest memory is one flat little-endian `ArrayBuffer` that maps guest
+ * addresses `[0, size)` one to one; `[MEM_LOW, size)` is accessible. The
+ * views are fields so that oplets reach them without a call.
+ */
+export class RiscvCpu {
+  /** The 32 integer registers; `x[0]` is always 0. */
+  readonly x: Int32Array = new Int32Array(32);
+  /** The guest pc (valid at block boundaries and in faults). */
+  pc = 0;
+  /** Temporary T0. */
+  t0 = 0;
+  /** Temporary T1. */
+  t1 = 0;
+  /** Temporary T2. */
+  t2 = 0;
+  /** The value an exit oplet leaves for the loop (the word of an illegal instruction). */
+  trap = 0;
+  /** Signed byte view of guest memory. */
+  readonly m8: Int8Array;
+  /** Unsigned byte view of guest memory. */
+  readonly mu8: Uint8Array;
+  /** Signed halfword view of guest memory. */
+  readonly m16: Int16Array;
+  /** Unsigned halfword view of guest memory. */
+  readonly mu16: Uint16Array;
+  /** Word view of guest memory. */
+  readonly m32: Int32Array;
+  /** Size of guest memory in bytes. */
+  readonly memSize: number;
+  /** `memSize - MEM_LOW`: an address `a` is mapped when `(a - MEM_LOW) >>> 0 < span`. */
+  readonly span: number;
+  /** Profile buffer: TB ids appended by `op_profile`. */
+  prof: Uint32Array = new Uint32Array(0);
+  /** How many ids `prof` holds. */
+  profLen = 0;
+
+  /** Creates a hart with `memSize` bytes of zeroed guest memory. */
+  constructor(memSize: number) {
+    if (memSize % 4096 !== 0 || memSize <= MEM_LOW || memSize > 0x80000000) {
+      throw new RangeError(
+        `Guest memory size ${memSize} is not a page multiple up to 2 GiB`,
+      );
+    }
+    const buf = new ArrayBuffer(memSize);
+    this.m8 = new Int8Array(buf);
+    this.mu8 = new Uint8Array(buf);
+    this.m16 = new Int16Array(buf);
+    this.mu16 = new Uint16Array(buf);
+    this.m32 = new Int32Array(buf);
+    this.memSize = memSize;
+    this.span = memSize - MEM_LOW;
+  }
+}
+
+/** Whether `[addr, addr + len)` is mapped guest memory. */
+export function mapped(s: RiscvCpu, addr: number, len: number): boolean {
+  const a = addr >>> 0;
+  return a >= MEM_LOW && a + len <= s.memSize;
+}
+
+/**
+ * Loads `size` bytes (1, 2 or 4) the slow way: misaligned or faulting.
+ * Misaligned accesses succeed, as they do under qemu-riscv32 in user mode.
+ */
+export function loadSlow(
+  s: RiscvCpu,
+  addr: number,
+  size: number,
+  signed: boolean,
+  pc: number,
+): number {
+  const a = addr >>> 0;
+  if (!mapped(s, a, size)) {
+    throw new GuestFault("segmentation fault", pc, a, "load");
+  }
+  const b = s.mu8;
+  if (size === 1) return signed ? s.m8[a] : b[a];
+  if (size === 2) {
+    const v = b[a] | (b[a + 1] << 8);
+    return signed ? (v << 16) >> 16 : v;
+  }
+  return b[a] | (b[a + 1] << 8) | (b[a + 2] << 16) | (b[a + 3] << 24);
+}
+
+/** Stores the low `size` bytes (1, 2 or 4) of `v` the slow way: misaligned or faulting. */
+export function storeSlow(
+  s: RiscvCpu,
+  addr: number,
+  size: number,
+  v: number,
+  pc: number,
+): void {
+  const a = addr >>> 0;
+  if (!mapped(s, a, size)) {
+    throw new GuestFault("segmentation fault", pc, a, "store");
+  }
+  const b = s.mu8;
+  for (let k = 0; k < size; k++) b[a + k] = v >>> (8 * k);
+}

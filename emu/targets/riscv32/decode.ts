@@ -1,0 +1,66 @@
+/**
+ * RV32IM instruction decoding: field extraction and immediates, per the
+ * RISC-V unprivileged specification's base formats (R, I, S, B, U, J).
+ *
+ * @module
+ */
+
+/** Major opcodes (bits 6..0) of the instructions RV32IM has. */
+export const OPC = {
+  LOAD: 0x03,
+  MISC_MEM: 0x0f,
+  OP_IMM: 0x13,
+  AUIPC: 0x17,
+  STORE: 0x23,
+  OP: 0x33,
+  LUI: 0x37,
+  BRANCH: 0x63,
+  JALR: 0x67,
+  JAL: 0x6f,
+  SYSTEM: 0x73,
+} as const;
+
+/** Destination register, bits 11..7. */
+export function rd(w: number): number {
+  return (w >>> 7) & 31;
+}
+/** First source register, bits 19..15. */
+export function rs1(w: number): number {
+  return (w >>> 15) & 31;
+}
+/** Second source register, bits 24..20. */
+export function rs2(w: number): number {
+  return (w >>> 20) & 31;
+}
+/** funct3, bits 14..12. */
+export function funct3(w: number): number {
+  return (w >>> 12) & 7;
+}
+/** funct7, bits 31..25. */
+export function funct7(w: number): number {
+  return w >>> 25;
+}
+/** I-type immediate, sign-extended. */
+export function immI(w: number): number {
+  return w >> 20;
+}
+/** S-type immediate, sign-extended. */
+export function immS(w: number): number {
+  return ((w >> 25) << 5) | ((w >>> 7) & 31);
+}
+/** B-type immediate, sign-extended (a byte offset, always even). */
+export function immB(w: number): number {
+  return ((w >> 31) << 12) | (((w >>> 7) & 1) << 11) |
+    (((w >>> 25) & 63) << 5) |
+    (((w >>> 8) & 15) << 1);
+}
+/** U-type immediate (upper 20 bits, low 12 zero). */
+export function immU(w: number): number {
+  return w & 0xfffff000;
+}
+/** J-type immediate, sign-extended (a byte offset, always even). */
+export function immJ(w: number): number {
+  return ((w >> 31) << 20) | (((w >>> 12) & 255) << 12) |
+    (((w >>> 20) & 1) << 11) |
+    (((w >>> 21) & 1023) << 1);
+}

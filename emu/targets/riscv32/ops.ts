@@ -1,0 +1,476 @@
+// Every oplet keeps the parameter names (s, c, i), used or not: the switch
+// dispatcher and the generator paste bodies that rely on them.
+// deno-lint-ignore-file no-unused-vars
+/**
+ * The RV32IM oplets: the micro-operations that translated blocks are made of,
+ * in the style of dyngen's `op.c`. This file is the single source of truth for
+ * what each oplet does: the emulator runs these functions, the profile header
+ * carries the table at the end of the file, and `@oplet/gen` reads this source
+ * to paste bodies together into fused oplets.
+ *
+ * Conventions that the generator relies on (keep them when adding oplets):
+ * - every oplet is `export function op_NAME(s: RiscvCpu, c: Int32Array, i: number): number`;
+ * - its parameters are read as `c[i + 1]`, `c[i + 2]`, ... only;
+ * - temporaries are `s.t0`, `s.t1`, `s.t2`; guest registers are `s.x[...]`;
+ * - a non-exit oplet ends with its only `return`: `return i + 1 + params;`
+ *   it reports faults by throwing (through `loadSlow`/`storeSlow`), never by returning;
+ * - an exit oplet (the seed's `EXIT_TB()`) returns an `EXIT_*` code;
+ * - bodies use only what this file imports.
+ *
+ * @module
+ */
+
+import {
+  EXIT_EBREAK,
+  EXIT_GOTO0,
+  EXIT_GOTO1,
+  EXIT_ILLEGAL,
+  EXIT_LOOKUP,
+  EXIT_SYSCALL,
+  EXIT_YIELD,
+} from "../../oplet.ts";
+import { defineOplet, type OpletDef } from "../../oplet.ts";
+import { loadSlow, MEM_LOW, type RiscvCpu, storeSlow } from "./cpu.ts";
+
+/** Records that the block with id PARAM1 runs (only in profiling runs); yields when the profile buffer is full. */
+export function op_profile(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.profLen === s.prof.length) return EXIT_YIELD;
+  s.prof[s.profLen++] = c[i + 1];
+  return i + 2;
+}
+
+/** T0 = register PARAM1. */
+export function op_mov_T0_r(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.x[c[i + 1]];
+  return i + 2;
+}
+
+/** T1 = register PARAM1. */
+export function op_mov_T1_r(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t1 = s.x[c[i + 1]];
+  return i + 2;
+}
+
+/** Register PARAM1 = T0 (never x0). */
+export function op_mov_r_T0(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.x[c[i + 1]] = s.t0;
+  return i + 2;
+}
+
+/** Register PARAM1 = T1 (never x0). */
+export function op_mov_r_T1(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.x[c[i + 1]] = s.t1;
+  return i + 2;
+}
+
+/** T0 = PARAM1. */
+export function op_movi_T0(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = c[i + 1];
+  return i + 2;
+}
+
+/** T1 = PARAM1. */
+export function op_movi_T1(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t1 = c[i + 1];
+  return i + 2;
+}
+
+/** Register PARAM1 = PARAM2 (li, lui, auipc). */
+export function op_movi_r(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.x[c[i + 1]] = c[i + 2];
+  return i + 3;
+}
+
+/** Register PARAM1 = register PARAM2 (mv). */
+export function op_mov_r_r(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.x[c[i + 1]] = s.x[c[i + 2]];
+  return i + 3;
+}
+
+/** T0 = T0 + T1. */
+export function op_add(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = (s.t0 + s.t1) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 - T1. */
+export function op_sub(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = (s.t0 - s.t1) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 << (T1 & 31). */
+export function op_sll(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 << s.t1;
+  return i + 1;
+}
+
+/** T0 = T0 < T1 (signed). */
+export function op_slt(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 < s.t1 ? 1 : 0;
+  return i + 1;
+}
+
+/** T0 = T0 < T1 (unsigned). */
+export function op_sltu(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 >>> 0 < s.t1 >>> 0 ? 1 : 0;
+  return i + 1;
+}
+
+/** T0 = T0 ^ T1. */
+export function op_xor(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 ^ s.t1;
+  return i + 1;
+}
+
+/** T0 = T0 >>> (T1 & 31). */
+export function op_srl(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = (s.t0 >>> s.t1) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 >> (T1 & 31). */
+export function op_sra(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 >> s.t1;
+  return i + 1;
+}
+
+/** T0 = T0 | T1. */
+export function op_or(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 | s.t1;
+  return i + 1;
+}
+
+/** T0 = T0 & T1. */
+export function op_and(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 & s.t1;
+  return i + 1;
+}
+
+/** T0 = low 32 bits of T0 * T1. */
+export function op_mul(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = Math.imul(s.t0, s.t1);
+  return i + 1;
+}
+
+/** T0 = high 32 bits of T0 * T1, both signed. */
+export function op_mulh(s: RiscvCpu, c: Int32Array, i: number): number {
+  const p = s.t0 * s.t1;
+  s.t0 = Math.round((p - (Math.imul(s.t0, s.t1) >>> 0)) / 4294967296) | 0;
+  return i + 1;
+}
+
+/** T0 = high 32 bits of T0 (signed) * T1 (unsigned). */
+export function op_mulhsu(s: RiscvCpu, c: Int32Array, i: number): number {
+  const p = s.t0 * (s.t1 >>> 0);
+  s.t0 = Math.round((p - (Math.imul(s.t0, s.t1) >>> 0)) / 4294967296) | 0;
+  return i + 1;
+}
+
+/** T0 = high 32 bits of T0 * T1, both unsigned. */
+export function op_mulhu(s: RiscvCpu, c: Int32Array, i: number): number {
+  const p = (s.t0 >>> 0) * (s.t1 >>> 0);
+  s.t0 = Math.round((p - (Math.imul(s.t0, s.t1) >>> 0)) / 4294967296) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 / T1 (signed; -1 on division by zero, T0 on overflow). */
+export function op_div(s: RiscvCpu, c: Int32Array, i: number): number {
+  const d = s.t1;
+  s.t0 = d === 0 ? -1 : d === -1 ? -s.t0 | 0 : (s.t0 / d) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 / T1 (unsigned; all ones on division by zero). */
+export function op_divu(s: RiscvCpu, c: Int32Array, i: number): number {
+  const d = s.t1 >>> 0;
+  s.t0 = d === 0 ? -1 : ((s.t0 >>> 0) / d) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 % T1 (signed; T0 on division by zero, 0 on overflow). */
+export function op_rem(s: RiscvCpu, c: Int32Array, i: number): number {
+  const d = s.t1;
+  s.t0 = d === 0 ? s.t0 : d === -1 ? 0 : s.t0 % d;
+  return i + 1;
+}
+
+/** T0 = T0 % T1 (unsigned; T0 on division by zero). */
+export function op_remu(s: RiscvCpu, c: Int32Array, i: number): number {
+  const d = s.t1 >>> 0;
+  s.t0 = d === 0 ? s.t0 : ((s.t0 >>> 0) % d) | 0;
+  return i + 1;
+}
+
+/** T0 = T0 + PARAM1. */
+export function op_addi(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = (s.t0 + c[i + 1]) | 0;
+  return i + 2;
+}
+
+/** T0 = T0 < PARAM1 (signed). */
+export function op_slti(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 < c[i + 1] ? 1 : 0;
+  return i + 2;
+}
+
+/** T0 = T0 < PARAM1 (unsigned). */
+export function op_sltiu(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 >>> 0 < c[i + 1] >>> 0 ? 1 : 0;
+  return i + 2;
+}
+
+/** T0 = T0 ^ PARAM1. */
+export function op_xori(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 ^ c[i + 1];
+  return i + 2;
+}
+
+/** T0 = T0 | PARAM1. */
+export function op_ori(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 | c[i + 1];
+  return i + 2;
+}
+
+/** T0 = T0 & PARAM1. */
+export function op_andi(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 & c[i + 1];
+  return i + 2;
+}
+
+/** T0 = T0 << PARAM1. */
+export function op_slli(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 << c[i + 1];
+  return i + 2;
+}
+
+/** T0 = T0 >>> PARAM1. */
+export function op_srli(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = (s.t0 >>> c[i + 1]) | 0;
+  return i + 2;
+}
+
+/** T0 = T0 >> PARAM1. */
+export function op_srai(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.t0 = s.t0 >> c[i + 1];
+  return i + 2;
+}
+
+/** T0 = a signed byte at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_ld8s(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  s.t0 = ((a - MEM_LOW) >>> 0) < s.span
+    ? s.m8[a]
+    : loadSlow(s, a, 1, true, c[i + 2]);
+  return i + 3;
+}
+
+/** T0 = an unsigned byte at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_ld8u(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  s.t0 = ((a - MEM_LOW) >>> 0) < s.span
+    ? s.mu8[a]
+    : loadSlow(s, a, 1, false, c[i + 2]);
+  return i + 3;
+}
+
+/** T0 = a signed halfword at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_ld16s(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  s.t0 = (a & 1) === 0 && ((a - MEM_LOW) >>> 0) < s.span
+    ? s.m16[a >>> 1]
+    : loadSlow(s, a, 2, true, c[i + 2]);
+  return i + 3;
+}
+
+/** T0 = an unsigned halfword at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_ld16u(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  s.t0 = (a & 1) === 0 && ((a - MEM_LOW) >>> 0) < s.span
+    ? s.mu16[a >>> 1]
+    : loadSlow(s, a, 2, false, c[i + 2]);
+  return i + 3;
+}
+
+/** T0 = a word at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_ld32(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  s.t0 = (a & 3) === 0 && ((a - MEM_LOW) >>> 0) < s.span
+    ? s.m32[a >>> 2]
+    : loadSlow(s, a, 4, true, c[i + 2]);
+  return i + 3;
+}
+
+/** Stores the low byte of T1 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_st8(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  if (((a - MEM_LOW) >>> 0) < s.span) s.mu8[a] = s.t1;
+  else storeSlow(s, a, 1, s.t1, c[i + 2]);
+  return i + 3;
+}
+
+/** Stores the low halfword of T1 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_st16(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  if ((a & 1) === 0 && ((a - MEM_LOW) >>> 0) < s.span) s.mu16[a >>> 1] = s.t1;
+  else storeSlow(s, a, 2, s.t1, c[i + 2]);
+  return i + 3;
+}
+
+/** Stores T1 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_st32(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  if ((a & 3) === 0 && ((a - MEM_LOW) >>> 0) < s.span) s.m32[a >>> 2] = s.t1;
+  else storeSlow(s, a, 4, s.t1, c[i + 2]);
+  return i + 3;
+}
+
+/** Leaves the block: to PARAM1 through slot 0 if T0 == T1, else to PARAM2 through slot 1. */
+export function op_br_eq(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.t0 === s.t1) {
+    s.pc = c[i + 1];
+    return EXIT_GOTO0;
+  }
+  s.pc = c[i + 2];
+  return EXIT_GOTO1;
+}
+
+/** Leaves the block: to PARAM1 through slot 0 if T0 != T1, else to PARAM2 through slot 1. */
+export function op_br_ne(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.t0 !== s.t1) {
+    s.pc = c[i + 1];
+    return EXIT_GOTO0;
+  }
+  s.pc = c[i + 2];
+  return EXIT_GOTO1;
+}
+
+/** Leaves the block: to PARAM1 through slot 0 if T0 < T1 (signed), else to PARAM2 through slot 1. */
+export function op_br_lt(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.t0 < s.t1) {
+    s.pc = c[i + 1];
+    return EXIT_GOTO0;
+  }
+  s.pc = c[i + 2];
+  return EXIT_GOTO1;
+}
+
+/** Leaves the block: to PARAM1 through slot 0 if T0 >= T1 (signed), else to PARAM2 through slot 1. */
+export function op_br_ge(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.t0 >= s.t1) {
+    s.pc = c[i + 1];
+    return EXIT_GOTO0;
+  }
+  s.pc = c[i + 2];
+  return EXIT_GOTO1;
+}
+
+/** Leaves the block: to PARAM1 through slot 0 if T0 < T1 (unsigned), else to PARAM2 through slot 1. */
+export function op_br_ltu(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.t0 >>> 0 < s.t1 >>> 0) {
+    s.pc = c[i + 1];
+    return EXIT_GOTO0;
+  }
+  s.pc = c[i + 2];
+  return EXIT_GOTO1;
+}
+
+/** Leaves the block: to PARAM1 through slot 0 if T0 >= T1 (unsigned), else to PARAM2 through slot 1. */
+export function op_br_geu(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.t0 >>> 0 >= s.t1 >>> 0) {
+    s.pc = c[i + 1];
+    return EXIT_GOTO0;
+  }
+  s.pc = c[i + 2];
+  return EXIT_GOTO1;
+}
+
+/** Leaves the block for PARAM1 through slot 0 (QEMU's goto_tb). */
+export function op_goto_tb(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = c[i + 1];
+  return EXIT_GOTO0;
+}
+
+/** Leaves the block for (T0 + PARAM1) & ~1, found through the block cache (jalr). */
+export function op_jmp_T0(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = (s.t0 + c[i + 1]) & -2;
+  return EXIT_LOOKUP;
+}
+
+/** Leaves the block for a system call at pc PARAM1. */
+export function op_ecall(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = c[i + 1];
+  return EXIT_SYSCALL;
+}
+
+/** Leaves the block for a breakpoint at pc PARAM1. */
+export function op_ebreak(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = c[i + 1];
+  return EXIT_EBREAK;
+}
+
+/** Leaves the block for an illegal instruction PARAM2 at pc PARAM1. */
+export function op_illegal(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = c[i + 1];
+  s.trap = c[i + 2];
+  return EXIT_ILLEGAL;
+}
+
+/** The oplet table: an oplet's number is its index here. */
+export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
+  defineOplet(op_profile, 1, true),
+  defineOplet(op_mov_T0_r, 1),
+  defineOplet(op_mov_T1_r, 1),
+  defineOplet(op_mov_r_T0, 1),
+  defineOplet(op_mov_r_T1, 1),
+  defineOplet(op_movi_T0, 1),
+  defineOplet(op_movi_T1, 1),
+  defineOplet(op_movi_r, 2),
+  defineOplet(op_mov_r_r, 2),
+  defineOplet(op_add, 0),
+  defineOplet(op_sub, 0),
+  defineOplet(op_sll, 0),
+  defineOplet(op_slt, 0),
+  defineOplet(op_sltu, 0),
+  defineOplet(op_xor, 0),
+  defineOplet(op_srl, 0),
+  defineOplet(op_sra, 0),
+  defineOplet(op_or, 0),
+  defineOplet(op_and, 0),
+  defineOplet(op_mul, 0),
+  defineOplet(op_mulh, 0),
+  defineOplet(op_mulhsu, 0),
+  defineOplet(op_mulhu, 0),
+  defineOplet(op_div, 0),
+  defineOplet(op_divu, 0),
+  defineOplet(op_rem, 0),
+  defineOplet(op_remu, 0),
+  defineOplet(op_addi, 1),
+  defineOplet(op_slti, 1),
+  defineOplet(op_sltiu, 1),
+  defineOplet(op_xori, 1),
+  defineOplet(op_ori, 1),
+  defineOplet(op_andi, 1),
+  defineOplet(op_slli, 1),
+  defineOplet(op_srli, 1),
+  defineOplet(op_srai, 1),
+  defineOplet(op_ld8s, 2),
+  defineOplet(op_ld8u, 2),
+  defineOplet(op_ld16s, 2),
+  defineOplet(op_ld16u, 2),
+  defineOplet(op_ld32, 2),
+  defineOplet(op_st8, 2),
+  defineOplet(op_st16, 2),
+  defineOplet(op_st32, 2),
+  defineOplet(op_br_eq, 2, true),
+  defineOplet(op_br_ne, 2, true),
+  defineOplet(op_br_lt, 2, true),
+  defineOplet(op_br_ge, 2, true),
+  defineOplet(op_br_ltu, 2, true),
+  defineOplet(op_br_geu, 2, true),
+  defineOplet(op_goto_tb, 1, true),
+  defineOplet(op_jmp_T0, 1, true),
+  defineOplet(op_ecall, 1, true),
+  defineOplet(op_ebreak, 1, true),
+  defineOplet(op_illegal, 2, true),
+];

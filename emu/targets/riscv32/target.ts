@@ -1,0 +1,46 @@
+/**
+ * The riscv32 target as the target-independent parts of the emulator see it.
+ *
+ * @module
+ */
+
+import * as oplet from "../../oplet.ts";
+import { loadSlow, MEM_LOW, RiscvCpu, storeSlow } from "./cpu.ts";
+import { OPLETS } from "./ops.ts";
+import { genIntermediateCode } from "./translate.ts";
+import { disassemble } from "./disas.ts";
+import * as opSeq from "./op_seq.ts";
+import * as translateSeq from "./translate_seq.ts";
+
+/** The target's name, as profiles and generated modules record it. */
+export const TARGET_NAME = "riscv32";
+
+/** The ELF machine number (EM_RISCV). */
+export const ELF_MACHINE = 243;
+
+/** The names that oplet bodies may use besides the state, as fused oplets receive them. */
+export const OP_HELPERS: Record<string, unknown> = {
+  loadSlow,
+  storeSlow,
+  MEM_LOW,
+  EXIT_GOTO0: oplet.EXIT_GOTO0,
+  EXIT_GOTO1: oplet.EXIT_GOTO1,
+  EXIT_LOOKUP: oplet.EXIT_LOOKUP,
+  EXIT_SYSCALL: oplet.EXIT_SYSCALL,
+  EXIT_EBREAK: oplet.EXIT_EBREAK,
+  EXIT_ILLEGAL: oplet.EXIT_ILLEGAL,
+  EXIT_YIELD: oplet.EXIT_YIELD,
+};
+
+/** Where the oplets' source lives, for the generator (a `file:` URL when installed locally). */
+export const OPS_SOURCE_URL: URL = new URL("./ops.ts", import.meta.url);
+
+/** The committed fused set (generated from the training guests). */
+export const DEFAULT_FUSED = { opSeq, translateSeq };
+
+/** System call number register and argument registers (a7; a0..a5). */
+export const SYSCALL_NR_REG = 17;
+/** The first argument and result register (a0). */
+export const SYSCALL_ARG0_REG = 10;
+
+export { disassemble, genIntermediateCode, OPLETS, RiscvCpu };

@@ -1,0 +1,69 @@
+/**
+ * `deno task test`: the project's checks in order — `deno fmt --check`,
+ * `deno lint`, `deno check`, `deno test` — stopping at the first that fails.
+ * Ends with Deno's own test summary as a line `N passed, N failed`.
+ *
+ * @module
+ */
+
+async function step(
+  name: string,
+  args: string[],
+  capture = false,
+): Promise<{ ok: boolean; out: string }> {
+  console.error(`\n== ${name}: deno ${args.join(" ")}`);
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args,
+    stdout: capture ? "piped" : "inherit",
+    stderr: "inherit",
+  });
+  if (!capture) {
+    const { code } = await cmd.output();
+    return { ok: code === 0, out: "" };
+  }
+  const child = cmd.spawn();
+  let out = "";
+  const dec = new TextDecoder();
+  for await (const chunk of child.stdout) {
+    const text = dec.decode(chunk, { stream: true });
+    out += text;
+    await Deno.stdout.write(chunk);
+  }
+  const { code } = await child.status;
+  return { ok: code === 0, out };
+}
+
+const extra = Deno.args;
+const checks: [string, string[]][] = [
+  ["format", ["fmt", "--check"]],
+  ["lint", ["lint"]],
+  ["type check", ["check", "--doc", "."]],
+];
+for (const [name, args] of checks) {
+  if (!(await step(name, args)).ok) {
+    console.log(`0 passed, 1 failed`);
+    console.error(`${name} failed`);
+    Deno.exit(1);
+  }
+}
+const test = await step("tests", [
+  "test",
+  "-A",
+  "--doc",
+  "--parallel",
+  ...extra,
+], true);
+// deno test ends with e.g. "ok | 41 passed (3 steps) | 0 failed | 2 ignored (4s)".
+// deno-lint-ignore no-control-regex
+const plain = test.out.replace(/\x1b\[[0-9;]*m/g, "");
+const m = plain.match(
+  /\|\s*(\d+) passed[^|]*\|\s*(\d+) failed(?:\s*\|\s*(\d+) ignored)?/,
+);
+if (m) {
+  console.log(
+    `${m[1]} passed, ${m[2]} failed${m[3] ? `, ${m[3]} skipped` : ""}`,
+  );
+} else {
+  console.log(`0 passed, 1 failed`);
+}
+Deno.exit(test.ok ? 0 : 1);
