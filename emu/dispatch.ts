@@ -67,7 +67,11 @@ const TAIL = /return i \+ (\d+);\s*\}$/;
  * Pastes one oplet's code into a `switch` case (see the module doc).
  * Throws {@link DispatchError} when its text is not in the expected form.
  */
-export function switchCase<S>(o: OpletDef<S>, n: number): string {
+export function switchCase<S>(
+  o: OpletDef<S>,
+  n: number,
+  hoisted: readonly string[] = [],
+): string {
   const src = o.fn.toString().trim();
   if (!HEAD.test(src)) {
     throw new DispatchError(
@@ -84,24 +88,37 @@ export function switchCase<S>(o: OpletDef<S>, n: number): string {
   // exit oplets leave the dispatcher with their exit code.
   body = body.replace(/return i \+ (\d+);/g, "i += $1;\ncontinue;");
   body = body.replace(/\bs\.t([012])\b/g, "$$t$1");
+  for (const f of hoisted) {
+    body = body.replaceAll(new RegExp(`\\bs\\.${f}\\b`, "g"), "$$" + f);
+  }
   return `case ${n}: {${body}}`;
 }
 
 /**
  * The `switch` dispatcher for an oplet table; `helpers` are the names the
- * oplets' bodies use besides the state (their module's imports). Throws
+ * oplets' bodies use besides the state (their module's imports), and
+ * `hoisted` the state's fields that never change after it is created
+ * (read once per block into locals). Throws
  * {@link DispatchError} when an oplet's text is not in the expected form
  * (for example after minification).
  */
 export function switchDispatcher<S>(
   oplets: readonly OpletDef<S>[],
   helpers: Record<string, unknown>,
+  hoisted: readonly string[] = [],
 ): RunTb<S> {
-  const cases = oplets.map((o, n) => switchCase(o, n)).join("\n");
+  for (const f of hoisted) {
+    if (!/^[a-z]\w*$/i.test(f)) {
+      throw new DispatchError(`Field name "${f}" cannot be hoisted`);
+    }
+  }
+  const cases = oplets.map((o, n) => switchCase(o, n, hoisted)).join("\n");
+  const locals = hoisted.map((f) => `$${f} = s.${f}`).join(", ");
   const names = Object.keys(helpers);
   const src = `"use strict";
 return function runTbSwitch(s, c) {
   let i = 0, $t0 = 0, $t1 = 0, $t2 = 0;
+  ${locals ? `const ${locals};` : ""}
   for (;;) {
     switch (c[i]) {
 ${cases}

@@ -20,6 +20,7 @@ import { TranslationBlock } from "./tb.ts";
 import {
   disassemble,
   genIntermediateCode,
+  HOISTED_FIELDS,
   OP_HELPERS,
   OPLETS,
   RiscvCpu,
@@ -99,7 +100,7 @@ export class Machine {
     this.oplets = fused ? [...OPLETS, ...fused.oplets] : OPLETS;
     this.fns = this.oplets.map((o) => o.fn);
     this.runTb = (options.backend ?? "switch") === "switch"
-      ? switchDispatcher(this.oplets, OP_HELPERS)
+      ? switchDispatcher(this.oplets, OP_HELPERS, HOISTED_FIELDS)
       : callDispatcher(this.fns);
     this.params = OPLETS.map((o) => o.params);
     this.fusedSet = fused;

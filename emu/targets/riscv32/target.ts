@@ -32,6 +32,17 @@ export const OP_HELPERS: Record<string, unknown> = {
   EXIT_YIELD: oplet.EXIT_YIELD,
 };
 
+/** Fields of {@link RiscvCpu} that never change once it exists: the switch dispatcher reads them once per block. */
+export const HOISTED_FIELDS: readonly string[] = [
+  "x",
+  "m8",
+  "mu8",
+  "m16",
+  "mu16",
+  "m32",
+  "span",
+];
+
 /** Where the oplets' source lives, for the generator (a `file:` URL when installed locally). */
 export const OPS_SOURCE_URL: URL = new URL("./ops.ts", import.meta.url);
 

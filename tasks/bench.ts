@@ -1,0 +1,294 @@
+/**
+ * `deno task bench`: every benchmark guest, unfused and fused, on every
+ * dispatcher, with and without profiling, side by side in one run and
+ * interleaved (the machines are shared and noisy), several repetitions,
+ * medians. Where qemu-riscv32 is installed its wall time on the same ELF is
+ * the native reference. Writes `bench/results/latest.json` and
+ * `bench/results/chart.svg` (speed-up per guest and dispatches per
+ * instruction), and prints a Markdown table.
+ *
+ * Options: `--reps N` (default 3), `--quick` (test-size arguments, 1
+ * repetition, no files written unless `--out` is given), `--only a,b`,
+ * `--oplets DIR` (a generated fused set instead of the committed one),
+ * `--out DIR`, `--no-call` (skip the slow call dispatcher).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import {
+  type Backend,
+  createProfileWriter,
+  DEFAULT_FUSED,
+  type FusedSet,
+  loadFusedDir,
+  loadFusedSet,
+  OP_HELPERS,
+  opletInfo,
+  OPLETS,
+  type RiscvCpu,
+  runElf,
+  TARGET_NAME,
+} from "@oplet/emu";
+import {
+  CapturedIo,
+  elfPath,
+  expected,
+  hasCommand,
+  readManifest,
+  stdinOf,
+} from "../tests/guest_io.ts";
+import { renderChart } from "./bench_chart.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    reps: { type: "string", default: "3" },
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    oplets: { type: "string" },
+    out: { type: "string" },
+    "no-call": { type: "boolean" },
+  },
+});
+const reps = values.quick ? 1 : Number(values.reps);
+if (!Number.isInteger(reps) || reps < 1) {
+  console.error(
+    `bench: --reps expects a positive whole number, got "${values.reps}"`,
+  );
+  Deno.exit(2);
+}
+const fused: FusedSet<RiscvCpu> = values.oplets
+  ? await loadFusedDir(values.oplets)
+  : loadFusedSet(
+    DEFAULT_FUSED.opSeq,
+    DEFAULT_FUSED.translateSeq,
+    OP_HELPERS,
+    "default",
+  );
+const only = values.only?.split(",");
+const guests = readManifest().filter((g) =>
+  g.benchArgs && (!only || only.includes(g.name)) &&
+  (g.set === "train" || g.set === "heldout")
+);
+const qemu = hasCommand("qemu-riscv32");
+const backends: Backend[] = values["no-call"] ? ["switch"] : ["switch", "call"];
+
+type Config = {
+  key: string;
+  backend?: Backend;
+  fused: boolean;
+  profile?: boolean;
+  qemu?: boolean;
+};
+const configs: Config[] = [];
+for (const b of backends) {
+  configs.push({ key: `${b}/unfused`, backend: b, fused: false });
+  configs.push({ key: `${b}/fused`, backend: b, fused: true });
+}
+configs.push({
+  key: "switch/profile",
+  backend: "switch",
+  fused: false,
+  profile: true,
+});
+if (qemu) configs.push({ key: "qemu", fused: false, qemu: true });
+
+interface Sample {
+  ms: number;
+  insns: number;
+  dispatched: number;
+  profileBytes?: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? s[s.length >> 1]
+    : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function runOnce(
+  name: string,
+  args: string[],
+  input: Uint8Array,
+  c: Config,
+): Promise<Sample> {
+  const bytes = Deno.readFileSync(elfPath(name));
+  if (c.qemu) {
+    const t0 = performance.now();
+    const child = new Deno.Command("qemu-riscv32", {
+      args: [elfPath(name), ...args],
+      stdin: "piped",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const w = child.stdin.getWriter();
+    await w.write(input);
+    await w.close();
+    await child.status;
+    return { ms: performance.now() - t0, insns: 0, dispatched: 0 };
+  }
+  const io = new CapturedIo(input);
+  const profilePath = `/tmp/oplet-bench-${Deno.pid}.profile`;
+  const profile = c.profile
+    ? await createProfileWriter(profilePath, {
+      target: TARGET_NAME,
+      oplets: opletInfo(OPLETS),
+      guest: name,
+      argv: [name, ...args],
+    })
+    : null;
+  const t0 = performance.now();
+  const r = await runElf(bytes, {
+    argv: [name, ...args],
+    io,
+    fused: c.fused ? fused : null,
+    backend: c.backend,
+    profile,
+  });
+  const ms = performance.now() - t0; // includes the profile's final flush
+  const want = expected(name, !values.quick);
+  if (
+    r.exitCode !== want.exitCode || !equalBytes(io.stdoutBytes, want.stdout)
+  ) {
+    throw new Error(`${name} (${c.key}) did not give qemu-riscv32's output`);
+  }
+  let profileBytes;
+  if (profile) {
+    profileBytes = Deno.statSync(profilePath).size;
+    Deno.removeSync(profilePath);
+  }
+  return {
+    ms,
+    insns: r.stats.insns,
+    dispatched: r.stats.dispatched,
+    profileBytes,
+  };
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, k) => v === b[k]);
+}
+
+/** One guest's medians. */
+export interface GuestResult {
+  name: string;
+  set: string;
+  args: string[];
+  insns: number;
+  results: Record<string, { ms: number; mips: number; perInsn: number }>;
+  speedup: Record<string, number>;
+  profileOverhead: number;
+  profileBytesPerMTb: number;
+}
+
+const results: GuestResult[] = [];
+for (const g of guests) {
+  const args = values.quick ? g.args : g.benchArgs!;
+  const input = stdinOf(g);
+  const samples: Record<string, Sample[]> = {};
+  for (let rep = 0; rep < reps; rep++) {
+    for (const c of configs) {
+      (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
+    }
+  }
+  const insns = samples["switch/unfused"][0].insns;
+  const res: GuestResult["results"] = {};
+  for (const [key, ss] of Object.entries(samples)) {
+    const ms = median(ss.map((s) => s.ms));
+    res[key] = {
+      ms,
+      mips: insns / (ms * 1000),
+      perInsn: ss[0].insns ? ss[0].dispatched / ss[0].insns : 0,
+    };
+  }
+  const speedup: Record<string, number> = {};
+  for (const b of backends) {
+    speedup[b] = res[`${b}/unfused`].ms / res[`${b}/fused`].ms;
+  }
+  const prof = samples["switch/profile"];
+  const tbExecs = prof[0].dispatched; // includes one op_profile per block execution
+  const r: GuestResult = {
+    name: g.name,
+    set: g.set,
+    args,
+    insns,
+    results: res,
+    speedup,
+    profileOverhead: res["switch/profile"].ms / res["switch/unfused"].ms - 1,
+    profileBytesPerMTb: 0,
+  };
+  // Block executions = oplets dispatched with profiling - without.
+  const execs = tbExecs - samples["switch/unfused"][0].dispatched;
+  r.profileBytesPerMTb = execs > 0
+    ? (prof[0].profileBytes ?? 0) / (execs / 1e6)
+    : 0;
+  results.push(r);
+  console.error(
+    `${g.name}: ${(insns / 1e6).toFixed(0)}M insns, switch ${
+      res["switch/unfused"].mips.toFixed(0)
+    } -> ${res["switch/fused"].mips.toFixed(0)} MIPS (x${
+      speedup.switch.toFixed(2)
+    }), profiling +${(r.profileOverhead * 100).toFixed(1)}%`,
+  );
+}
+
+const fmt = (n: number, d = 0) => n.toFixed(d);
+const lines = [
+  `| guest | set | Minsns | unfused MIPS | fused MIPS | speed-up | oplets/insn unfused → fused | ${
+    backends.includes("call") ? "call unfused → fused MIPS | " : ""
+  }profiling overhead | ${qemu ? "qemu-riscv32 ms | " : ""}`,
+  `|---|---|---|---|---|---|---|${backends.includes("call") ? "---|" : ""}---|${
+    qemu ? "---|" : ""
+  }`,
+];
+for (const r of results) {
+  const s = r.results;
+  lines.push(
+    `| ${r.name} | ${r.set} | ${fmt(r.insns / 1e6)} | ${
+      fmt(s["switch/unfused"].mips)
+    } | ${fmt(s["switch/fused"].mips)} | ${fmt(r.speedup.switch, 2)}x | ${
+      fmt(s["switch/unfused"].perInsn, 2)
+    } → ${fmt(s["switch/fused"].perInsn, 2)} | ${
+      backends.includes("call")
+        ? `${fmt(s["call/unfused"].mips)} → ${fmt(s["call/fused"].mips)} (${
+          fmt(r.speedup.call, 2)
+        }x) | `
+        : ""
+    }${(r.profileOverhead * 100).toFixed(1)}% | ${
+      qemu ? `${fmt(s.qemu.ms)} | ` : ""
+    }`,
+  );
+}
+const command = `deno task bench ${Deno.args.join(" ")}`.trim();
+console.log(
+  `Measured with \`${command}\`, ${reps} repetition(s), medians, ${fused.oplets.length} fused oplets.\n`,
+);
+console.log(lines.join("\n"));
+
+const outDir = values.out ??
+  (values.quick
+    ? null
+    : new URL("../bench/results/", import.meta.url).pathname);
+if (outDir) {
+  Deno.mkdirSync(outDir, { recursive: true });
+  const json = {
+    command,
+    date: new Date().toISOString(),
+    deno: Deno.version.deno,
+    reps,
+    fusedOplets: fused.oplets.length,
+    guests: results,
+  };
+  writeAtomic(`${outDir}/latest.json`, JSON.stringify(json, null, 2) + "\n");
+  writeAtomic(`${outDir}/chart.svg`, renderChart(results));
+  writeAtomic(`${outDir}/latest.md`, lines.join("\n") + "\n");
+  console.error(`wrote ${outDir}/latest.json, chart.svg, latest.md`);
+}
+
+function writeAtomic(path: string, text: string) {
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  Deno.writeTextFileSync(tmp, text);
+  Deno.renameSync(tmp, path);
+}

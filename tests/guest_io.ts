@@ -1,0 +1,117 @@
+/**
+ * Helpers for tests and tasks that run the bundled guest programs: the
+ * manifest, the expected files, and guest I/O captured in memory.
+ *
+ * @module
+ */
+
+import type { GuestIo } from "@oplet/emu";
+
+/** One guest of `tests/guests/guests.json`. */
+export interface Guest {
+  /** Its name: the ELF is `tests/guests/bin/NAME.elf`. */
+  name: string;
+  /** Which set it belongs to. */
+  set: "train" | "heldout" | "fault" | "edge";
+  /** Arguments for tests (argv[1..]). */
+  args: string[];
+  /** Arguments for benchmarks, if it is one. */
+  benchArgs?: string[];
+  /** Standard input file, relative to `tests/guests/`, or null. */
+  stdin?: string | null;
+  /** What it does. */
+  description?: string;
+}
+
+/** The guests folder. */
+export const GUESTS_DIR: URL = new URL("./guests/", import.meta.url);
+
+/** Reads the manifest. */
+export function readManifest(): Guest[] {
+  return JSON.parse(Deno.readTextFileSync(new URL("guests.json", GUESTS_DIR)));
+}
+
+/** The path of a guest's ELF file. */
+export function elfPath(name: string): string {
+  return new URL(`bin/${name}.elf`, GUESTS_DIR).pathname;
+}
+
+/** The expected stdout and exit code that qemu-riscv32 gave. */
+export function expected(
+  name: string,
+  bench = false,
+): { stdout: Uint8Array; exitCode: number } {
+  const stem = bench ? `${name}.bench` : name;
+  const stdout = Deno.readFileSync(
+    new URL(`expected/${stem}.stdout`, GUESTS_DIR),
+  );
+  const meta = JSON.parse(
+    Deno.readTextFileSync(new URL(`expected/${stem}.json`, GUESTS_DIR)),
+  );
+  return { stdout, exitCode: meta.exitCode };
+}
+
+/** A guest's standard input, if the manifest gives one. */
+export function stdinOf(g: Guest): Uint8Array {
+  return g.stdin
+    ? Deno.readFileSync(new URL(g.stdin, GUESTS_DIR))
+    : new Uint8Array(0);
+}
+
+/** Guest I/O kept in memory: stdin from bytes, stdout and stderr collected. */
+export class CapturedIo implements GuestIo {
+  private out: Uint8Array[] = [];
+  private err: Uint8Array[] = [];
+  private pos = 0;
+  /** Emulator warnings. */
+  readonly warnings: string[] = [];
+  /** Creates it with the bytes stdin will give. */
+  constructor(private readonly input: Uint8Array = new Uint8Array(0)) {}
+  /** Collects stdout. */
+  stdout = (b: Uint8Array): number => (this.out.push(b.slice()), b.length);
+  /** Collects stderr. */
+  stderr = (b: Uint8Array): number => (this.err.push(b.slice()), b.length);
+  /** Gives stdin. */
+  stdin = (b: Uint8Array): number => {
+    const n = Math.min(b.length, this.input.length - this.pos);
+    b.set(this.input.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return n;
+  };
+  /** Never a terminal. */
+  isTerminal = (): boolean => false;
+  /** Collects warnings. */
+  warn = (l: string): void => void this.warnings.push(l);
+  /** All of stdout so far. */
+  get stdoutBytes(): Uint8Array {
+    return concat(this.out);
+  }
+  /** All of stderr so far. */
+  get stderrBytes(): Uint8Array {
+    return concat(this.err);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
+  return all;
+}
+
+/** Whether a command runs on this machine. */
+export function hasCommand(cmd: string): boolean {
+  try {
+    new Deno.Command(cmd, {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+// Every bundled guest runs exactly as under qemu-riscv32: the same stdout
+// bytes and exit code, unfused and fused, and fused runs end with the same
+// registers as unfused ones. Where qemu-riscv32 is installed, it is also run
+// live, so the expected files cannot go stale.
+import assert from "node:assert/strict";
+import {
+  DEFAULT_FUSED,
+  loadFusedSet,
+  OP_HELPERS,
+  type RiscvCpu,
+  runElf,
+  type RunOptions,
+} from "@oplet/emu";
+import {
+  CapturedIo,
+  elfPath,
+  expected,
+  hasCommand,
+  readManifest,
+  stdinOf,
+} from "./guest_io.ts";
+
+const QEMU = hasCommand("qemu-riscv32");
+const fused = loadFusedSet<RiscvCpu>(
+  DEFAULT_FUSED.opSeq,
+  DEFAULT_FUSED.translateSeq,
+  OP_HELPERS,
+  "default",
+);
+
+async function runGuest(
+  name: string,
+  args: string[],
+  input: Uint8Array,
+  opts: Partial<RunOptions>,
+) {
+  const io = new CapturedIo(input);
+  const r = await runElf(Deno.readFileSync(elfPath(name)), {
+    argv: [name, ...args],
+    io,
+    ...opts,
+  });
+  return { r, io };
+}
+
+for (const g of readManifest()) {
+  Deno.test(`guest ${g.name} (${g.set}): stdout and exit code equal qemu-riscv32's`, async () => {
+    const want = expected(g.name);
+    const input = stdinOf(g);
+    const base = await runGuest(g.name, g.args, input, { fused: null });
+    assert.equal(base.r.exitCode, want.exitCode, "unfused exit code");
+    assert.deepEqual(base.io.stdoutBytes, want.stdout, "unfused stdout");
+    if (base.r.fault) {
+      assert.equal(base.r.fault.exitCode, want.exitCode);
+      assert.doesNotMatch(base.r.fault.message(), /\n/);
+    }
+    const fz = await runGuest(g.name, g.args, input, { fused });
+    assert.equal(fz.r.exitCode, want.exitCode, "fused exit code");
+    assert.deepEqual(fz.io.stdoutBytes, want.stdout, "fused stdout");
+    assert.deepEqual(
+      fz.r.machine.cpu.x,
+      base.r.machine.cpu.x,
+      "fused final registers",
+    );
+    assert.equal(
+      fz.r.stats.insns,
+      base.r.stats.insns,
+      "same instruction count",
+    );
+    if (fused.table.length > 0 && base.r.stats.insns > 10000) {
+      assert.ok(
+        fz.r.stats.dispatched < base.r.stats.dispatched,
+        "fusion dispatches fewer oplets",
+      );
+    }
+  });
+
+  Deno.test({
+    name: `guest ${g.name}: qemu-riscv32 live agrees with the expected files`,
+    ignore: !QEMU,
+    fn: async () => {
+      const want = expected(g.name);
+      const child = new Deno.Command("qemu-riscv32", {
+        args: [elfPath(g.name), ...g.args],
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      const w = child.stdin.getWriter();
+      await w.write(stdinOf(g));
+      await w.close();
+      const out = await child.output();
+      assert.equal(out.code, want.exitCode);
+      assert.deepEqual(out.stdout, want.stdout);
+    },
+  });
+}
+
+Deno.test("the call dispatcher runs a guest like the switch dispatcher", async () => {
+  const g = readManifest().find((g) => g.set === "train")!;
+  const a = await runGuest(g.name, g.args, stdinOf(g), {
+    fused,
+    backend: "call",
+  });
+  const b = await runGuest(g.name, g.args, stdinOf(g), {
+    fused,
+    backend: "switch",
+  });
+  assert.deepEqual(a.io.stdoutBytes, b.io.stdoutBytes);
+  assert.deepEqual(a.r.machine.cpu.x, b.r.machine.cpu.x);
+  assert.deepEqual(a.r.stats, b.r.stats);
+});
