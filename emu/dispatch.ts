@@ -60,7 +60,7 @@ export class DispatchError extends Error {
   }
 }
 
-const HEAD = /^function\s*[\w$]*\s*\(\s*s\s*,\s*c\s*,\s*i\s*\)\s*\{/;
+const HEAD = /^function\s*[\w$]*\s*\(\s*s\s*,\s*c\s*,\s*i\s*,?\s*\)\s*\{/;
 const TAIL = /return i \+ (\d+);\s*\}$/;
 
 /**

@@ -141,7 +141,7 @@ async function runOnce(
     : null;
   const t0 = performance.now();
   const r = await runElf(bytes, {
-    argv: [name, ...args],
+    argv: [elfPath(name), ...args],
     io,
     fused: c.fused ? fused : null,
     backend: c.backend,

@@ -36,7 +36,7 @@ async function runGuest(
 ) {
   const io = new CapturedIo(input);
   const r = await runElf(Deno.readFileSync(elfPath(name)), {
-    argv: [name, ...args],
+    argv: [elfPath(name), ...args],
     io,
     ...opts,
   });

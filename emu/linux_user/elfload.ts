@@ -214,18 +214,22 @@ export function loadElf(
       } is outside guest memory`,
     );
   }
-  // Strings first, at the very top.
+  // Strings first, at the very top: argv then envp, contiguous and in
+  // order, as Linux lays them out.
   const enc = new TextEncoder();
-  let sp = cpu.memSize - 16;
-  const put = (s: string): number => {
-    const b = enc.encode(s);
-    sp -= b.length + 1;
-    cpu.mu8.set(b, sp);
-    cpu.mu8[sp + b.length] = 0;
-    return sp;
-  };
-  const argvPtrs = argv.map(put);
-  const envPtrs = envp.map(put);
+  const strings = [...argv, ...envp].map((a) => enc.encode(a));
+  const total = strings.reduce((n, b) => n + b.length + 1, 0);
+  let sp = (cpu.memSize - 16 - total) & ~3;
+  const ptrs: number[] = [];
+  let at = sp;
+  for (const b of strings) {
+    ptrs.push(at);
+    cpu.mu8.set(b, at);
+    cpu.mu8[at + b.length] = 0;
+    at += b.length + 1;
+  }
+  const argvPtrs = ptrs.slice(0, argv.length);
+  const envPtrs = ptrs.slice(argv.length);
   sp -= 16;
   const random = sp;
   crypto.getRandomValues(cpu.mu8.subarray(random, random + 16));

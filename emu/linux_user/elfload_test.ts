@@ -170,6 +170,13 @@ Deno.test("loadElf zeroes bss and builds the Linux initial stack", () => {
     "",
   ]);
   assert.equal(w(img.sp + 16), 0, "argv ends with NULL");
+  // Linux lays the strings out contiguously, argv then envp, in order.
+  assert.equal(w(img.sp + 8), w(img.sp + 4) + "prog".length + 1);
+  assert.equal(
+    w(img.sp + 12),
+    w(img.sp + 8) + new TextEncoder().encode("héllo").length + 1,
+  );
+  assert.equal(w(img.sp + 20), w(img.sp + 12) + 1);
   assert.equal(str(w(img.sp + 20)), "A=1");
   assert.equal(w(img.sp + 24), 0, "envp ends with NULL");
   const aux = new Map<number, number>();
