@@ -6,7 +6,7 @@
  * @module
  */
 
-import { collapseSeqs, maxSeqLength } from "./collapse.ts";
+import { collapseSeqs, collapseSeqsOptimal, maxSeqLength } from "./collapse.ts";
 import {
   type Backend,
   callDispatcher,
@@ -132,7 +132,10 @@ export class Machine {
     }
     const fused = this.fusedSet;
     if (fused && fused.table.length > 0) {
-      const c = collapseSeqs(
+      const collapse = this.options.optimalCover
+        ? collapseSeqsOptimal
+        : collapseSeqs;
+      const c = collapse(
         code,
         this.params,
         fused.table,

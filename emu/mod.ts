@@ -52,6 +52,7 @@ export {
   disassemble,
   ELF_MACHINE,
   genIntermediateCode,
+  HOISTED_FIELDS,
   OP_HELPERS,
   OPLETS,
   OPS_SOURCE_URL,
