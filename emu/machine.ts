@@ -77,8 +77,14 @@ export class Machine {
     .fill(null);
   /** Counters. */
   readonly stats: MachineStats = { insns: 0, tbs: 0, dispatched: 0 };
+  /**
+   * The guest address ranges `[start, end)` that may be executed (the ELF's
+   * executable segments); empty means all mapped memory. Checked when a
+   * block is translated, so a jump into data faults as on Linux.
+   */
+  execRanges: [number, number][] = [];
   /** Stop after this many guest instructions (checked per block). */
-  insnLimit = Infinity;
+  insnLimit: number = Infinity;
   /** The options in force. */
   readonly options: MachineOptions;
   private readonly params: number[];
@@ -121,6 +127,7 @@ export class Machine {
     const prefix = profile ? [0, id] : []; // op_profile is oplet 0
     const g = genIntermediateCode(this.cpu, pc, prefix, {
       maxInsns: this.options.maxTbInsns ?? 64,
+      executable: this.execRanges.length ? this.executable : undefined,
     });
     let code = g.code, nops = g.nops;
     if (profile) {
@@ -159,6 +166,12 @@ export class Machine {
     return tb;
   }
 
+  /** Whether the instruction at `pc` lies in an executable range. */
+  private readonly executable = (pc: number): boolean => {
+    const a = pc >>> 0;
+    return this.execRanges.some(([lo, hi]) => a >= lo && a + 4 <= hi);
+  };
+
   /** Finds the block for `pc`, translating it if needed. Stands for QEMU's `tb_find`. */
   tbFind(pc: number): TranslationBlock {
     const h = (pc >>> 2) & (JMP_CACHE_SIZE - 1);
@@ -191,6 +204,7 @@ export class Machine {
     return lines;
   }
 
+  /** Prints a block's guest code and oplets as `--log` asks. */
   private logTb(tb: TranslationBlock, words: number[]): void {
     const log = this.options.log!;
     const write = log.write ?? ((l: string) => console.error(l));

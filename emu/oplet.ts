@@ -13,19 +13,19 @@
  */
 
 /** Continue at the block chained in slot 0 (direct jump or taken branch). */
-export const EXIT_GOTO0 = -1;
+export const EXIT_GOTO0: -1 = -1;
 /** Continue at the block chained in slot 1 (branch not taken). */
-export const EXIT_GOTO1 = -2;
+export const EXIT_GOTO1: -2 = -2;
 /** Continue at `s.pc`, found through the block cache (indirect jump). */
-export const EXIT_LOOKUP = -3;
+export const EXIT_LOOKUP: -3 = -3;
 /** The guest made a system call; `s.pc` is the pc of the call. */
-export const EXIT_SYSCALL = -4;
+export const EXIT_SYSCALL: -4 = -4;
 /** The guest executed a breakpoint; `s.pc` is its pc. */
-export const EXIT_EBREAK = -5;
+export const EXIT_EBREAK: -5 = -5;
 /** The guest executed an illegal instruction; `s.pc` is its pc. */
-export const EXIT_ILLEGAL = -6;
+export const EXIT_ILLEGAL: -6 = -6;
 /** The profile buffer is full: flush it, then run the same block again. */
-export const EXIT_YIELD = -7;
+export const EXIT_YIELD: -7 = -7;
 
 /** The signature every oplet has, base or fused. */
 export type OpletFn<S> = (s: S, c: Int32Array, i: number) => number;

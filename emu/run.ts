@@ -87,6 +87,10 @@ export async function runElf(
     m.cpu.memSize - stackSize,
     options.allowOpen,
   );
+  m.execRanges = info.segments.filter((seg) => seg.flags & 1).map((seg) => [
+    seg.vaddr,
+    seg.vaddr + seg.memsz,
+  ]);
   m.cpu.pc = img.entry;
   m.cpu.x[2] = img.sp;
   m.insnLimit = options.maxInsns ?? Infinity;

@@ -28,6 +28,8 @@ export interface ElfSegment {
   offset: number;
   /** PF_R | PF_W | PF_X flags. */
   flags: number;
+  /** Offset of its program header in the file. */
+  header: number;
 }
 
 /** What {@link parseElf} finds in an executable. */
@@ -135,6 +137,7 @@ export function parseElf(
       filesz: v.getUint32(o + 16, true),
       memsz: v.getUint32(o + 20, true),
       flags: v.getUint32(o + 24, true),
+      header: o,
     };
     if (seg.filesz > seg.memsz) {
       fail(
@@ -189,7 +192,7 @@ export function loadElf(
   for (const s of info.segments) {
     if (s.vaddr < MEM_LOW || s.vaddr + s.memsz > stackLow) {
       throw new ElfError(
-        `${file}: segment at ${
+        `${file}: offset ${hex(s.header)}: segment at ${
           hex(s.vaddr)
         } of ${s.memsz} bytes lies outside guest memory ${hex(MEM_LOW)}..${
           hex(stackLow)

@@ -125,7 +125,7 @@ Deno.test("loadElf refuses segments and entry points outside guest memory", () =
         ["low"],
         [],
       ),
-    /low\.elf: segment at 0x100 .* outside guest memory/,
+    /low\.elf: offset 0x34: segment at 0x100 .* outside guest memory/,
   );
   const entry = tinyElf(undefined, (v) => v.setUint32(24, 0x10, true));
   assert.throws(

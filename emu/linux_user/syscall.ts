@@ -16,7 +16,8 @@ export const NR = {
   ioctl: 29,
   openat: 56,
   close: 57,
-  lseek: 62,
+  /** `_llseek(fd, offset_high, offset_low, loff_t *result, whence)`: 32-bit targets have no plain lseek. */
+  llseek: 62,
   read: 63,
   write: 64,
   writev: 66,
@@ -118,18 +119,29 @@ export class LinuxProcess {
     const s = m.cpu, x = s.x;
     const nr = x[SYSCALL_NR_REG];
     const a = SYSCALL_ARG0_REG;
-    const r = this.dispatch(s, nr, x[a], x[a + 1], x[a + 2]);
+    const r = this.dispatch(
+      s,
+      nr,
+      x[a],
+      x[a + 1],
+      x[a + 2],
+      x[a + 3],
+      x[a + 4],
+    );
     if (this.exitCode !== null) return true;
     x[a] = r;
     return false;
   };
 
+  /** Serves system call `nr` with its arguments; returns the result or -errno. */
   private dispatch(
     s: RiscvCpu,
     nr: number,
     a0: number,
     a1: number,
     a2: number,
+    a3: number,
+    a4: number,
   ): number {
     switch (nr) {
       case NR.write:
@@ -163,19 +175,24 @@ export class LinuxProcess {
         return this.files.delete(a0) ? 0 : -ERRNO.EBADF;
       case NR.openat:
         return this.openat(s, a1, a2);
-      case NR.lseek: {
+      case NR.llseek: {
         const f = this.files.get(a0);
         if (f === undefined) return -ERRNO.EBADF;
         if (f === "std") return -ERRNO.ESPIPE;
-        const base = a2 === 0
+        const off = a1 * 4294967296 + (a2 >>> 0);
+        const base = a4 === 0
           ? 0
-          : a2 === 1
+          : a4 === 1
           ? f.pos
-          : a2 === 2
+          : a4 === 2
           ? f.data.length
           : -1;
-        if (base < 0 || base + a1 < 0) return -ERRNO.EINVAL;
-        return (f.pos = base + a1);
+        if (base < 0 || base + off < 0) return -ERRNO.EINVAL;
+        if (!mapped(s, a3, 8)) return -ERRNO.EFAULT;
+        f.pos = base + off;
+        s.m32[a3 >>> 2] = f.pos;
+        s.m32[(a3 >>> 2) + 1] = Math.floor(f.pos / 4294967296);
+        return 0;
       }
       case NR.fstat:
         return this.fstat(s, a0, a1);
@@ -243,6 +260,7 @@ export class LinuxProcess {
     }
   }
 
+  /** write(2) to fd 1 or 2. */
   private write(s: RiscvCpu, fd: number, buf: number, len: number): number {
     const f = this.files.get(fd);
     if (f === undefined || (f === "std" && fd === 0) || f !== "std") {
@@ -254,6 +272,7 @@ export class LinuxProcess {
     return fd === 1 ? this.io.stdout(bytes) : this.io.stderr(bytes);
   }
 
+  /** read(2) from stdin or an opened file. */
   private read(s: RiscvCpu, fd: number, buf: number, len: number): number {
     const f = this.files.get(fd);
     if (f === undefined || (f === "std" && fd !== 0)) return -ERRNO.EBADF;
@@ -268,6 +287,7 @@ export class LinuxProcess {
     return n;
   }
 
+  /** openat(2), read-only, of an allowed file. */
   private openat(s: RiscvCpu, path: number, flags: number): number {
     const name = readCString(s, path);
     if (name === null) return -ERRNO.EFAULT;
@@ -285,6 +305,7 @@ export class LinuxProcess {
     return fd;
   }
 
+  /** fstat(2) into an asm-generic `struct stat`. */
   private fstat(s: RiscvCpu, fd: number, p: number): number {
     const f = this.files.get(fd);
     if (f === undefined) return -ERRNO.EBADF;
@@ -298,6 +319,7 @@ export class LinuxProcess {
     return 0;
   }
 
+  /** uname(2). */
   private uname(s: RiscvCpu, p: number): number {
     if (!mapped(s, p, 6 * 65)) return -ERRNO.EFAULT;
     const fields = ["Linux", "oplet", "6.1.0", "#1 oplet", "riscv32", ""];

@@ -84,7 +84,7 @@ Deno.test("brk grows and shrinks within its limits and zeroes released memory", 
   );
 });
 
-Deno.test("openat opens only allowed files, read-only; lseek, fstat and close work on them", () => {
+Deno.test("openat opens only allowed files, read-only; _llseek, fstat and close work on them", () => {
   const path = Deno.makeTempFileSync();
   Deno.writeTextFileSync(path, "0123456789");
   try {
@@ -93,7 +93,9 @@ Deno.test("openat opens only allowed files, read-only; lseek, fstat and close wo
     const fd = sys(NR.openat, -100, BUF, 0, 0) as number;
     assert.ok(fd >= 3);
     assert.equal(sys(NR.read, fd, BUF + 0x200, 4), 4);
-    assert.equal(sys(NR.lseek, fd, 8, 0), 8);
+    assert.equal(sys(NR.llseek, fd, 0, 8, BUF + 0x300, 0), 0);
+    assert.equal(m.cpu.m32[(BUF + 0x300) >> 2], 8, "new offset, low word");
+    assert.equal(m.cpu.m32[(BUF + 0x304) >> 2], 0, "new offset, high word");
     assert.equal(sys(NR.read, fd, BUF + 0x204, 4), 2);
     assert.equal(
       new TextDecoder().decode(m.cpu.mu8.subarray(BUF + 0x200, BUF + 0x206)),
@@ -101,7 +103,8 @@ Deno.test("openat opens only allowed files, read-only; lseek, fstat and close wo
     );
     assert.equal(sys(NR.fstat, fd, BUF + 0x400), 0);
     assert.equal(m.cpu.m32[(BUF + 0x400 + 48) >> 2], 10, "st_size");
-    assert.equal(sys(NR.lseek, 1, 0, 0), -ERRNO.ESPIPE);
+    assert.equal(sys(NR.llseek, 1, 0, 0, BUF + 0x300, 0), -ERRNO.ESPIPE);
+    assert.equal(sys(NR.llseek, fd, -1, -20, BUF + 0x300, 1), -ERRNO.EINVAL);
     assert.equal(
       sys(NR.openat, -100, BUF, 1, 0),
       -ERRNO.EACCES,

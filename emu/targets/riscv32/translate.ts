@@ -52,6 +52,8 @@ const BRANCHES = [
 export interface TranslateOptions {
   /** The most guest instructions in one block. */
   maxInsns: number;
+  /** Whether the 4 bytes at `pc` may be executed (default: whenever mapped). */
+  executable?: (pc: number) => boolean;
 }
 
 /** What {@link genIntermediateCode} produces for one block. */
@@ -99,11 +101,12 @@ export function genIntermediateCode(
     code.push(O[name], ...params);
     nops++;
   };
-  if ((pc & 3) !== 0 || !mapped(s, pc, 4)) {
+  const fetchable = opts.executable ?? ((a: number) => mapped(s, a, 4));
+  if ((pc & 3) !== 0 || !fetchable(pc)) {
     throw new GuestFault("segmentation fault", pc, pc, "instruction fetch");
   }
   for (;;) {
-    if (words.length === opts.maxInsns || !mapped(s, pc, 4)) {
+    if (words.length === opts.maxInsns || !fetchable(pc)) {
       emit("goto_tb", pc);
       break;
     }
