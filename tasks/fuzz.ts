@@ -1,0 +1,133 @@
+/**
+ * `deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]`: the
+ * long differential fuzzing run. Generates random RV32IM programs from
+ * consecutive seeds starting at S (default: from the clock), runs each on
+ * qemu-riscv32 and on oplet (unfused, fused, both dispatchers), and reports
+ * programs compared per second and every mismatch with its seed and the
+ * saved executable. Stops after N programs or SECONDS seconds (default 60
+ * seconds when neither is given) or at Ctrl-C; exits 1 if anything differed.
+ *
+ * Reproduce a mismatch with `deno task fuzz --seed S --count 1`, or check
+ * saved executables again with `deno task fuzz --elf FILE...`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { Differential, hasQemu, QEMU } from "../tests/fuzz/differential.ts";
+
+const USAGE =
+  "usage: deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]";
+
+function num(
+  name: string,
+  v: string | undefined,
+  min: number,
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(
+      `fuzz: --${name} expects an integer >= ${min}, got "${v}"\n${USAGE}`,
+    );
+    Deno.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      options: {
+        seed: { type: "string" },
+        count: { type: "string" },
+        time: { type: "string" },
+        jobs: { type: "string" },
+        elf: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    console.error(`fuzz: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const o = parsed.values;
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const seed0 = num("seed", o.seed, 0) ?? (Date.now() % 1_000_000_000);
+  const count = num("count", o.count, 1);
+  const time = num("time", o.time, 1) ?? (count === undefined ? 60 : undefined);
+  const jobs = num("jobs", o.jobs, 1) ?? 3;
+  if (!hasQemu()) {
+    console.error(
+      `fuzz: cannot run ${QEMU}: install qemu-user (Debian: apt-get install qemu-user)`,
+    );
+    return 2;
+  }
+
+  const d = await Differential.create();
+  if (o.elf) {
+    let bad = 0;
+    for (const path of o.elf) {
+      const m = await d.check(await Deno.readFile(path), null);
+      if (m) bad++;
+      console.log(m ? m.report : `${path}: qemu and oplet agree`);
+    }
+    await d.close();
+    return bad > 0 ? 1 : 0;
+  }
+  console.log(
+    `fuzz: seeds from ${seed0}${count ? `, ${count} programs` : ""}${
+      time ? `, ${time} s` : ""
+    }`,
+  );
+  console.log(
+    `fuzz: comparing qemu-riscv32 with oplet ${
+      d.variants.map((v) => v.name).join("; ")
+    }`,
+  );
+  let interrupted = false;
+  const onInt = () => (interrupted = true);
+  Deno.addSignalListener("SIGINT", onInt);
+  const t0 = performance.now();
+  const deadline = time === undefined ? Infinity : t0 + 1000 * time;
+  let lastReport = t0, done = 0, bad = 0;
+  function* seeds() {
+    for (let k = 0; count === undefined || k < count; k++) yield seed0 + k;
+  }
+  const rate = () => (done / ((performance.now() - t0) / 1000)).toFixed(1);
+  const r = await d.run(seeds(), {
+    concurrency: jobs,
+    stop: () => interrupted || performance.now() >= deadline,
+    onResult: (_seed, m) => {
+      done++;
+      if (m) {
+        bad++;
+        console.log(m.report);
+      }
+      const now = performance.now();
+      if (now - lastReport >= 5000) {
+        lastReport = now;
+        console.log(`fuzz: ${done} programs, ${rate()}/s, ${bad} mismatches`);
+      }
+    },
+  });
+  Deno.removeSignalListener("SIGINT", onInt);
+  await d.close();
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(
+    `fuzz: ${r.compared} programs compared in ${secs} s (${rate()}/s), seeds ${seed0}..${
+      seed0 + r.compared - 1
+    }: ${r.mismatches.length} mismatches${interrupted ? " (interrupted)" : ""}`,
+  );
+  for (const m of r.mismatches) {
+    console.log(`fuzz: mismatch: seed ${m.seed}, saved as ${m.elfPath}`);
+  }
+  return r.mismatches.length > 0 ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,310 @@
+/**
+ * An RV32IM instruction encoder for the fuzzer: every RV32I and RV32M
+ * instruction in the base formats (R, I, S, B, U, J), per the RISC-V
+ * unprivileged specification. Each function returns the 32-bit instruction
+ * word as an unsigned number; operands are register numbers 0..31 and
+ * immediates as the assembler writes them. Out-of-range operands throw a
+ * `RangeError`.
+ *
+ * @example
+ * ```ts
+ * import { iAlu, rType } from "./rv_encode.ts";
+ * console.log(rType("add", 1, 2, 3).toString(16)); // "3100b3"
+ * console.log(iAlu("addi", 10, 0, -1).toString(16)); // "fff00513"
+ * ```
+ *
+ * @module
+ */
+
+/** Major opcodes. */
+export const OPCODE = {
+  LOAD: 0x03,
+  MISC_MEM: 0x0f,
+  OP_IMM: 0x13,
+  AUIPC: 0x17,
+  STORE: 0x23,
+  OP: 0x33,
+  LUI: 0x37,
+  BRANCH: 0x63,
+  JALR: 0x67,
+  JAL: 0x6f,
+  SYSTEM: 0x73,
+} as const;
+
+/** R-type instructions of RV32I and RV32M (`op rd, rs1, rs2`), as [funct3, funct7]. */
+export const R_OPS = {
+  add: [0, 0x00],
+  sub: [0, 0x20],
+  sll: [1, 0x00],
+  slt: [2, 0x00],
+  sltu: [3, 0x00],
+  xor: [4, 0x00],
+  srl: [5, 0x00],
+  sra: [5, 0x20],
+  or: [6, 0x00],
+  and: [7, 0x00],
+  mul: [0, 0x01],
+  mulh: [1, 0x01],
+  mulhsu: [2, 0x01],
+  mulhu: [3, 0x01],
+  div: [4, 0x01],
+  divu: [5, 0x01],
+  rem: [6, 0x01],
+  remu: [7, 0x01],
+} as const;
+
+/** I-type ALU instructions (`op rd, rs1, imm`), as funct3. */
+export const I_ALU_OPS = {
+  addi: 0,
+  slti: 2,
+  sltiu: 3,
+  xori: 4,
+  ori: 6,
+  andi: 7,
+} as const;
+
+/** Shifts by an immediate (`op rd, rs1, shamt`), as [funct3, funct7]. */
+export const SHIFT_OPS = {
+  slli: [1, 0x00],
+  srli: [5, 0x00],
+  srai: [5, 0x20],
+} as const;
+
+/** Loads (`op rd, imm(rs1)`), as [funct3, access size in bytes]. */
+export const LOAD_OPS = {
+  lb: [0, 1],
+  lh: [1, 2],
+  lw: [2, 4],
+  lbu: [4, 1],
+  lhu: [5, 2],
+} as const;
+
+/** Stores (`op rs2, imm(rs1)`), as [funct3, access size in bytes]. */
+export const STORE_OPS = { sb: [0, 1], sh: [1, 2], sw: [2, 4] } as const;
+
+/** Conditional branches (`op rs1, rs2, offset`), as funct3. */
+export const BRANCH_OPS = {
+  beq: 0,
+  bne: 1,
+  blt: 4,
+  bge: 5,
+  bltu: 6,
+  bgeu: 7,
+} as const;
+
+/** The name of an R-type instruction. */
+export type ROp = keyof typeof R_OPS;
+/** The name of an I-type ALU instruction. */
+export type IAluOp = keyof typeof I_ALU_OPS;
+/** The name of a shift by an immediate. */
+export type ShiftOp = keyof typeof SHIFT_OPS;
+/** The name of a load. */
+export type LoadOp = keyof typeof LOAD_OPS;
+/** The name of a store. */
+export type StoreOp = keyof typeof STORE_OPS;
+/** The name of a conditional branch. */
+export type BranchOp = keyof typeof BRANCH_OPS;
+
+function reg(r: number): number {
+  if (!Number.isInteger(r) || r < 0 || r > 31) {
+    throw new RangeError(`Register ${r} is not 0..31`);
+  }
+  return r;
+}
+
+function signed(v: number, bits: number, what: string, align = 1): number {
+  const lim = 2 ** (bits - 1);
+  if (!Number.isInteger(v) || v < -lim || v >= lim || v % align !== 0) {
+    throw new RangeError(
+      `${what} ${v} does not fit ${bits} signed bits${
+        align > 1 ? ` or is not a multiple of ${align}` : ""
+      }`,
+    );
+  }
+  return v;
+}
+
+/** Encodes an R-type word. */
+export function encR(
+  opcode: number,
+  rd: number,
+  funct3: number,
+  rs1: number,
+  rs2: number,
+  funct7: number,
+): number {
+  return ((funct7 << 25) | (reg(rs2) << 20) | (reg(rs1) << 15) |
+    (funct3 << 12) | (reg(rd) << 7) | opcode) >>> 0;
+}
+
+/** Encodes an I-type word; `imm` is a signed 12-bit value. */
+export function encI(
+  opcode: number,
+  rd: number,
+  funct3: number,
+  rs1: number,
+  imm: number,
+): number {
+  const i = signed(imm, 12, "I-type immediate") & 0xfff;
+  return ((i << 20) | (reg(rs1) << 15) | (funct3 << 12) | (reg(rd) << 7) |
+    opcode) >>> 0;
+}
+
+/** Encodes an S-type word; `imm` is a signed 12-bit value. */
+export function encS(
+  opcode: number,
+  funct3: number,
+  rs1: number,
+  rs2: number,
+  imm: number,
+): number {
+  const i = signed(imm, 12, "S-type immediate") & 0xfff;
+  return (((i >> 5) << 25) | (reg(rs2) << 20) | (reg(rs1) << 15) |
+    (funct3 << 12) | ((i & 31) << 7) |
+    opcode) >>> 0;
+}
+
+/** Encodes a B-type word; `offset` is an even signed 13-bit byte offset. */
+export function encB(
+  opcode: number,
+  funct3: number,
+  rs1: number,
+  rs2: number,
+  offset: number,
+): number {
+  const i = signed(offset, 13, "Branch offset", 2) & 0x1fff;
+  return (((i >> 12) << 31) | (((i >> 5) & 63) << 25) | (reg(rs2) << 20) |
+    (reg(rs1) << 15) |
+    (funct3 << 12) | (((i >> 1) & 15) << 8) | (((i >> 11) & 1) << 7) |
+    opcode) >>> 0;
+}
+
+/** Encodes a U-type word; `imm20` is the 20-bit field (0..0xfffff), as `lui rd, imm20` writes it. */
+export function encU(opcode: number, rd: number, imm20: number): number {
+  if (!Number.isInteger(imm20) || imm20 < 0 || imm20 > 0xfffff) {
+    throw new RangeError(`U-type immediate ${imm20} is not 0..0xfffff`);
+  }
+  return ((imm20 << 12) | (reg(rd) << 7) | opcode) >>> 0;
+}
+
+/** Encodes a J-type word; `offset` is an even signed 21-bit byte offset. */
+export function encJ(opcode: number, rd: number, offset: number): number {
+  const i = signed(offset, 21, "Jump offset", 2) & 0x1fffff;
+  return (((i >> 20) << 31) | (((i >> 1) & 1023) << 21) |
+    (((i >> 11) & 1) << 20) |
+    (((i >> 12) & 255) << 12) | (reg(rd) << 7) | opcode) >>> 0;
+}
+
+/** `op rd, rs1, rs2` for every R-type instruction of RV32I and RV32M. */
+export function rType(op: ROp, rd: number, rs1: number, rs2: number): number {
+  const [f3, f7] = R_OPS[op];
+  return encR(OPCODE.OP, rd, f3, rs1, rs2, f7);
+}
+
+/** `op rd, rs1, imm` for addi, slti, sltiu, xori, ori, andi. */
+export function iAlu(op: IAluOp, rd: number, rs1: number, imm: number): number {
+  return encI(OPCODE.OP_IMM, rd, I_ALU_OPS[op], rs1, imm);
+}
+
+/** `op rd, rs1, shamt` for slli, srli, srai; `shamt` is 0..31. */
+export function shiftImm(
+  op: ShiftOp,
+  rd: number,
+  rs1: number,
+  shamt: number,
+): number {
+  if (!Number.isInteger(shamt) || shamt < 0 || shamt > 31) {
+    throw new RangeError(`Shift amount ${shamt} is not 0..31`);
+  }
+  const [f3, f7] = SHIFT_OPS[op];
+  return encR(OPCODE.OP_IMM, rd, f3, rs1, shamt, f7);
+}
+
+/** `op rd, imm(rs1)` for lb, lh, lw, lbu, lhu. */
+export function load(op: LoadOp, rd: number, rs1: number, imm: number): number {
+  return encI(OPCODE.LOAD, rd, LOAD_OPS[op][0], rs1, imm);
+}
+
+/** `op rs2, imm(rs1)` for sb, sh, sw. */
+export function store(
+  op: StoreOp,
+  rs2: number,
+  rs1: number,
+  imm: number,
+): number {
+  return encS(OPCODE.STORE, STORE_OPS[op][0], rs1, rs2, imm);
+}
+
+/** `op rs1, rs2, offset` for beq, bne, blt, bge, bltu, bgeu; `offset` is relative to the branch. */
+export function branch(
+  op: BranchOp,
+  rs1: number,
+  rs2: number,
+  offset: number,
+): number {
+  return encB(OPCODE.BRANCH, BRANCH_OPS[op], rs1, rs2, offset);
+}
+
+/** `lui rd, imm20`. */
+export function lui(rd: number, imm20: number): number {
+  return encU(OPCODE.LUI, rd, imm20);
+}
+
+/** `auipc rd, imm20`. */
+export function auipc(rd: number, imm20: number): number {
+  return encU(OPCODE.AUIPC, rd, imm20);
+}
+
+/** `jal rd, offset`; `offset` is relative to the jump. */
+export function jal(rd: number, offset: number): number {
+  return encJ(OPCODE.JAL, rd, offset);
+}
+
+/** `jalr rd, imm(rs1)`. */
+export function jalr(rd: number, rs1: number, imm: number): number {
+  return encI(OPCODE.JALR, rd, 0, rs1, imm);
+}
+
+/** `fence pred, succ`; each set is a 4-bit mask of i, o, r, w (i is bit 3). */
+export function fence(pred = 15, succ = 15): number {
+  if ((pred | succ) & ~15) {
+    throw new RangeError(`Fence sets ${pred}, ${succ} are not 4-bit masks`);
+  }
+  return ((pred << 24) | (succ << 20) | OPCODE.MISC_MEM) >>> 0;
+}
+
+/** `fence.i` (Zifencei, part of RV32I before the 2019 split). */
+export function fenceI(): number {
+  return encI(OPCODE.MISC_MEM, 0, 1, 0, 0);
+}
+
+/** `ecall`. */
+export function ecall(): number {
+  return 0x00000073;
+}
+
+/** `ebreak`. */
+export function ebreak(): number {
+  return 0x00100073;
+}
+
+/**
+ * The shortest sequence that sets `rd` to the 32-bit value `v` (`li`):
+ * `addi rd, x0, v` when it fits 12 bits, else `lui` then `addi` if needed.
+ */
+export function li(rd: number, v: number): number[] {
+  v |= 0;
+  if (v >= -2048 && v < 2048) return [iAlu("addi", rd, 0, v)];
+  const lo = (v << 20) >> 20;
+  const hi = ((v - lo) >>> 12) & 0xfffff;
+  return lo === 0 ? [lui(rd, hi)] : [lui(rd, hi), iAlu("addi", rd, rd, lo)];
+}
+
+/**
+ * The `[hi, lo]` split of a 32-bit value or offset for `lui`/`auipc` then a
+ * 12-bit signed immediate: `(hi << 12) + lo === v` (mod 2^32).
+ */
+export function hiLo(v: number): [number, number] {
+  const lo = (v << 20) >> 20;
+  return [((v - lo) >>> 12) & 0xfffff, lo];
+}
