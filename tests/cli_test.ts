@@ -116,7 +116,10 @@ Deno.test("--stats prints one line; --max-insns stops an endless loop", async ()
 Deno.test("--log in_asm,op shows each block's guest code and oplets once", async () => {
   const r = await emu("--log", "in_asm,op", "--no-fuse", exit42);
   assert.equal(r.code, 42);
-  assert.match(r.stderr, /^IN: tb 0\n0x00010000: {2}[0-9a-f]{8} {2}(addi|lui) a7/m);
+  assert.match(
+    r.stderr,
+    /^IN: tb 0\n0x00010000: {2}[0-9a-f]{8} {2}(addi|lui) a7/m,
+  );
   assert.match(r.stderr, /^0x[0-9a-f]{8}: {2}00000073 {2}ecall$/m);
   assert.match(
     r.stderr,
