@@ -15,7 +15,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
   type Backend,
   createProfileWriter,
@@ -39,34 +38,45 @@ import {
   stdinOf,
 } from "../tests/guest_io.ts";
 import { renderChart } from "./bench_chart.ts";
+import { taskArgs, wholeNumber } from "./task_args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    reps: { type: "string", default: "3" },
-    quick: { type: "boolean" },
-    only: { type: "string" },
-    oplets: { type: "string" },
-    out: { type: "string" },
-    "no-call": { type: "boolean" },
-  },
+const USAGE =
+  `Usage: deno task bench [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call]
+
+Every benchmark guest unfused and fused, on both dispatchers, with and
+without profiling, and under qemu-riscv32 where it is installed: side by
+side, interleaved, medians. Writes bench/results/latest.json, latest.md and
+chart.svg.
+
+  --reps N      repetitions of every configuration (default 3)
+  --quick       test-size arguments, one repetition, no files unless --out
+  --only a,b    only these guests
+  --oplets DIR  a generated fused set instead of the committed one
+  --out DIR     where the results go (default bench/results)
+  --no-call     skip the (slow) call dispatcher`;
+const values = taskArgs("bench", USAGE, Deno.args, {
+  reps: { type: "string", default: "3" },
+  quick: { type: "boolean" },
+  only: { type: "string" },
+  oplets: { type: "string" },
+  out: { type: "string" },
+  "no-call": { type: "boolean" },
 });
-const reps = values.quick ? 1 : Number(values.reps);
-if (!Number.isInteger(reps) || reps < 1) {
-  console.error(
-    `bench: --reps expects a positive whole number, got "${values.reps}"`,
-  );
-  Deno.exit(2);
-}
+const reps = values.quick
+  ? 1
+  : wholeNumber("bench", "reps", values.reps as string);
 const fused: FusedSet<RiscvCpu> = values.oplets
-  ? await loadFusedDir(values.oplets)
+  ? await loadFusedDir(values.oplets as string).catch((e) => {
+    console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
+    Deno.exit(1);
+  })
   : loadFusedSet(
     DEFAULT_FUSED.opSeq,
     DEFAULT_FUSED.translateSeq,
     OP_HELPERS,
     "default",
   );
-const only = values.only?.split(",");
+const only = (values.only as string | undefined)?.split(",");
 const guests = readManifest().filter((g) =>
   g.benchArgs && (!only || only.includes(g.name)) &&
   (g.set === "train" || g.set === "heldout")
@@ -267,7 +277,7 @@ console.log(
 );
 console.log(lines.join("\n"));
 
-const outDir = values.out ??
+const outDir = (values.out as string | undefined) ??
   (values.quick
     ? null
     : new URL("../bench/results/", import.meta.url).pathname);

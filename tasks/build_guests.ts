@@ -211,15 +211,26 @@ function expectedJson(guest: Guest, args: string[], run: RunResult): string {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: {
-      check: { type: "boolean", default: false },
-      "no-bench": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    allowPositionals: true,
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      options: {
+        check: { type: "boolean", default: false },
+        "no-bench": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    console.error(
+      `build_guests: ${
+        (e as Error).message.split(/\. To specify|\n/)[0]
+      }; see --help`,
+    );
+    Deno.exit(2);
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     console.log(
       "usage: build_guests.ts [--check] [--no-bench] [names...]\n" +

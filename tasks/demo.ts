@@ -7,14 +7,13 @@
  * measured in this run.
  *
  * Options: `--guest NAME` (the held-out guest to run, default `interp`),
- * `--count N` (fused oplets to generate, default 128), `--reps N`
+ * `--count N` (fused oplets to generate, default 32), `--reps N`
  * (alternating runs of each kind, default 3), `--keep` (keep the generated
  * folder and print its path).
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { analysisJson, analyzeProfiles } from "@oplet/analyze";
 import {
   createProfileWriter,
@@ -26,6 +25,7 @@ import {
   TARGET_NAME,
 } from "@oplet/emu";
 import { generateFromAnalysis } from "@oplet/gen";
+import { taskArgs, usageError, wholeNumber } from "./task_args.ts";
 import {
   CapturedIo,
   elfPath,
@@ -34,14 +34,22 @@ import {
   stdinOf,
 } from "../tests/guest_io.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    guest: { type: "string", default: "interp" },
-    count: { type: "string", default: "128" },
-    reps: { type: "string", default: "3" },
-    keep: { type: "boolean" },
-  },
+const USAGE =
+  `Usage: deno task demo [--guest NAME] [--count N] [--reps N] [--keep]
+
+The whole pipeline on the bundled guests: profile the training guests,
+analyze, generate fused oplets into a temporary folder, and run a held-out
+guest unfused and fused, printing the speed-up measured in this run.
+
+  --guest NAME  the held-out guest to run (default interp)
+  --count N     fused oplets to generate (default 32, as the committed set)
+  --reps N      alternating runs of each kind (default 3)
+  --keep        keep the generated folder and print its path`;
+const values = taskArgs("demo", USAGE, Deno.args, {
+  guest: { type: "string", default: "interp" },
+  count: { type: "string", default: "32" },
+  reps: { type: "string", default: "3" },
+  keep: { type: "boolean" },
 });
 const manifest = readManifest();
 const held = manifest.find((g) => g.name === values.guest);
@@ -49,12 +57,13 @@ if (!held || !held.benchArgs) {
   const names = manifest.filter((g) => g.benchArgs).map((g) => g.name).join(
     ", ",
   );
-  console.error(
-    `demo: no benchmark guest "${values.guest}"; expected one of ${names}`,
+  usageError(
+    "demo",
+    `No benchmark guest "${values.guest}"; expected one of ${names}`,
   );
-  Deno.exit(2);
 }
-const count = Number(values.count), reps = Number(values.reps);
+const count = wholeNumber("demo", "count", values.count as string);
+const reps = wholeNumber("demo", "reps", values.reps as string);
 const t0 = performance.now();
 const step = (s: string) => console.log(`\n== ${s}`);
 const dir = await Deno.makeTempDir({ prefix: "oplet-demo-" });
