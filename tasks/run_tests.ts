@@ -51,6 +51,8 @@ const test = await step("tests", [
   "-A",
   "--doc",
   "--parallel",
+  ".",
+  "README.md",
   ...extra,
 ], true);
 // deno test ends with e.g. "ok | 41 passed (3 steps) | 0 failed | 2 ignored (4s)".
