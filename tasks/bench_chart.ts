@@ -21,7 +21,7 @@ const esc = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Renders an SVG with two panels: speed-up, and oplets per instruction. */
 export function renderChart(guests: readonly ChartGuest[]): string {
-  const w = 760, rowH = 26, top = 56, left = 110, panelW = 280, gap = 60;
+  const w = 840, rowH = 26, top = 56, left = 110, panelW = 280, gap = 60;
   const h = top + guests.length * rowH + 40;
   const maxS = Math.max(2.5, ...guests.map((g) => g.speedup.switch ?? 0)) * 1.1;
   const maxD =
