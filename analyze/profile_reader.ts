@@ -11,6 +11,7 @@ import {
   PROFILE_MAGIC,
   PROFILE_TAG,
   PROFILE_VERSION,
+  TbPredictor,
 } from "@oplet/emu";
 
 /** The input is not a profile this reader can use; the message is one line naming the file and offset. */
@@ -135,7 +136,6 @@ export interface ReadProfileOptions {
 }
 
 const MAX_RECORD = 64 * 1024 * 1024;
-const NO_TB = 0xffffffff;
 const MAX_BATCH = 1 << 24;
 const MAX_TB_ID = 1 << 28;
 
@@ -447,10 +447,8 @@ async function* parse(
  * the token format in `@oplet/emu`'s `profile.ts`).
  */
 class ExecDecoder {
-  /** [id + 1]: TB id's first prediction. */
-  p1 = new Uint32Array(0);
-  /** [id + 1]: its second prediction. */
-  p2 = new Uint32Array(0);
+  /** The prediction model, shared with the writer. */
+  pred: TbPredictor = new TbPredictor();
   /** The previous TB id + 1 (0 at the start of a run). */
   prev1 = 0;
   /** 1 + the largest TB id defined in this run. */
@@ -463,9 +461,7 @@ class ExecDecoder {
   }
 
   reset(): void {
-    this.p1 = new Uint32Array(0);
-    this.p2 = new Uint32Array(0);
-    this.#grow(1024);
+    this.pred.reset();
     this.prev1 = 0;
     this.defined = 0;
   }
@@ -473,20 +469,7 @@ class ExecDecoder {
   define(id: number): void {
     if (id < this.defined) return;
     this.defined = id + 1;
-    if (id + 2 > this.p1.length) this.#grow(id + 2);
-  }
-
-  #grow(min: number): void {
-    const old1 = this.p1, old2 = this.p2;
-    let size = Math.max(1024, old1.length);
-    while (size < min) size *= 2;
-    const p1 = new Uint32Array(size), p2 = new Uint32Array(size);
-    p1.set(old1);
-    p2.set(old2);
-    for (let k = old1.length; k < size; k++) p1[k] = k;
-    p2.fill(NO_TB, old2.length);
-    this.p1 = p1;
-    this.p2 = p2;
+    if (id + 2 > this.pred.first.length) this.pred.grow(id + 2);
   }
 
   /** Decodes the tokens in `buf[p..q)` into `ids[0..count)`; false (and {@link error}) when they are malformed. */
@@ -497,7 +480,7 @@ class ExecDecoder {
     ids: Uint32Array,
     count: number,
   ): boolean {
-    const p1 = this.p1, p2 = this.p2, lim = this.defined;
+    const p1 = this.pred.first, p2 = this.pred.second, lim = this.defined;
     let prev1 = this.prev1, k = 0, i = p;
     while (i < q) {
       let t = buf[i++];

@@ -177,6 +177,47 @@ const enc = new TextEncoder();
 /** "No TB": a second prediction not made yet. */
 const NO_TB = 0xffffffff;
 
+/**
+ * The model that predicts each block execution from the previous one, kept
+ * alike by the writer and every reader: for each TB (indexed by its id + 1;
+ * index 0 stands for the start of a run) the two blocks that most recently
+ * followed it. A new TB's first prediction is the TB after it (id + 1), its
+ * second none. After an execution `id` that was not the first prediction,
+ * `first` moves to `second` and `id` becomes `first`.
+ */
+export class TbPredictor {
+  /** `[id + 1]`: the first prediction of what follows TB `id`. */
+  first: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+  /** `[id + 1]`: the second prediction. */
+  second: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+
+  /** Starts with no history, room for 1024 TBs. */
+  constructor() {
+    this.reset();
+  }
+
+  /** Forgets all history (a new run). */
+  reset(): void {
+    this.first = new Uint32Array(0);
+    this.second = new Uint32Array(0);
+    this.grow(1024);
+  }
+
+  /** Makes room for indexes below `min`, keeping the history. */
+  grow(min: number): void {
+    const old1 = this.first, old2 = this.second;
+    let size = Math.max(1024, old1.length);
+    while (size < min) size *= 2;
+    const p1 = new Uint32Array(size), p2 = new Uint32Array(size);
+    p1.set(old1);
+    p2.set(old2);
+    for (let k = old1.length; k < size; k++) p1[k] = k;
+    p2.fill(NO_TB, old2.length);
+    this.first = p1;
+    this.second = p2;
+  }
+}
+
 /** Most executions in one record: 6 bytes each stay under a 3-byte length. */
 const MAX_BATCH = 1 << 18;
 
@@ -228,8 +269,7 @@ export class ProfileWriter implements ProfileSink {
   #len = 0;
   #inRun = false;
   #prev1 = 0; // the previous TB id + 1 (0 at the start of a run)
-  #p1: Uint32Array<ArrayBuffer> = new Uint32Array(0); // [id + 1]: TB id's first prediction
-  #p2: Uint32Array<ArrayBuffer> = new Uint32Array(0); // [id + 1]: its second prediction
+  #pred = new TbPredictor();
   #closing: Promise<void> | null = null;
   #write: Promise<void> = Promise.resolve();
   #gzipped: boolean;
@@ -319,7 +359,7 @@ export class ProfileWriter implements ProfileSink {
     for (let k = 0; k < ops.length; k++) this.#uv(ops[k]);
     this.#close(start);
     this.stats.tbs++;
-    if (id + 2 > this.#p1.length) this.#growPred(id + 2);
+    if (id + 2 > this.#pred.first.length) this.#pred.grow(id + 2);
   }
 
   /** Records executions `ids[0..n)` of the current run's TBs, in order. */
@@ -341,14 +381,14 @@ export class ProfileWriter implements ProfileSink {
     buf[tag] = PROFILE_TAG.executions;
     let p = putUv(buf, tag + 4, to - from);
     let prev1 = this.#prev1;
-    let p1 = this.#p1, p2 = this.#p2;
+    let p1 = this.#pred.first, p2 = this.#pred.second;
     let hits = 0;
     for (let i = from; i < to; i++) {
       const id = ids[i];
       if (id + 2 > p1.length) {
-        this.#growPred(id + 2);
-        p1 = this.#p1;
-        p2 = this.#p2;
+        this.#pred.grow(id + 2);
+        p1 = this.#pred.first;
+        p2 = this.#pred.second;
       }
       const first = p1[prev1];
       if (id === first) {
@@ -440,22 +480,7 @@ export class ProfileWriter implements ProfileSink {
     this.stats.runs++;
     this.#inRun = true;
     this.#prev1 = 0;
-    this.#p1 = new Uint32Array(0);
-    this.#p2 = new Uint32Array(0);
-    this.#growPred(1024);
-  }
-
-  #growPred(min: number): void {
-    const old1 = this.#p1, old2 = this.#p2;
-    let size = Math.max(1024, old1.length);
-    while (size < min) size *= 2;
-    const p1 = new Uint32Array(size), p2 = new Uint32Array(size);
-    p1.set(old1);
-    p2.set(old2);
-    for (let k = old1.length; k < size; k++) p1[k] = k;
-    p2.fill(NO_TB, old2.length);
-    this.#p1 = p1;
-    this.#p2 = p2;
+    this.#pred.reset();
   }
 
   /** Hands the buffered bytes to the stream and waits for backpressure. */
