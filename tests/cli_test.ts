@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { wordsToBytes, writeElf } from "./fuzz/elf_write.ts";
 import { ebreak, ecall, iAlu, jal, li, lui, store } from "./fuzz/rv_encode.ts";
-import { hasCommand } from "./guest_io.ts";
+import { hasCommand, runDeno } from "./guest_io.ts";
 
 const EMU = new URL("../emu/mod.ts", import.meta.url).pathname;
 const QEMU = hasCommand("qemu-riscv32");
@@ -40,18 +40,8 @@ const illegal = program("illegal", [0xffffffff]);
 const brk = program("ebreak", [ebreak()]);
 const loop = program("loop", [iAlu("addi", T0, T0, 1), jal(0, -4)]);
 
-async function emu(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", EMU, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
+function emu(...args: string[]) {
+  return runDeno(EMU, ...args);
 }
 
 async function qemu(path: string) {

@@ -115,3 +115,31 @@ export function hasCommand(cmd: string): boolean {
     return false;
   }
 }
+
+/** What a command printed and how it ended. */
+export interface CommandResult {
+  /** Exit code. */
+  code: number;
+  /** Standard output, decoded. */
+  stdout: string;
+  /** Standard error, decoded. */
+  stderr: string;
+}
+
+/** Runs `deno run -A SCRIPT ARGS...` and collects its output. */
+export async function runDeno(
+  script: string,
+  ...args: string[]
+): Promise<CommandResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
+}

@@ -1,26 +1,15 @@
 // Every task's command line: --help works, and a bad option is one line on
 // stderr with exit code 2, never a stack trace.
 import assert from "node:assert/strict";
+import { runDeno } from "./guest_io.ts";
 
 const TASKS = ["demo", "bench", "profile", "gen", "fuzz", "build_guests"];
 
-async function run(task: string, ...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL(`../tasks/${task}.ts`, import.meta.url).pathname,
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return {
-    code: out.code,
-    stdout: dec.decode(out.stdout),
-    stderr: dec.decode(out.stderr),
-  };
+function run(task: string, ...args: string[]) {
+  return runDeno(
+    new URL(`../tasks/${task}.ts`, import.meta.url).pathname,
+    ...args,
+  );
 }
 
 for (const task of TASKS) {
