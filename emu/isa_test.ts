@@ -218,3 +218,27 @@ Deno.test("switch and call dispatchers count the same instructions and oplets", 
   assert.deepEqual(stats[0], stats[1]);
   assert.equal(stats[0].insns, 1 + 2 * 100 + 1);
 });
+
+for (const backend of BACKENDS) {
+  Deno.test(`${backend}: stores below the lowest writable address fault; loads there work`, () => {
+    const m = new Machine({ memSize: 1 << 20, backend });
+    m.cpu.protectBelow(DATA);
+    m.cpu.m32[(DATA >> 2) - 1] = 77;
+    const words = [
+      I(-4, 5, 2, 10, 0x03), // lw a0, -4(t0): read-only memory reads
+      S(0, 10, 5, 2), // sw a0, 0(t0): the first writable word
+      S(-1, 10, 5, 0), // sb a0, -1(t0): the last read-only byte
+    ];
+    words.forEach((w, k) => (m.cpu.m32[(BASE >> 2) + k] = w));
+    m.cpu.x[5] = DATA;
+    m.cpu.pc = BASE;
+    assert.throws(() => cpuExec(m, () => true), (e: unknown) => {
+      assert.ok(e instanceof GuestFault);
+      assert.equal(e.addr, DATA - 1);
+      assert.equal(e.pc, BASE + 8);
+      return true;
+    });
+    assert.equal(m.cpu.x[10], 77);
+    assert.equal(m.cpu.m32[DATA >> 2], 77);
+  });
+}

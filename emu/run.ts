@@ -91,6 +91,19 @@ export async function runElf(
     seg.vaddr,
     seg.vaddr + seg.memsz,
   ]);
+  // Read-only segments below every writable one become read-only memory.
+  const writable = info.segments.filter((seg) => seg.flags & 2);
+  const firstW = Math.min(...writable.map((seg) => seg.vaddr), m.cpu.memSize);
+  const readOnlyEnd = Math.max(
+    0,
+    ...info.segments.filter((seg) =>
+      !(seg.flags & 2) && seg.vaddr + seg.memsz <= firstW
+    )
+      .map((seg) => seg.vaddr + seg.memsz),
+  );
+  if (readOnlyEnd > 0 && ((readOnlyEnd + 4095) & ~4095) <= firstW) {
+    m.cpu.protectBelow(readOnlyEnd);
+  }
   m.cpu.pc = img.entry;
   m.cpu.x[2] = img.sp;
   m.insnLimit = options.maxInsns ?? Infinity;

@@ -45,6 +45,14 @@ export class RiscvCpu {
   readonly memSize: number;
   /** `memSize - MEM_LOW`: an address `a` is mapped when `(a - MEM_LOW) >>> 0 < span`. */
   readonly span: number;
+  /**
+   * Lowest writable address: stores below it fault, like a store into a
+   * program's read-only text on Linux. Starts at {@link MEM_LOW}; the loader
+   * raises it above the read-only segments.
+   */
+  wlow: number = MEM_LOW;
+  /** `memSize - wlow`: a store to `a` is allowed when `(a - wlow) >>> 0 < wspan`. */
+  wspan: number;
   /** Profile buffer: TB ids appended by `op_profile`. */
   prof: Uint32Array = new Uint32Array(0);
   /** How many ids `prof` holds. */
@@ -65,6 +73,14 @@ export class RiscvCpu {
     this.m32 = new Int32Array(buf);
     this.memSize = memSize;
     this.span = memSize - MEM_LOW;
+    this.wspan = this.span;
+  }
+
+  /** Makes `[MEM_LOW, wlow)` read-only (page-aligned up). */
+  protectBelow(wlow: number): void {
+    const w = Math.min(this.memSize, Math.max(MEM_LOW, (wlow + 4095) & ~4095));
+    this.wlow = w;
+    this.wspan = this.memSize - w;
   }
 }
 
@@ -107,7 +123,7 @@ export function storeSlow(
   pc: number,
 ): void {
   const a = addr >>> 0;
-  if (!mapped(s, a, size)) {
+  if (!mapped(s, a, size) || a < s.wlow) {
     throw new GuestFault("segmentation fault", pc, a, "store");
   }
   const b = s.mu8;

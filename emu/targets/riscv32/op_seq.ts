@@ -25,6 +25,10 @@ export interface FusedState {
   t0: number;
   /** The state's `t1`. */
   t1: number;
+  /** The state's `wlow`. */
+  wlow: number;
+  /** The state's `wspan`. */
+  wspan: number;
   /** The state's `x`. */
   x: Int32Array<ArrayBufferLike>;
 }
@@ -183,7 +187,7 @@ export function fusedOplets(
     t0 = s.x[c[i + 5]];
     const t1 = s.x[c[i + 6]];
     const a_6 = (t0 + c[i + 7]) | 0;
-    if (((a_6 - MEM_LOW) >>> 0) < s.span) {
+    if (((a_6 - s.wlow) >>> 0) < s.wspan) {
       s.mu8[a_6] = t1;
     } else {
       storeSlow(s, a_6, 1, t1, c[i + 8]);
@@ -276,7 +280,7 @@ export function fusedOplets(
     let t0 = s.t0;
     let t1 = s.t1;
     const a_1 = (t0 + c[i + 1]) | 0;
-    if ((a_1 & 3) === 0 && ((a_1 - MEM_LOW) >>> 0) < s.span) {
+    if ((a_1 & 3) === 0 && ((a_1 - s.wlow) >>> 0) < s.wspan) {
       s.m32[a_1 >>> 2] = t1;
     } else {
       storeSlow(s, a_1, 4, t1, c[i + 2]);
@@ -377,7 +381,7 @@ export function fusedOplets(
     t0 = s.x[c[i + 2]];
     t1 = s.x[c[i + 3]];
     const a_5 = (t0 + c[i + 4]) | 0;
-    if ((a_5 & 3) === 0 && ((a_5 - MEM_LOW) >>> 0) < s.span) {
+    if ((a_5 & 3) === 0 && ((a_5 - s.wlow) >>> 0) < s.wspan) {
       s.m32[a_5 >>> 2] = t1;
     } else {
       storeSlow(s, a_5, 4, t1, c[i + 5]);
@@ -396,7 +400,7 @@ export function fusedOplets(
     const t0 = s.x[c[i + 1]];
     const t1 = s.x[c[i + 2]];
     const a_3 = (t0 + c[i + 3]) | 0;
-    if (((a_3 - MEM_LOW) >>> 0) < s.span) {
+    if (((a_3 - s.wlow) >>> 0) < s.wspan) {
       s.mu8[a_3] = t1;
     } else {
       storeSlow(s, a_3, 1, t1, c[i + 4]);

@@ -304,7 +304,7 @@ export function op_ld32(s: RiscvCpu, c: Int32Array, i: number): number {
 /** Stores the low byte of T1 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
 export function op_st8(s: RiscvCpu, c: Int32Array, i: number): number {
   const a = (s.t0 + c[i + 1]) | 0;
-  if (((a - MEM_LOW) >>> 0) < s.span) s.mu8[a] = s.t1;
+  if (((a - s.wlow) >>> 0) < s.wspan) s.mu8[a] = s.t1;
   else storeSlow(s, a, 1, s.t1, c[i + 2]);
   return i + 3;
 }
@@ -312,7 +312,7 @@ export function op_st8(s: RiscvCpu, c: Int32Array, i: number): number {
 /** Stores the low halfword of T1 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
 export function op_st16(s: RiscvCpu, c: Int32Array, i: number): number {
   const a = (s.t0 + c[i + 1]) | 0;
-  if ((a & 1) === 0 && ((a - MEM_LOW) >>> 0) < s.span) s.mu16[a >>> 1] = s.t1;
+  if ((a & 1) === 0 && ((a - s.wlow) >>> 0) < s.wspan) s.mu16[a >>> 1] = s.t1;
   else storeSlow(s, a, 2, s.t1, c[i + 2]);
   return i + 3;
 }
@@ -320,7 +320,7 @@ export function op_st16(s: RiscvCpu, c: Int32Array, i: number): number {
 /** Stores T1 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
 export function op_st32(s: RiscvCpu, c: Int32Array, i: number): number {
   const a = (s.t0 + c[i + 1]) | 0;
-  if ((a & 3) === 0 && ((a - MEM_LOW) >>> 0) < s.span) s.m32[a >>> 2] = s.t1;
+  if ((a & 3) === 0 && ((a - s.wlow) >>> 0) < s.wspan) s.m32[a >>> 2] = s.t1;
   else storeSlow(s, a, 4, s.t1, c[i + 2]);
   return i + 3;
 }

@@ -32,7 +32,7 @@ export const OP_HELPERS: Record<string, unknown> = {
   EXIT_YIELD: oplet.EXIT_YIELD,
 };
 
-/** Fields of {@link RiscvCpu} that never change once it exists: the switch dispatcher reads them once per block. */
+/** Fields of {@link RiscvCpu} that do not change while blocks run: the switch dispatcher reads them once per block. */
 export const HOISTED_FIELDS: readonly string[] = [
   "x",
   "m8",
@@ -41,6 +41,8 @@ export const HOISTED_FIELDS: readonly string[] = [
   "mu16",
   "m32",
   "span",
+  "wlow",
+  "wspan",
 ];
 
 /** Where the oplets' source lives, for the generator (a `file:` URL when installed locally). */
