@@ -113,12 +113,20 @@ export async function runElf(
   let fault: GuestFault | null = null;
   let limitHit = false, interrupted = false;
   const t0 = performance.now();
+  let lastTurn = t0;
   try {
     for (;;) {
       const st = cpuExec(m, proc.syscall);
       if (st === "yield") {
         await profile!.executions(m.cpu.prof, m.cpu.profLen);
         m.cpu.profLen = 0;
+        // Let the event loop run now and then (a Ctrl-C is delivered there),
+        // even when the profile's writes finish without waiting.
+        const now = performance.now();
+        if (now - lastTurn > 50) {
+          await new Promise((r) => setTimeout(r, 0));
+          lastTurn = now;
+        }
         if (options.interrupted?.()) {
           interrupted = true;
           break;

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { wordsToBytes, writeElf } from "./fuzz/elf_write.ts";
 import { ebreak, ecall, iAlu, jal, li, lui, store } from "./fuzz/rv_encode.ts";
 import { hasCommand, runDeno } from "./guest_io.ts";
+import { readProfile } from "@oplet/analyze";
 
 const EMU = new URL("../emu/mod.ts", import.meta.url).pathname;
 const QEMU = hasCommand("qemu-riscv32");
@@ -167,4 +168,32 @@ Deno.test("--help prints the usage", async () => {
   const r = await emu("--help");
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^Usage: oplet-emu \[options\] <program\.elf>/);
+});
+
+Deno.test("Ctrl-C during --profile flushes a complete profile and exits 130", async () => {
+  const path = `${dir}/interrupted.profile`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", EMU, `--profile=${path}`, loop],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 1500));
+  const killed = performance.now();
+  child.kill("SIGINT");
+  const { code } = await child.output();
+  assert.equal(code, 130);
+  assert.ok(performance.now() - killed < 5000, "it stops promptly");
+  let end = "";
+  for await (const r of readProfile((await Deno.open(path)).readable, path)) {
+    end = r.kind;
+  }
+  assert.equal(
+    end,
+    "end",
+    "the profile ends with its end record, not truncated",
+  );
+  assert.deepEqual(
+    [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".tmp")),
+    [],
+  );
 });
