@@ -54,8 +54,7 @@ async function compare(body: number[]): Promise<void> {
 }
 
 Deno.test({
-  name:
-    "fixed: a store into the read-only text segment faults (qemu: SIGSEGV)",
+  name: "fixed: a store into the read-only text segment faults (qemu: SIGSEGV)",
   ignore: QEMU_MISSING,
   fn: () => compare([rv.lui(6, 0x10), rv.store("sw", 0, 6, 0)]),
 });
