@@ -177,7 +177,16 @@ Deno.test("Ctrl-C during --profile flushes a complete profile and exits 130", as
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  await new Promise((r) => setTimeout(r, 1500));
+  // Wait until the emulator has opened the profile (its temporary file
+  // exists), so that its Ctrl-C listener is in place, then a little more.
+  const opened = () =>
+    [...Deno.readDirSync(dir)].some((e) =>
+      e.name.startsWith(".interrupted.profile")
+    );
+  for (let waited = 0; !opened() && waited < 30000; waited += 50) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 500));
   const killed = performance.now();
   child.kill("SIGINT");
   const { code } = await child.output();
