@@ -242,3 +242,27 @@ for (const backend of BACKENDS) {
     assert.equal(m.cpu.m32[DATA >> 2], 77);
   });
 }
+
+Deno.test("translation follows direct jumps unless told not to; the result is the same", () => {
+  const J = (off: number) =>
+    // jal x0, off
+    ((((off >> 20) & 1) << 31) | (((off >> 1) & 0x3ff) << 21) |
+      (((off >> 11) & 1) << 20) |
+      (((off >> 12) & 0xff) << 12) | 0x6f) >>> 0;
+  const words = [
+    I(1, 0, 0, 5, 0x13), // addi t0, zero, 1
+    J(8), // j +8 (over the next)
+    I(100, 5, 0, 5, 0x13), // addi t0, t0, 100 (skipped)
+    I(2, 5, 0, 5, 0x13), // addi t0, t0, 2
+    ECALL,
+  ];
+  for (const followJumps of [true, false]) {
+    const m = new Machine({ memSize: 1 << 20, followJumps });
+    words.forEach((w, k) => (m.cpu.m32[(BASE >> 2) + k] = w));
+    m.cpu.pc = BASE;
+    cpuExec(m, () => true);
+    assert.equal(m.cpu.x[5], 3);
+    assert.equal(m.stats.insns, 4);
+    assert.equal(m.stats.tbs, followJumps ? 1 : 2);
+  }
+});

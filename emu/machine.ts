@@ -42,6 +42,12 @@ export interface MachineOptions {
   profile?: ProfileSink | null;
   /** How blocks are dispatched (default `switch`; see `dispatch.ts`). */
   backend?: Backend;
+  /**
+   * Translate through direct jumps (`jal`) instead of ending the block at
+   * each (default true): longer blocks, fewer block exits. QEMU ends a block
+   * at every jump; this is the one place oplet departs from it.
+   */
+  followJumps?: boolean;
   /** Most guest instructions in one block (default 64). */
   maxTbInsns?: number;
   /** Print each block's guest code (`in_asm`) and oplets (`op`) when translated. */
@@ -128,6 +134,7 @@ export class Machine {
     const g = genIntermediateCode(this.cpu, pc, prefix, {
       maxInsns: this.options.maxTbInsns ?? 64,
       executable: this.execRanges.length ? this.executable : undefined,
+      followJumps: this.options.followJumps ?? true,
     });
     let code = g.code, nops = g.nops;
     if (profile) {
@@ -162,7 +169,7 @@ export class Machine {
     this.stats.tbs++;
     this.tbs.set(pc, tb);
     const log = this.options.log;
-    if (log && (log.inAsm || log.op)) this.logTb(tb, g.words);
+    if (log && (log.inAsm || log.op)) this.logTb(tb, g.words, g.pcs);
     return tb;
   }
 
@@ -205,7 +212,7 @@ export class Machine {
   }
 
   /** Prints a block's guest code and oplets as `--log` asks. */
-  private logTb(tb: TranslationBlock, words: number[]): void {
+  private logTb(tb: TranslationBlock, words: number[], pcs: number[]): void {
     const log = this.options.log!;
     const write = log.write ?? ((l: string) => console.error(l));
     const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
@@ -213,7 +220,7 @@ export class Machine {
     if (log.inAsm) {
       out.push(`IN: tb ${tb.id}`);
       words.forEach((w, k) => {
-        const pc = tb.pc + 4 * k;
+        const pc = pcs[k];
         out.push(`0x${hex(pc)}:  ${hex(w)}  ${disassemble(w, pc)}`);
       });
       out.push("");

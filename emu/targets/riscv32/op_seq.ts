@@ -80,7 +80,7 @@ export function fusedOplets(
   }
   const { MEM_LOW, loadSlow, storeSlow } = helpers as unknown as FusedHelpers;
 
-  // seq0: mov_r_T0, mov_T0_r, mov_T1_r (ran 22529486 times, saves 45058972 dispatches, e.g. at pc 0x00010470)
+  // seq0: mov_r_T0, mov_T0_r, mov_T1_r (ran 22723391 times, saves 45446782 dispatches, e.g. at pc 0x00010470)
   function op_seq0(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     s.x[c[i + 1]] = t0;
@@ -91,7 +91,7 @@ export function fusedOplets(
     return i + 4;
   }
 
-  // seq1: mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r (ran 10136057 times, saves 21772928 dispatches, e.g. at pc 0x00010470)
+  // seq1: mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r (ran 10231717 times, saves 22108342 dispatches, e.g. at pc 0x00010470)
   function op_seq1(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     s.x[c[i + 1]] = t0;
@@ -103,7 +103,7 @@ export function fusedOplets(
     return i + 6;
   }
 
-  // seq2: mov_T0_r, mov_T1_r (ran 32821874 times, saves 10292388 dispatches, e.g. at pc 0x00011794)
+  // seq2: mov_T0_r, mov_T1_r (ran 32821874 times, saves 10098483 dispatches, e.g. at pc 0x00011794)
   function op_seq2(s: FusedState, c: Int32Array, i: number): number {
     const t0 = s.x[c[i + 1]];
     const t1 = s.x[c[i + 2]];
@@ -112,7 +112,7 @@ export function fusedOplets(
     return i + 3;
   }
 
-  // seq3: mov_r_T0, mov_T0_r (ran 43030775 times, saves 9614825 dispatches, e.g. at pc 0x00010470)
+  // seq3: mov_r_T0, mov_T0_r (ran 43313360 times, saves 9535798 dispatches, e.g. at pc 0x00010470)
   function op_seq3(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     s.x[c[i + 1]] = t0;
@@ -139,7 +139,7 @@ export function fusedOplets(
     return i + 10;
   }
 
-  // seq5: mov_T0_r, addi, mov_r_T0, mov_T0_r (ran 15109760 times, saves 5519641 dispatches, e.g. at pc 0x00010470)
+  // seq5: mov_T0_r, addi, mov_r_T0, mov_T0_r (ran 15248511 times, saves 5398542 dispatches, e.g. at pc 0x00010470)
   function op_seq5(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     t0 = (t0 + c[i + 2]) | 0;
@@ -149,7 +149,7 @@ export function fusedOplets(
     return i + 5;
   }
 
-  // seq6: mov_T0_r, ld32, mov_r_T0 (ran 6848446 times, saves 4173575 dispatches, e.g. at pc 0x00010470)
+  // seq6: mov_T0_r, ld32, mov_r_T0 (ran 6848446 times, saves 4172033 dispatches, e.g. at pc 0x00010470)
   function op_seq6(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     const a_2 = (t0 + c[i + 2]) | 0;
@@ -161,7 +161,7 @@ export function fusedOplets(
     return i + 5;
   }
 
-  // seq7: mov_r_T0, mov_T0_r, slli, mov_r_T0, mov_T0_r, mov_T1_r, add (ran 1362805 times, saves 3886518 dispatches, e.g. at pc 0x000106cc)
+  // seq7: mov_r_T0, mov_T0_r, slli, mov_r_T0, mov_T0_r, mov_T1_r, add (ran 1362885 times, saves 3886518 dispatches, e.g. at pc 0x000106cc)
   function op_seq7(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     s.x[c[i + 1]] = t0;
@@ -199,20 +199,21 @@ export function fusedOplets(
     return i + 11;
   }
 
-  // seq9: mov_T0_r, ld8u, mov_r_T0, mov_T0_r (ran 3552976 times, saves 2599011 dispatches, e.g. at pc 0x00011854)
+  // seq9: mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 7075077 times, saves 2588160 dispatches, e.g. at pc 0x00010470)
   function op_seq9(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.x[c[i + 1]];
-    const a_2 = (t0 + c[i + 2]) | 0;
-    t0 = ((a_2 - MEM_LOW) >>> 0) < s.span
-      ? s.mu8[a_2]
-      : loadSlow(s, a_2, 1, false, c[i + 3]);
+    let t0 = s.t0;
+    s.x[c[i + 1]] = t0;
+    t0 = s.x[c[i + 2]];
+    t0 = (t0 + c[i + 3]) | 0;
     s.x[c[i + 4]] = t0;
     t0 = s.x[c[i + 5]];
+    const t1 = s.x[c[i + 6]];
     s.t0 = t0;
-    return i + 6;
+    s.t1 = t1;
+    return i + 7;
   }
 
-  // seq10: mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 9385368 times, saves 2332077 dispatches, e.g. at pc 0x00010470)
+  // seq10: mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 9448560 times, saves 2371986 dispatches, e.g. at pc 0x00010470)
   function op_seq10(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     t0 = (t0 + c[i + 2]) | 0;
@@ -224,33 +225,8 @@ export function fusedOplets(
     return i + 6;
   }
 
-  // seq11: mov_r_T0, mov_T0_r, mov_T1_r, add, mov_r_T0 (ran 4299969 times, saves 2408858 dispatches, e.g. at pc 0x000106cc)
+  // seq11: mov_T0_r, addi, mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 2632348 times, saves 2236616 dispatches, e.g. at pc 0x00010eb4)
   function op_seq11(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.t0;
-    s.x[c[i + 1]] = t0;
-    t0 = s.x[c[i + 2]];
-    const t1 = s.x[c[i + 3]];
-    t0 = (t0 + t1) | 0;
-    s.x[c[i + 4]] = t0;
-    s.t0 = t0;
-    s.t1 = t1;
-    return i + 5;
-  }
-
-  // seq12: mov_r_T0, mov_T0_r, slli, mov_r_T0, mov_T0_r (ran 3026610 times, saves 2180985 dispatches, e.g. at pc 0x000106cc)
-  function op_seq12(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.t0;
-    s.x[c[i + 1]] = t0;
-    t0 = s.x[c[i + 2]];
-    t0 = t0 << c[i + 3];
-    s.x[c[i + 4]] = t0;
-    t0 = s.x[c[i + 5]];
-    s.t0 = t0;
-    return i + 6;
-  }
-
-  // seq13: mov_T0_r, addi, mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 2609070 times, saves 2183029 dispatches, e.g. at pc 0x00010eb4)
-  function op_seq13(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     t0 = (t0 + c[i + 2]) | 0;
     s.x[c[i + 3]] = t0;
@@ -264,19 +240,56 @@ export function fusedOplets(
     return i + 9;
   }
 
-  // seq14: mov_T0_r, mov_T1_r, add, mov_r_T0 (ran 5155366 times, saves 1910003 dispatches, e.g. at pc 0x000106cc)
-  function op_seq14(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.x[c[i + 1]];
-    const t1 = s.x[c[i + 2]];
+  // seq12: mov_r_T0, mov_T0_r, slli, mov_r_T0, mov_T0_r (ran 3026690 times, saves 2129696 dispatches, e.g. at pc 0x000106cc)
+  function op_seq12(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.t0;
+    s.x[c[i + 1]] = t0;
+    t0 = s.x[c[i + 2]];
+    t0 = t0 << c[i + 3];
+    s.x[c[i + 4]] = t0;
+    t0 = s.x[c[i + 5]];
+    s.t0 = t0;
+    return i + 6;
+  }
+
+  // seq13: mov_r_T0, mov_T0_r, mov_T1_r, add (ran 4307815 times, saves 1982665 dispatches, e.g. at pc 0x000106cc)
+  function op_seq13(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.t0;
+    s.x[c[i + 1]] = t0;
+    t0 = s.x[c[i + 2]];
+    const t1 = s.x[c[i + 3]];
     t0 = (t0 + t1) | 0;
-    s.x[c[i + 3]] = t0;
     s.t0 = t0;
     s.t1 = t1;
     return i + 4;
   }
 
-  // seq15: st32, mov_T0_r, mov_T1_r (ran 1745796 times, saves 1652064 dispatches, e.g. at pc 0x000106cc)
+  // seq14: mov_T0_r, ld8u (ran 3651947 times, saves 1874211 dispatches, e.g. at pc 0x00011854)
+  function op_seq14(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.x[c[i + 1]];
+    const a_2 = (t0 + c[i + 2]) | 0;
+    t0 = ((a_2 - MEM_LOW) >>> 0) < s.span
+      ? s.mu8[a_2]
+      : loadSlow(s, a_2, 1, false, c[i + 3]);
+    s.t0 = t0;
+    return i + 4;
+  }
+
+  // seq15: mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, addi (ran 1963693 times, saves 1781139 dispatches, e.g. at pc 0x00010eb4)
   function op_seq15(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.t0;
+    s.x[c[i + 1]] = t0;
+    t0 = s.x[c[i + 2]];
+    t0 = (t0 + c[i + 3]) | 0;
+    s.x[c[i + 4]] = t0;
+    t0 = s.x[c[i + 5]];
+    t0 = (t0 + c[i + 6]) | 0;
+    s.t0 = t0;
+    return i + 7;
+  }
+
+  // seq16: st32, mov_T0_r, mov_T1_r (ran 1748315 times, saves 1748315 dispatches, e.g. at pc 0x000106cc)
+  function op_seq16(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     let t1 = s.t1;
     const a_1 = (t0 + c[i + 1]) | 0;
@@ -292,41 +305,8 @@ export function fusedOplets(
     return i + 5;
   }
 
-  // seq16: addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 9385368 times, saves 1699287 dispatches, e.g. at pc 0x00010470)
-  function op_seq16(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.t0;
-    t0 = (t0 + c[i + 1]) | 0;
-    s.x[c[i + 2]] = t0;
-    t0 = s.x[c[i + 3]];
-    const t1 = s.x[c[i + 4]];
-    s.t0 = t0;
-    s.t1 = t1;
-    return i + 5;
-  }
-
-  // seq17: mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 7051794 times, saves 1545526 dispatches, e.g. at pc 0x00010470)
+  // seq17: mov_T0_r, ld32, mov_r_T0, mov_T0_r, mov_T1_r (ran 1777213 times, saves 1458564 dispatches, e.g. at pc 0x000108ec)
   function op_seq17(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.t0;
-    s.x[c[i + 1]] = t0;
-    t0 = s.x[c[i + 2]];
-    t0 = (t0 + c[i + 3]) | 0;
-    s.x[c[i + 4]] = t0;
-    t0 = s.x[c[i + 5]];
-    const t1 = s.x[c[i + 6]];
-    s.t0 = t0;
-    s.t1 = t1;
-    return i + 7;
-  }
-
-  // seq18: mov_r_r, mov_r_r (ran 1880571 times, saves 1453574 dispatches, e.g. at pc 0x00010318)
-  function op_seq18(s: FusedState, c: Int32Array, i: number): number {
-    s.x[c[i + 1]] = s.x[c[i + 2]];
-    s.x[c[i + 3]] = s.x[c[i + 4]];
-    return i + 5;
-  }
-
-  // seq19: mov_T0_r, ld32, mov_r_T0, mov_T0_r, mov_T1_r (ran 1762267 times, saves 1359578 dispatches, e.g. at pc 0x000108ec)
-  function op_seq19(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     const a_2 = (t0 + c[i + 2]) | 0;
     t0 = (a_2 & 3) === 0 && ((a_2 - MEM_LOW) >>> 0) < s.span
@@ -340,39 +320,81 @@ export function fusedOplets(
     return i + 7;
   }
 
-  // seq20: mov_r_T0, mov_T0_r, srli, mov_r_T0, mov_T0_r, mov_T1_r (ran 960714 times, saves 1138721 dispatches, e.g. at pc 0x000101e0)
+  // seq18: mov_r_r, mov_r_r (ran 1887787 times, saves 1455563 dispatches, e.g. at pc 0x000107b0)
+  function op_seq18(s: FusedState, c: Int32Array, i: number): number {
+    s.x[c[i + 1]] = s.x[c[i + 2]];
+    s.x[c[i + 3]] = s.x[c[i + 4]];
+    return i + 5;
+  }
+
+  // seq19: mov_r_T0, mov_T0_r, ld8u (ran 1777767 times, saves 1379149 dispatches, e.g. at pc 0x000117d4)
+  function op_seq19(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.t0;
+    s.x[c[i + 1]] = t0;
+    t0 = s.x[c[i + 2]];
+    const a_3 = (t0 + c[i + 3]) | 0;
+    t0 = ((a_3 - MEM_LOW) >>> 0) < s.span
+      ? s.mu8[a_3]
+      : loadSlow(s, a_3, 1, false, c[i + 4]);
+    s.t0 = t0;
+    return i + 5;
+  }
+
+  // seq20: mov_r_T0, mov_T0_r, ld32 (ran 2533804 times, saves 1131390 dispatches, e.g. at pc 0x000106cc)
   function op_seq20(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     s.x[c[i + 1]] = t0;
     t0 = s.x[c[i + 2]];
-    t0 = (t0 >>> c[i + 3]) | 0;
-    s.x[c[i + 4]] = t0;
-    t0 = s.x[c[i + 5]];
-    const t1 = s.x[c[i + 6]];
+    const a_3 = (t0 + c[i + 3]) | 0;
+    t0 = (a_3 & 3) === 0 && ((a_3 - MEM_LOW) >>> 0) < s.span
+      ? s.m32[a_3 >>> 2]
+      : loadSlow(s, a_3, 4, true, c[i + 4]);
+    s.t0 = t0;
+    return i + 5;
+  }
+
+  // seq21: srli, mov_r_T0, mov_T0_r, mov_T1_r, or, mov_r_T0, mov_T0_r (ran 511228 times, saves 1088568 dispatches, e.g. at pc 0x00010158)
+  function op_seq21(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.t0;
+    t0 = (t0 >>> c[i + 1]) | 0;
+    s.x[c[i + 2]] = t0;
+    t0 = s.x[c[i + 3]];
+    const t1 = s.x[c[i + 4]];
+    t0 = t0 | t1;
+    s.x[c[i + 5]] = t0;
+    t0 = s.x[c[i + 6]];
     s.t0 = t0;
     s.t1 = t1;
     return i + 7;
   }
 
-  // seq21: mov_T0_r, mov_T1_r, mul, mov_r_T0, mov_T0_r, ld32, mov_r_T0 (ran 300301 times, saves 900905 dispatches, e.g. at pc 0x000106cc)
-  function op_seq21(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.x[c[i + 1]];
-    const t1 = s.x[c[i + 2]];
-    t0 = Math.imul(t0, t1);
-    s.x[c[i + 3]] = t0;
-    t0 = s.x[c[i + 4]];
-    const a_6 = (t0 + c[i + 5]) | 0;
-    t0 = (a_6 & 3) === 0 && ((a_6 - MEM_LOW) >>> 0) < s.span
-      ? s.m32[a_6 >>> 2]
-      : loadSlow(s, a_6, 4, true, c[i + 6]);
-    s.x[c[i + 7]] = t0;
+  // seq22: movi_r, mov_T0_r, mov_T1_r (ran 1021205 times, saves 1021205 dispatches, e.g. at pc 0x0001167c)
+  function op_seq22(s: FusedState, c: Int32Array, i: number): number {
+    s.x[c[i + 1]] = c[i + 2];
+    const t0 = s.x[c[i + 3]];
+    const t1 = s.x[c[i + 4]];
     s.t0 = t0;
     s.t1 = t1;
-    return i + 8;
+    return i + 5;
   }
 
-  // seq22: remu, mov_r_T0, mov_T0_r, mov_T1_r, st32, mov_T0_r, mov_T1_r, divu (ran 300300 times, saves 900900 dispatches, e.g. at pc 0x000106cc)
-  function op_seq22(s: FusedState, c: Int32Array, i: number): number {
+  // seq23: mov_r_T0, mov_T0_r, mov_T1_r, xor, mov_r_T0, mov_T0_r, mov_T1_r (ran 963491 times, saves 942590 dispatches, e.g. at pc 0x0001093c)
+  function op_seq23(s: FusedState, c: Int32Array, i: number): number {
+    let t0 = s.t0;
+    s.x[c[i + 1]] = t0;
+    t0 = s.x[c[i + 2]];
+    let t1 = s.x[c[i + 3]];
+    t0 = t0 ^ t1;
+    s.x[c[i + 4]] = t0;
+    t0 = s.x[c[i + 5]];
+    t1 = s.x[c[i + 6]];
+    s.t0 = t0;
+    s.t1 = t1;
+    return i + 7;
+  }
+
+  // seq24: remu, mov_r_T0, mov_T0_r, mov_T1_r, st32, mov_T0_r, mov_T1_r, divu (ran 300300 times, saves 900900 dispatches, e.g. at pc 0x000106cc)
+  function op_seq24(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     let t1 = s.t1;
     const d_1 = t1 >>> 0;
@@ -395,8 +417,8 @@ export function fusedOplets(
     return i + 8;
   }
 
-  // seq23: mov_T0_r, mov_T1_r, st8 (ran 2319477 times, saves 856778 dispatches, e.g. at pc 0x00010eb4)
-  function op_seq23(s: FusedState, c: Int32Array, i: number): number {
+  // seq25: mov_T0_r, mov_T1_r, st8 (ran 2319477 times, saves 793798 dispatches, e.g. at pc 0x00010eb4)
+  function op_seq25(s: FusedState, c: Int32Array, i: number): number {
     const t0 = s.x[c[i + 1]];
     const t1 = s.x[c[i + 2]];
     const a_3 = (t0 + c[i + 3]) | 0;
@@ -410,29 +432,21 @@ export function fusedOplets(
     return i + 5;
   }
 
-  // seq24: mov_T0_r, ld8u, mov_r_T0, mov_T0_r, ld8u, mov_r_T0 (ran 678850 times, saves 854269 dispatches, e.g. at pc 0x0001116c)
-  function op_seq24(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.x[c[i + 1]];
-    const a_2 = (t0 + c[i + 2]) | 0;
-    t0 = ((a_2 - MEM_LOW) >>> 0) < s.span
-      ? s.mu8[a_2]
-      : loadSlow(s, a_2, 1, false, c[i + 3]);
-    s.x[c[i + 4]] = t0;
-    t0 = s.x[c[i + 5]];
-    const a_5 = (t0 + c[i + 6]) | 0;
-    t0 = ((a_5 - MEM_LOW) >>> 0) < s.span
-      ? s.mu8[a_5]
-      : loadSlow(s, a_5, 1, false, c[i + 7]);
-    s.x[c[i + 8]] = t0;
+  // seq26: mov_r_r, mov_T0_r, mov_T1_r (ran 1089591 times, saves 791416 dispatches, e.g. at pc 0x00010b30)
+  function op_seq26(s: FusedState, c: Int32Array, i: number): number {
+    s.x[c[i + 1]] = s.x[c[i + 2]];
+    const t0 = s.x[c[i + 3]];
+    const t1 = s.x[c[i + 4]];
     s.t0 = t0;
-    return i + 9;
+    s.t1 = t1;
+    return i + 5;
   }
 
-  // seq25: xor, mov_r_T0, mov_T0_r, mov_T1_r (ran 961505 times, saves 842385 dispatches, e.g. at pc 0x0001093c)
-  function op_seq25(s: FusedState, c: Int32Array, i: number): number {
+  // seq27: add, mov_r_T0, mov_T0_r, mov_T1_r (ran 2354676 times, saves 749763 dispatches, e.g. at pc 0x000106cc)
+  function op_seq27(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
     let t1 = s.t1;
-    t0 = t0 ^ t1;
+    t0 = (t0 + t1) | 0;
     s.x[c[i + 1]] = t0;
     t0 = s.x[c[i + 2]];
     t1 = s.x[c[i + 3]];
@@ -441,25 +455,21 @@ export function fusedOplets(
     return i + 4;
   }
 
-  // seq26: add, mov_r_T0, mov_T0_r, ld8u, mov_r_T0, mov_T0_r (ran 565448 times, saves 764009 dispatches, e.g. at pc 0x0001175c)
-  function op_seq26(s: FusedState, c: Int32Array, i: number): number {
+  // seq28: sub, mov_r_T0, mov_T0_r, mov_T1_r (ran 771714 times, saves 743456 dispatches, e.g. at pc 0x000108ec)
+  function op_seq28(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.t0;
-    const t1 = s.t1;
-    t0 = (t0 + t1) | 0;
+    let t1 = s.t1;
+    t0 = (t0 - t1) | 0;
     s.x[c[i + 1]] = t0;
     t0 = s.x[c[i + 2]];
-    const a_4 = (t0 + c[i + 3]) | 0;
-    t0 = ((a_4 - MEM_LOW) >>> 0) < s.span
-      ? s.mu8[a_4]
-      : loadSlow(s, a_4, 1, false, c[i + 4]);
-    s.x[c[i + 5]] = t0;
-    t0 = s.x[c[i + 6]];
+    t1 = s.x[c[i + 3]];
     s.t0 = t0;
-    return i + 7;
+    s.t1 = t1;
+    return i + 4;
   }
 
-  // seq27: mov_T0_r, ld8u, mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 817257 times, saves 750731 dispatches, e.g. at pc 0x00011854)
-  function op_seq27(s: FusedState, c: Int32Array, i: number): number {
+  // seq29: mov_T0_r, ld8u, mov_r_T0, mov_T0_r, addi, mov_r_T0, mov_T0_r, mov_T1_r (ran 817257 times, saves 740005 dispatches, e.g. at pc 0x00011854)
+  function op_seq29(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     const a_2 = (t0 + c[i + 2]) | 0;
     t0 = ((a_2 - MEM_LOW) >>> 0) < s.span
@@ -476,30 +486,7 @@ export function fusedOplets(
     return i + 10;
   }
 
-  // seq28: sub, mov_r_T0, mov_T0_r, mov_T1_r (ran 766208 times, saves 735370 dispatches, e.g. at pc 0x000108ec)
-  function op_seq28(s: FusedState, c: Int32Array, i: number): number {
-    let t0 = s.t0;
-    let t1 = s.t1;
-    t0 = (t0 - t1) | 0;
-    s.x[c[i + 1]] = t0;
-    t0 = s.x[c[i + 2]];
-    t1 = s.x[c[i + 3]];
-    s.t0 = t0;
-    s.t1 = t1;
-    return i + 4;
-  }
-
-  // seq29: movi_r, mov_T0_r, mov_T1_r (ran 937736 times, saves 737509 dispatches, e.g. at pc 0x0001167c)
-  function op_seq29(s: FusedState, c: Int32Array, i: number): number {
-    s.x[c[i + 1]] = c[i + 2];
-    const t0 = s.x[c[i + 3]];
-    const t1 = s.x[c[i + 4]];
-    s.t0 = t0;
-    s.t1 = t1;
-    return i + 5;
-  }
-
-  // seq30: mov_T0_r, slli (ran 3672967 times, saves 890558 dispatches, e.g. at pc 0x000106cc)
+  // seq30: mov_T0_r, slli (ran 3672967 times, saves 694535 dispatches, e.g. at pc 0x000106cc)
   function op_seq30(s: FusedState, c: Int32Array, i: number): number {
     let t0 = s.x[c[i + 1]];
     t0 = t0 << c[i + 2];
@@ -558,7 +545,13 @@ export function fusedOplets(
       exit: false,
       seq: [1, 36, 3, 1, 2, 41, 1, 27],
     },
-    { name: "seq9", fn: op_seq9, params: 5, exit: false, seq: [1, 37, 3, 1] },
+    {
+      name: "seq9",
+      fn: op_seq9,
+      params: 6,
+      exit: false,
+      seq: [3, 1, 27, 3, 1, 2],
+    },
     {
       name: "seq10",
       fn: op_seq10,
@@ -569,9 +562,9 @@ export function fusedOplets(
     {
       name: "seq11",
       fn: op_seq11,
-      params: 4,
+      params: 8,
       exit: false,
-      seq: [3, 1, 2, 9, 3],
+      seq: [1, 27, 3, 1, 27, 3, 1, 2],
     },
     {
       name: "seq12",
@@ -580,77 +573,59 @@ export function fusedOplets(
       exit: false,
       seq: [3, 1, 33, 3, 1],
     },
+    { name: "seq13", fn: op_seq13, params: 3, exit: false, seq: [3, 1, 2, 9] },
+    { name: "seq14", fn: op_seq14, params: 3, exit: false, seq: [1, 37] },
     {
-      name: "seq13",
-      fn: op_seq13,
-      params: 8,
+      name: "seq15",
+      fn: op_seq15,
+      params: 6,
       exit: false,
-      seq: [1, 27, 3, 1, 27, 3, 1, 2],
+      seq: [3, 1, 27, 3, 1, 27],
     },
-    { name: "seq14", fn: op_seq14, params: 3, exit: false, seq: [1, 2, 9, 3] },
-    { name: "seq15", fn: op_seq15, params: 4, exit: false, seq: [43, 1, 2] },
-    { name: "seq16", fn: op_seq16, params: 4, exit: false, seq: [27, 3, 1, 2] },
+    { name: "seq16", fn: op_seq16, params: 4, exit: false, seq: [43, 1, 2] },
     {
       name: "seq17",
       fn: op_seq17,
       params: 6,
       exit: false,
-      seq: [3, 1, 27, 3, 1, 2],
-    },
-    { name: "seq18", fn: op_seq18, params: 4, exit: false, seq: [8, 8] },
-    {
-      name: "seq19",
-      fn: op_seq19,
-      params: 6,
-      exit: false,
       seq: [1, 40, 3, 1, 2],
     },
-    {
-      name: "seq20",
-      fn: op_seq20,
-      params: 6,
-      exit: false,
-      seq: [3, 1, 34, 3, 1, 2],
-    },
+    { name: "seq18", fn: op_seq18, params: 4, exit: false, seq: [8, 8] },
+    { name: "seq19", fn: op_seq19, params: 4, exit: false, seq: [3, 1, 37] },
+    { name: "seq20", fn: op_seq20, params: 4, exit: false, seq: [3, 1, 40] },
     {
       name: "seq21",
       fn: op_seq21,
-      params: 7,
+      params: 6,
       exit: false,
-      seq: [1, 2, 19, 3, 1, 40, 3],
+      seq: [34, 3, 1, 2, 17, 3, 1],
+    },
+    { name: "seq22", fn: op_seq22, params: 4, exit: false, seq: [7, 1, 2] },
+    {
+      name: "seq23",
+      fn: op_seq23,
+      params: 6,
+      exit: false,
+      seq: [3, 1, 2, 14, 3, 1, 2],
     },
     {
-      name: "seq22",
-      fn: op_seq22,
+      name: "seq24",
+      fn: op_seq24,
       params: 7,
       exit: false,
       seq: [26, 3, 1, 2, 43, 1, 2, 24],
     },
-    { name: "seq23", fn: op_seq23, params: 4, exit: false, seq: [1, 2, 41] },
+    { name: "seq25", fn: op_seq25, params: 4, exit: false, seq: [1, 2, 41] },
+    { name: "seq26", fn: op_seq26, params: 4, exit: false, seq: [8, 1, 2] },
+    { name: "seq27", fn: op_seq27, params: 3, exit: false, seq: [9, 3, 1, 2] },
+    { name: "seq28", fn: op_seq28, params: 3, exit: false, seq: [10, 3, 1, 2] },
     {
-      name: "seq24",
-      fn: op_seq24,
-      params: 8,
-      exit: false,
-      seq: [1, 37, 3, 1, 37, 3],
-    },
-    { name: "seq25", fn: op_seq25, params: 3, exit: false, seq: [14, 3, 1, 2] },
-    {
-      name: "seq26",
-      fn: op_seq26,
-      params: 6,
-      exit: false,
-      seq: [9, 3, 1, 37, 3, 1],
-    },
-    {
-      name: "seq27",
-      fn: op_seq27,
+      name: "seq29",
+      fn: op_seq29,
       params: 9,
       exit: false,
       seq: [1, 37, 3, 1, 27, 3, 1, 2],
     },
-    { name: "seq28", fn: op_seq28, params: 3, exit: false, seq: [10, 3, 1, 2] },
-    { name: "seq29", fn: op_seq29, params: 4, exit: false, seq: [7, 1, 2] },
     { name: "seq30", fn: op_seq30, params: 2, exit: false, seq: [1, 33] },
     {
       name: "seq31",

@@ -52,6 +52,8 @@ const BRANCHES = [
 export interface TranslateOptions {
   /** The most guest instructions in one block. */
   maxInsns: number;
+  /** Go on translating at the target of a direct jump (`jal`) instead of ending the block there. */
+  followJumps?: boolean;
   /** Whether the 4 bytes at `pc` may be executed (default: whenever mapped). */
   executable?: (pc: number) => boolean;
 }
@@ -66,6 +68,8 @@ export interface GuestBlock {
   icount: number;
   /** The instruction words, for logging. */
   words: number[];
+  /** Their guest pcs (not contiguous where the block followed a jump). */
+  pcs: number[];
 }
 
 /**
@@ -97,6 +101,7 @@ export function genIntermediateCode(
   const code: number[] = [...prefix];
   let nops = prefix.length > 0 ? 1 : 0;
   const words: number[] = [];
+  const pcs: number[] = [];
   const emit = (name: string, ...params: number[]) => {
     code.push(O[name], ...params);
     nops++;
@@ -112,6 +117,8 @@ export function genIntermediateCode(
     }
     const w = s.m32[pc >>> 2];
     words.push(w);
+    pcs.push(pc);
+    let jumpTo: number | undefined;
     const d = rd(w), a = rs1(w), b = rs2(w), f3 = funct3(w), f7 = funct7(w);
     const next = (pc + 4) | 0;
     let end = false, bad = false;
@@ -122,11 +129,21 @@ export function genIntermediateCode(
       case OPC.AUIPC:
         if (d) emit("movi_r", d, (pc + immU(w)) | 0);
         break;
-      case OPC.JAL:
+      case OPC.JAL: {
+        const target = (pc + immJ(w)) | 0;
         if (d) emit("movi_r", d, next);
-        emit("goto_tb", (pc + immJ(w)) | 0);
-        end = true;
+        // A direct jump need not end the block: translation goes on at the
+        // target, unless the block already holds it or it cannot be fetched.
+        if (
+          opts.followJumps && !pcs.includes(target) && (target & 3) === 0 && fetchable(target)
+        ) {
+          jumpTo = target;
+        } else {
+          emit("goto_tb", target);
+          end = true;
+        }
         break;
+      }
       case OPC.JALR:
         if (f3 !== 0) {
           bad = true;
@@ -227,8 +244,8 @@ export function genIntermediateCode(
       emit("illegal", pc, w);
       break;
     }
-    pc = next;
+    pc = jumpTo ?? next;
     if (end) break;
   }
-  return { code, nops, icount: words.length, words };
+  return { code, nops, icount: words.length, words, pcs };
 }

@@ -13,35 +13,35 @@ export const BASE_HASH = "33901ca6";
 /** Sequences of base oplet numbers, sorted, each with the fused oplet that replaces it. */
 export const SEQ_TABLE: readonly { seq: readonly number[]; fused: number }[] = [
   { seq: [1, 2], fused: 2 }, // mov_T0_r mov_T1_r
-  { seq: [1, 2, 9, 3], fused: 14 }, // mov_T0_r mov_T1_r add mov_r_T0
-  { seq: [1, 2, 19, 3, 1, 40, 3], fused: 21 }, // mov_T0_r mov_T1_r mul mov_r_T0 mov_T0_r ld32 mov_r_T0
-  { seq: [1, 2, 41], fused: 23 }, // mov_T0_r mov_T1_r st8
+  { seq: [1, 2, 41], fused: 25 }, // mov_T0_r mov_T1_r st8
   { seq: [1, 27, 3, 1], fused: 5 }, // mov_T0_r addi mov_r_T0 mov_T0_r
   { seq: [1, 27, 3, 1, 2], fused: 10 }, // mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [1, 27, 3, 1, 27, 3, 1, 2], fused: 13 }, // mov_T0_r addi mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
+  { seq: [1, 27, 3, 1, 27, 3, 1, 2], fused: 11 }, // mov_T0_r addi mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
   { seq: [1, 33], fused: 30 }, // mov_T0_r slli
   { seq: [1, 36, 3, 1, 2, 41, 1, 27], fused: 8 }, // mov_T0_r ld8s mov_r_T0 mov_T0_r mov_T1_r st8 mov_T0_r addi
-  { seq: [1, 37, 3, 1], fused: 9 }, // mov_T0_r ld8u mov_r_T0 mov_T0_r
-  { seq: [1, 37, 3, 1, 27, 3, 1, 2], fused: 27 }, // mov_T0_r ld8u mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [1, 37, 3, 1, 37, 3], fused: 24 }, // mov_T0_r ld8u mov_r_T0 mov_T0_r ld8u mov_r_T0
+  { seq: [1, 37], fused: 14 }, // mov_T0_r ld8u
+  { seq: [1, 37, 3, 1, 27, 3, 1, 2], fused: 29 }, // mov_T0_r ld8u mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
   { seq: [1, 40, 3], fused: 6 }, // mov_T0_r ld32 mov_r_T0
-  { seq: [1, 40, 3, 1, 2], fused: 19 }, // mov_T0_r ld32 mov_r_T0 mov_T0_r mov_T1_r
+  { seq: [1, 40, 3, 1, 2], fused: 17 }, // mov_T0_r ld32 mov_r_T0 mov_T0_r mov_T1_r
   { seq: [1, 40, 3, 1, 2, 10, 3], fused: 31 }, // mov_T0_r ld32 mov_r_T0 mov_T0_r mov_T1_r sub mov_r_T0
   { seq: [1, 40, 3, 1, 27, 3, 1, 2], fused: 4 }, // mov_T0_r ld32 mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
   { seq: [3, 1], fused: 3 }, // mov_r_T0 mov_T0_r
   { seq: [3, 1, 2], fused: 0 }, // mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [3, 1, 2, 9, 3], fused: 11 }, // mov_r_T0 mov_T0_r mov_T1_r add mov_r_T0
+  { seq: [3, 1, 2, 9], fused: 13 }, // mov_r_T0 mov_T0_r mov_T1_r add
+  { seq: [3, 1, 2, 14, 3, 1, 2], fused: 23 }, // mov_r_T0 mov_T0_r mov_T1_r xor mov_r_T0 mov_T0_r mov_T1_r
   { seq: [3, 1, 27, 3, 1], fused: 1 }, // mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r
-  { seq: [3, 1, 27, 3, 1, 2], fused: 17 }, // mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
+  { seq: [3, 1, 27, 3, 1, 2], fused: 9 }, // mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r mov_T1_r
+  { seq: [3, 1, 27, 3, 1, 27], fused: 15 }, // mov_r_T0 mov_T0_r addi mov_r_T0 mov_T0_r addi
   { seq: [3, 1, 33, 3, 1], fused: 12 }, // mov_r_T0 mov_T0_r slli mov_r_T0 mov_T0_r
   { seq: [3, 1, 33, 3, 1, 2, 9], fused: 7 }, // mov_r_T0 mov_T0_r slli mov_r_T0 mov_T0_r mov_T1_r add
-  { seq: [3, 1, 34, 3, 1, 2], fused: 20 }, // mov_r_T0 mov_T0_r srli mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [7, 1, 2], fused: 29 }, // movi_r mov_T0_r mov_T1_r
+  { seq: [3, 1, 37], fused: 19 }, // mov_r_T0 mov_T0_r ld8u
+  { seq: [3, 1, 40], fused: 20 }, // mov_r_T0 mov_T0_r ld32
+  { seq: [7, 1, 2], fused: 22 }, // movi_r mov_T0_r mov_T1_r
+  { seq: [8, 1, 2], fused: 26 }, // mov_r_r mov_T0_r mov_T1_r
   { seq: [8, 8], fused: 18 }, // mov_r_r mov_r_r
-  { seq: [9, 3, 1, 37, 3, 1], fused: 26 }, // add mov_r_T0 mov_T0_r ld8u mov_r_T0 mov_T0_r
+  { seq: [9, 3, 1, 2], fused: 27 }, // add mov_r_T0 mov_T0_r mov_T1_r
   { seq: [10, 3, 1, 2], fused: 28 }, // sub mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [14, 3, 1, 2], fused: 25 }, // xor mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [26, 3, 1, 2, 43, 1, 2, 24], fused: 22 }, // remu mov_r_T0 mov_T0_r mov_T1_r st32 mov_T0_r mov_T1_r divu
-  { seq: [27, 3, 1, 2], fused: 16 }, // addi mov_r_T0 mov_T0_r mov_T1_r
-  { seq: [43, 1, 2], fused: 15 }, // st32 mov_T0_r mov_T1_r
+  { seq: [26, 3, 1, 2, 43, 1, 2, 24], fused: 24 }, // remu mov_r_T0 mov_T0_r mov_T1_r st32 mov_T0_r mov_T1_r divu
+  { seq: [34, 3, 1, 2, 17, 3, 1], fused: 21 }, // srli mov_r_T0 mov_T0_r mov_T1_r or mov_r_T0 mov_T0_r
+  { seq: [43, 1, 2], fused: 16 }, // st32 mov_T0_r mov_T1_r
 ];
