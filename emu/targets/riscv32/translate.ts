@@ -135,7 +135,8 @@ export function genIntermediateCode(
         // A direct jump need not end the block: translation goes on at the
         // target, unless the block already holds it or it cannot be fetched.
         if (
-          opts.followJumps && !pcs.includes(target) && (target & 3) === 0 && fetchable(target)
+          opts.followJumps && !pcs.includes(target) && (target & 3) === 0 &&
+          fetchable(target)
         ) {
           jumpTo = target;
         } else {
