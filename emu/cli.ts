@@ -39,6 +39,7 @@ Options:
   --oplets DIR         load fused oplets generated into DIR (op_seq.ts, translate_seq.ts)
   --cover greedy|optimal  how blocks are covered with fused oplets (default greedy)
   --backend switch|call   how oplets are dispatched (default switch)
+  --no-follow-jumps    end every block at a jump, as QEMU does (default: translate through jal)
   --profile[=PATH]     profile into PATH (default /tmp/qemu.profile); implies --no-fuse
   --profile-gzip       gzip the profile
   --allow-open PATH    let the guest open PATH read-only (repeatable)
@@ -137,6 +138,7 @@ async function run(args: readonly string[]): Promise<number> {
         oplets: { type: "string" },
         cover: { type: "string" },
         backend: { type: "string" },
+        "no-follow-jumps": { type: "boolean" },
         profile: { type: "boolean" },
         "profile-path": { type: "string" },
         "profile-gzip": { type: "boolean" },
@@ -239,6 +241,7 @@ async function run(args: readonly string[]): Promise<number> {
       fused,
       optimalCover: cover === "optimal",
       backend: backend as Backend,
+      followJumps: !values["no-follow-jumps"],
       profile,
       maxInsns,
       memSize: memMb * 1024 * 1024,
