@@ -220,7 +220,7 @@ async function run(args: readonly string[]): Promise<number> {
     );
   }
 
-  let profile: (ProfileSink & { stats?: unknown }) | null = null;
+  let profile: ProfileSink | null = null;
   if (profilePath) {
     const { createProfileWriter } = await import("./profile.ts");
     profile = await createProfileWriter(profilePath, {

@@ -192,4 +192,3 @@ export function collapseSeqsOptimal(
   return emitCover(code, at, table, fusedBase, take);
 }
 
-export { compareSeqs };

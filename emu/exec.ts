@@ -57,10 +57,10 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
       let next: TranslationBlock | null;
       if (i === EXIT_GOTO0) {
         next = tb.jmp0;
-        if (next === null || next.pc !== s.pc) next = tb.jmp0 = m.tbFind(s.pc);
+        if (next === null) next = tb.jmp0 = m.tbFind(s.pc);
       } else if (i === EXIT_GOTO1) {
         next = tb.jmp1;
-        if (next === null || next.pc !== s.pc) next = tb.jmp1 = m.tbFind(s.pc);
+        if (next === null) next = tb.jmp1 = m.tbFind(s.pc);
       } else if (i === EXIT_LOOKUP) {
         next = m.tbFind(s.pc);
       } else if (i === EXIT_SYSCALL) {

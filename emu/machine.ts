@@ -191,6 +191,9 @@ export class Machine {
 
   /** Drops every translated block (after the guest writes code, or to start over). */
   tbFlush(): void {
+    // A chain slot's target never changes, so the loop follows chains
+    // without checking them: unchain every block before dropping it.
+    for (const tb of this.tbs.values()) tb.jmp0 = tb.jmp1 = null;
     this.tbs.clear();
     this.jmpCache.fill(null);
   }
