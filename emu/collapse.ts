@@ -191,4 +191,3 @@ export function collapseSeqsOptimal(
   }
   return emitCover(code, at, table, fusedBase, take);
 }
-
