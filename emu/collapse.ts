@@ -5,10 +5,10 @@
  * @module
  */
 
-import { compareSeqs, type SeqEntry } from "./fused.ts";
+import type { SeqEntry } from "./fused.ts";
 
 /**
- * Finds the index in `table` (sorted by {@link compareSeqs}) of the entry equal
+ * Finds the index in `table` (sorted by `compareSeqs` in `fused.ts`) of the entry equal
  * to `ops[at .. at + len)`, or -1, by binary search.
  */
 export function findSeq(
