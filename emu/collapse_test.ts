@@ -2,11 +2,10 @@ import assert, { deepEqual as assertEquals } from "node:assert/strict";
 import {
   collapseSeqs,
   collapseSeqsOptimal,
-  compareSeqs,
   findSeq,
   maxSeqLength,
 } from "./collapse.ts";
-import type { SeqEntry } from "./fused.ts";
+import { compareSeqs, type SeqEntry } from "./fused.ts";
 
 /** A small deterministic random generator (mulberry32). */
 function rng(seed: number): (n: number) => number {
