@@ -38,7 +38,8 @@ Options:
   --no-fuse            run the base oplets only (no fused oplets)
   --oplets DIR         load fused oplets generated into DIR (op_seq.ts, translate_seq.ts)
   --cover greedy|optimal  how blocks are covered with fused oplets (default greedy)
-  --backend switch|call   how oplets are dispatched (default switch)
+  --backend switch|call|paste  how blocks run: one switch over oplets (default),
+                       calls, or each block compiled from its pasted oplets (fastest)
   --no-follow-jumps    end every block at a jump, as QEMU does (default: translate through jal)
   --profile[=PATH]     profile into PATH (default /tmp/qemu.profile); implies --no-fuse
   --profile-gzip       gzip the profile
@@ -179,7 +180,9 @@ async function run(args: readonly string[]): Promise<number> {
   const backend = values.backend ?? "switch";
   if (!(BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(
-      `Option --backend expects ${BACKENDS.join(" or ")}, got "${backend}"`,
+      `Option --backend expects ${BACKENDS.slice(0, -1).join(", ")} or ${
+        BACKENDS.at(-1)
+      }, got "${backend}"`,
     );
   }
   const maxInsns = positiveInt("--max-insns", values["max-insns"]);

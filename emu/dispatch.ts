@@ -12,6 +12,13 @@
  *   which are dead at block boundaries (the translator never carries a
  *   temporary across one).
  * - `call`: an array of the oplet functions called in a loop.
+ * - `paste`: no dispatch at all, as dyngen itself did it: each block
+ *   becomes one function, its oplets' bodies pasted one after another with
+ *   their parameters patched in as constants (dyngen patched them into the
+ *   copied machine code), compiled when the block is translated. The
+ *   JavaScript engine then optimises across every oplet boundary of the
+ *   block, fused or not, which is why fusion gains little here; see the
+ *   README's measurements.
  *
  * `deno task bench` runs both side by side.
  *
@@ -24,7 +31,7 @@ import type { OpletDef, OpletFn } from "./oplet.ts";
 export type RunTb<S> = (s: S, code: Int32Array) => number;
 
 /** The dispatchers that exist. */
-export const BACKENDS = ["switch", "call"] as const;
+export const BACKENDS = ["switch", "call", "paste"] as const;
 
 /** A dispatcher's name. */
 export type Backend = typeof BACKENDS[number];
@@ -64,12 +71,15 @@ const HEAD = /^function\s*[\w$]*\s*\(\s*s\s*,\s*c\s*,\s*i\s*,?\s*\)\s*\{/;
 const TAIL = /return i \+ (\d+);\s*\}$/;
 
 /**
- * Pastes one oplet's code into a `switch` case (see the module doc).
- * Throws {@link DispatchError} when its text is not in the expected form.
+ * One oplet's body as source text, ready to be pasted: without its
+ * `function op_NAME(s, c, i) {` head and closing brace, with `s.t0`..`s.t2`
+ * renamed `$t0`..`$t2` and each `hoisted` field `s.f` renamed `$f`. A
+ * non-exit oplet's final `return i + N;` is kept. Throws
+ * {@link DispatchError} when the text is not in the expected form (for
+ * example after minification).
  */
-export function switchCase<S>(
+export function opletBody<S>(
   o: OpletDef<S>,
-  n: number,
   hoisted: readonly string[] = [],
 ): string {
   const src = o.fn.toString().trim();
@@ -84,13 +94,28 @@ export function switchCase<S>(
     );
   }
   let body = src.replace(HEAD, "").replace(/\}$/, "");
-  // Only the final return of a non-exit oplet continues; early returns of
-  // exit oplets leave the dispatcher with their exit code.
-  body = body.replace(/return i \+ (\d+);/g, "i += $1;\ncontinue;");
   body = body.replace(/\bs\.t([012])\b/g, "$$t$1");
   for (const f of hoisted) {
     body = body.replaceAll(new RegExp(`\\bs\\.${f}\\b`, "g"), "$$" + f);
   }
+  return body;
+}
+
+/**
+ * Pastes one oplet's code into a `switch` case (see the module doc).
+ * Throws {@link DispatchError} when its text is not in the expected form.
+ */
+export function switchCase<S>(
+  o: OpletDef<S>,
+  n: number,
+  hoisted: readonly string[] = [],
+): string {
+  // Only the final return of a non-exit oplet continues; early returns of
+  // exit oplets leave the dispatcher with their exit code.
+  const body = opletBody(o, hoisted).replace(
+    /return i \+ (\d+);/g,
+    "i += $1;\ncontinue;",
+  );
   return `case ${n}: {${body}}`;
 }
 
@@ -135,4 +160,90 @@ ${cases}
       `Cannot build the switch dispatcher: ${(e as Error).message}`,
     );
   }
+}
+
+/** Turns one block's code into a function that runs it (the `paste` backend). */
+export type BlockCompiler<S> = (code: Int32Array, name: string) => RunTb<S>;
+
+const PARAM = /\bc\[i \+ (\d+)\]/g;
+
+/**
+ * The `paste` backend (see the module doc): returns a compiler that turns a
+ * block's code into one function, its oplets' bodies pasted in order with
+ * each parameter `c[i + k]` replaced by its value. `helpers` and `hoisted`
+ * are as for {@link switchDispatcher}. Throws {@link DispatchError} when an
+ * oplet's text is not in the expected form, or when a block's pasted code
+ * does not compile.
+ *
+ * @example
+ * ```ts
+ * import { defineOplet, pasteCompiler } from "@oplet/emu";
+ * type S = { t0: number; pc: number };
+ * function op_addi(s: S, c: Int32Array, i: number): number {
+ *   s.t0 = (s.t0 + c[i + 1]) | 0;
+ *   return i + 2;
+ * }
+ * function op_exit(s: S, c: Int32Array, i: number): number {
+ *   s.pc = s.t0;
+ *   return -1;
+ * }
+ * const compile = pasteCompiler([defineOplet(op_addi, 1), defineOplet(op_exit, 0, true)], {});
+ * const run = compile(new Int32Array([0, 5, 0, 7, 1]), "demo");
+ * const s = { t0: 0, pc: 0 };
+ * console.log(run(s, new Int32Array(0)), s.pc); // -1 12
+ * ```
+ */
+export function pasteCompiler<S>(
+  oplets: readonly OpletDef<S>[],
+  helpers: Record<string, unknown>,
+  hoisted: readonly string[] = [],
+): BlockCompiler<S> {
+  for (const f of hoisted) {
+    if (!/^[a-z]\w*$/i.test(f)) {
+      throw new DispatchError(`Field name "${f}" cannot be hoisted`);
+    }
+  }
+  const bodies = oplets.map((o) => {
+    const b = opletBody(o, hoisted).replace(/return i \+ \d+;\s*$/, "");
+    if (/\bc\[(?!i \+ \d+\])|\bi\b(?! \+ \d+\])/.test(b)) {
+      throw new DispatchError(
+        `Oplet "${o.name}" uses "c" or "i" other than as "c[i + N]"`,
+      );
+    }
+    return b;
+  });
+  const names = Object.keys(helpers);
+  const values = names.map((k) => helpers[k]);
+  return (code: Int32Array, name: string): RunTb<S> => {
+    let text = "";
+    for (let i = 0; i < code.length;) {
+      const op = code[i];
+      const o = oplets[op];
+      if (o === undefined) {
+        throw new DispatchError(`Unknown oplet ${op} at index ${i}`);
+      }
+      const at = i;
+      text += "{" +
+        bodies[op].replace(PARAM, (_m, k) => `(${code[at + Number(k)]})`) +
+        "}\n";
+      i += 1 + o.params;
+    }
+    const used = hoisted.filter((f) => new RegExp(`\\$${f}\\b`).test(text));
+    const locals = used.map((f) => `$${f} = s.${f}`).join(", ");
+    const id = name.replace(/\W/g, "_");
+    const src = `"use strict";
+return function ${id}(s, _c) {
+  let $t0 = 0, $t1 = 0, $t2 = 0;
+  ${locals ? `const ${locals};` : ""}
+${text}
+  throw new Error("Block ${id} ran past its last oplet");
+};`;
+    try {
+      return new Function(...names, src)(...values) as RunTb<S>;
+    } catch (e) {
+      throw new DispatchError(
+        `Cannot compile block ${name}: ${(e as Error).message}`,
+      );
+    }
+  };
 }

@@ -17,6 +17,7 @@ import {
   EXIT_SYSCALL,
   EXIT_YIELD,
 } from "./oplet.ts";
+import type { RiscvCpu } from "./targets/riscv32/cpu.ts";
 import type { TranslationBlock } from "./tb.ts";
 
 /** Why {@link cpuExec} returned. */
@@ -39,22 +40,21 @@ export type SyscallHandler = (m: Machine) => boolean;
  */
 export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
   const s = m.cpu;
-  const runTb = m.runTb;
   const stats = m.stats;
   const limit = m.insnLimit;
   let insns = stats.insns;
   let dispatched = stats.dispatched;
-  let tb: TranslationBlock = m.tbFind(s.pc);
+  let tb: TranslationBlock<RiscvCpu> = m.tbFind(s.pc);
   try {
     for (;;) {
-      const i = runTb(s, tb.code);
+      const i = tb.run(s, tb.code);
       if (i === EXIT_YIELD) {
         s.pc = tb.pc;
         return "yield";
       }
       insns += tb.icount;
       dispatched += tb.nops;
-      let next: TranslationBlock | null;
+      let next: TranslationBlock<RiscvCpu> | null;
       if (i === EXIT_GOTO0) {
         next = tb.jmp0;
         if (next === null) next = tb.jmp0 = m.tbFind(s.pc);

@@ -9,7 +9,9 @@
 import { collapseSeqs, collapseSeqsOptimal, maxSeqLength } from "./collapse.ts";
 import {
   type Backend,
+  type BlockCompiler,
   callDispatcher,
+  pasteCompiler,
   type RunTb,
   switchDispatcher,
 } from "./dispatch.ts";
@@ -60,7 +62,7 @@ export interface MachineStats {
   insns: number;
   /** Blocks translated. */
   tbs: number;
-  /** Oplets dispatched. */
+  /** Oplets run: each one a dispatch, except with the `paste` backend. */
   dispatched: number;
 }
 
@@ -74,13 +76,19 @@ export class Machine {
   readonly oplets: readonly OpletDef<RiscvCpu>[];
   /** The oplets' functions, indexed by oplet number. */
   readonly fns: OpletFn<RiscvCpu>[];
-  /** Runs one block (the dispatcher chosen by `options.backend`). */
+  /**
+   * Runs one block (the dispatcher chosen by `options.backend`); with the
+   * `paste` backend, each block has its own function instead
+   * ({@link TranslationBlock.run}) and this one runs any block's code with
+   * the `switch` dispatcher.
+   */
   readonly runTb: RunTb<RiscvCpu>;
   /** Translated blocks by guest pc. */
-  readonly tbs: Map<number, TranslationBlock> = new Map();
+  readonly tbs: Map<number, TranslationBlock<RiscvCpu>> = new Map();
   /** Direct-mapped cache in front of {@link tbs}. */
-  readonly jmpCache: (TranslationBlock | null)[] = new Array(JMP_CACHE_SIZE)
-    .fill(null);
+  readonly jmpCache: (TranslationBlock<RiscvCpu> | null)[] = new Array(
+    JMP_CACHE_SIZE,
+  ).fill(null);
   /** Counters. */
   readonly stats: MachineStats = { insns: 0, tbs: 0, dispatched: 0 };
   /**
@@ -94,6 +102,7 @@ export class Machine {
   /** The options in force. */
   readonly options: MachineOptions;
   private readonly params: number[];
+  private readonly compile: BlockCompiler<RiscvCpu> | null;
   private readonly maxLen: number;
   private nextId = 0;
 
@@ -111,9 +120,13 @@ export class Machine {
     }
     this.oplets = fused ? [...OPLETS, ...fused.oplets] : OPLETS;
     this.fns = this.oplets.map((o) => o.fn);
-    this.runTb = (options.backend ?? "switch") === "switch"
-      ? switchDispatcher(this.oplets, OP_HELPERS, HOISTED_FIELDS)
-      : callDispatcher(this.fns);
+    const backend = options.backend ?? "switch";
+    this.runTb = backend === "call"
+      ? callDispatcher(this.fns)
+      : switchDispatcher(this.oplets, OP_HELPERS, HOISTED_FIELDS);
+    this.compile = backend === "paste"
+      ? pasteCompiler(this.oplets, OP_HELPERS, HOISTED_FIELDS)
+      : null;
     this.params = OPLETS.map((o) => o.params);
     this.fusedSet = fused;
     this.maxLen = fused ? maxSeqLength(fused.table) : 0;
@@ -127,7 +140,7 @@ export class Machine {
    * `collapseSeqs`; records it in the profile and the log. Stands for
    * QEMU's `tb_gen_code`.
    */
-  tbGenCode(pc: number): TranslationBlock {
+  tbGenCode(pc: number): TranslationBlock<RiscvCpu> {
     const id = this.nextId++;
     const profile = this.options.profile;
     const prefix = profile ? [0, id] : []; // op_profile is oplet 0
@@ -159,12 +172,16 @@ export class Machine {
       code = c.code;
       nops = c.nops;
     }
+    const c = Int32Array.from(code);
     const tb = new TranslationBlock(
       id,
       pc,
       g.icount,
-      Int32Array.from(code),
+      c,
       nops,
+      this.compile
+        ? this.compile(c, `tb${id}_${(pc >>> 0).toString(16)}`)
+        : this.runTb,
     );
     this.stats.tbs++;
     this.tbs.set(pc, tb);
@@ -180,7 +197,7 @@ export class Machine {
   };
 
   /** Finds the block for `pc`, translating it if needed. Stands for QEMU's `tb_find`. */
-  tbFind(pc: number): TranslationBlock {
+  tbFind(pc: number): TranslationBlock<RiscvCpu> {
     const h = (pc >>> 2) & (JMP_CACHE_SIZE - 1);
     const c = this.jmpCache[h];
     if (c !== null && c.pc === pc) return c;
@@ -199,7 +216,7 @@ export class Machine {
   }
 
   /** Formats a block's oplets, one per line, with their parameters. */
-  formatOps(tb: TranslationBlock): string[] {
+  formatOps(tb: TranslationBlock<RiscvCpu>): string[] {
     const lines: string[] = [];
     for (let i = 0; i < tb.code.length;) {
       const o = this.oplets[tb.code[i]];
@@ -215,7 +232,11 @@ export class Machine {
   }
 
   /** Prints a block's guest code and oplets as `--log` asks. */
-  private logTb(tb: TranslationBlock, words: number[], pcs: number[]): void {
+  private logTb(
+    tb: TranslationBlock<RiscvCpu>,
+    words: number[],
+    pcs: number[],
+  ): void {
     const log = this.options.log!;
     const write = log.write ?? ((l: string) => console.error(l));
     const hex = (n: number) => (n >>> 0).toString(16).padStart(8, "0");

@@ -6,8 +6,10 @@
  * @module
  */
 
-/** A translated block. */
-export class TranslationBlock {
+import type { RunTb } from "./dispatch.ts";
+
+/** A translated block; `S` is the CPU state its code runs on. */
+export class TranslationBlock<S = unknown> {
   /** A unique id, counting translations from 0 (a retranslation gets a new one). */
   readonly id: number;
   /** The guest pc of its first instruction. */
@@ -18,10 +20,16 @@ export class TranslationBlock {
   readonly code: Int32Array;
   /** How many oplets one execution dispatches. */
   readonly nops: number;
+  /**
+   * Runs the block: `run(s, code)` returns its exit code. The machine's
+   * dispatcher for the `switch` and `call` backends, the block's own pasted
+   * function for `paste`.
+   */
+  readonly run: RunTb<S>;
   /** The block that exit slot 0 leads to, once known (QEMU's TB chaining). */
-  jmp0: TranslationBlock | null = null;
+  jmp0: TranslationBlock<S> | null = null;
   /** The block that exit slot 1 leads to, once known. */
-  jmp1: TranslationBlock | null = null;
+  jmp1: TranslationBlock<S> | null = null;
 
   /** Creates a block; see the fields for the meaning of each argument. */
   constructor(
@@ -30,11 +38,13 @@ export class TranslationBlock {
     icount: number,
     code: Int32Array,
     nops: number,
+    run: RunTb<S>,
   ) {
     this.id = id;
     this.pc = pc;
     this.icount = icount;
     this.code = code;
     this.nops = nops;
+    this.run = run;
   }
 }

@@ -155,6 +155,7 @@ Deno.test("the emulator loads a generated set, collapses blocks and runs the sam
         { fused, backend: "call" as const },
         { fused, backend: "switch" as const },
         { fused, backend: "switch" as const, optimalCover: true },
+        { fused, backend: "paste" as const },
       ]
     ) {
       const m = new Machine({ memSize: 1 << 20, ...options });

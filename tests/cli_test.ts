@@ -138,7 +138,7 @@ Deno.test("bad command lines and files give one line and exit 2 (usage) or 1", a
     [
       ["--backend", "jit", exit42],
       2,
-      /--backend expects switch or call, got "jit"/,
+      /--backend expects switch, call or paste, got "jit"/,
     ],
     [[`${dir}/missing.elf`], 1, /^oplet-emu: .*missing\.elf: no such file$/],
     [[dir], 1, /: expected an ELF file, found a directory or special file$/],

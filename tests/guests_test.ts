@@ -1,6 +1,6 @@
 // Every bundled guest runs exactly as under qemu-riscv32: the same stdout
-// bytes and exit code, unfused and fused, and fused runs end with the same
-// registers as unfused ones. Where qemu-riscv32 is installed, it is also run
+// bytes and exit code, unfused and fused, on the switch and paste backends,
+// and every run ends with the same registers as the unfused switch one. Where qemu-riscv32 is installed, it is also run
 // live, so the expected files cannot go stale.
 import assert from "node:assert/strict";
 import {
@@ -72,6 +72,18 @@ for (const g of readManifest()) {
         fz.r.stats.dispatched < base.r.stats.dispatched,
         "fusion dispatches fewer oplets",
       );
+    }
+    // The paste backend compiles each block on its own: same results.
+    for (const f of [null, fused]) {
+      const p = await runGuest(g.name, g.args, input, {
+        fused: f,
+        backend: "paste",
+      });
+      const what = `paste, ${f ? "fused" : "unfused"}`;
+      assert.equal(p.r.exitCode, want.exitCode, `${what} exit code`);
+      assert.deepEqual(p.io.stdoutBytes, want.stdout, `${what} stdout`);
+      assert.deepEqual(p.r.machine.cpu.x, base.r.machine.cpu.x, what);
+      assert.equal(p.r.stats.insns, base.r.stats.insns, what);
     }
   });
 

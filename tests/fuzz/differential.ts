@@ -337,6 +337,8 @@ export class Differential {
       { name: "unfused", fused: null },
       { name: "unfused, call dispatcher", fused: null, backend: "call" },
       { name: `fused default (${dflt.oplets.length} oplets)`, fused: dflt },
+      { name: "unfused, paste", fused: null, backend: "paste" },
+      { name: "fused default, paste", fused: dflt, backend: "paste" },
       {
         name: `fused composed (${composed.oplets.length} oplets), greedy`,
         fused: composed,

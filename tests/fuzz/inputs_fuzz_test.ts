@@ -250,7 +250,7 @@ Deno.test("inputs fuzz: random instruction words give a result or a GuestFault, 
   for (let batch = 0; batch < 40; batch++) {
     const m = new Machine({
       memSize: MEM,
-      backend: r.chance(0.5) ? "switch" : "call",
+      backend: r.pick(["switch", "call", "paste"] as const),
     });
     for (let n = 0; n < 100; n++, runs++) {
       const words = Array.from({ length: WORDS }, () => randomWord(r));
