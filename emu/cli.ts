@@ -225,8 +225,8 @@ async function run(args: readonly string[]): Promise<number> {
 
   let profile: ProfileSink | null = null;
   if (profilePath) {
-    const { createProfileWriter } = await import("./profile.ts");
-    profile = await createProfileWriter(profilePath, {
+    const { startProfileWriter } = await import("./profile_thread.ts");
+    profile = await startProfileWriter(profilePath, {
       gzip: values["profile-gzip"] ?? false,
       target: TARGET_NAME,
       oplets: opletInfo(OPLETS),

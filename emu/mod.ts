@@ -37,6 +37,7 @@ export * from "./dispatch.ts";
 export * from "./run.ts";
 export type { ProfileSink } from "./profile_sink.ts";
 export * from "./profile.ts";
+export * from "./profile_thread.ts";
 export * from "./linux_user/elfload.ts";
 export * from "./linux_user/syscall.ts";
 export { loadFusedDir, main, USAGE } from "./cli.ts";

@@ -137,7 +137,11 @@ export async function runElf(
       break;
     }
   } catch (e) {
-    if (!(e instanceof GuestFault)) throw e;
+    if (!(e instanceof GuestFault)) {
+      // Finish the profile (a worker may be writing it) before giving up.
+      await profile?.close().catch(() => {});
+      throw e;
+    }
     fault = e;
   }
   const wallMs = performance.now() - t0;

@@ -16,12 +16,12 @@
 
 import { analysisJson, analyzeProfiles } from "@oplet/analyze";
 import {
-  createProfileWriter,
   loadFusedDir,
   opletInfo,
   OPLETS,
   opletTableHash,
   runElf,
+  startProfileWriter,
   TARGET_NAME,
 } from "@oplet/emu";
 import { generateFromAnalysis } from "@oplet/gen";
@@ -72,7 +72,7 @@ const profilePath = `${dir}/qemu.profile`;
 // 1. Profile the training guests into one file, one run per guest.
 step("1. profile: the training guests run once with --profile");
 const train = manifest.filter((g) => g.set === "train");
-const writer = await createProfileWriter(profilePath, {
+const writer = await startProfileWriter(profilePath, {
   target: TARGET_NAME,
   oplets: opletInfo(OPLETS),
 });

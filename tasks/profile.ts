@@ -10,11 +10,11 @@
 
 import { parseArgs } from "node:util";
 import {
-  createProfileWriter,
   type GuestIo,
   opletInfo,
   OPLETS,
   runElf,
+  startProfileWriter,
   TARGET_NAME,
 } from "@oplet/emu";
 
@@ -129,7 +129,7 @@ export async function main(args: string[]): Promise<number> {
         );
       }
     }));
-    const writer = await createProfileWriter(out, {
+    const writer = await startProfileWriter(out, {
       gzip: values.gzip ?? false,
       target: TARGET_NAME,
       oplets: opletInfo(OPLETS),

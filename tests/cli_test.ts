@@ -206,3 +206,28 @@ Deno.test("Ctrl-C during --profile flushes a complete profile and exits 130", as
     [],
   );
 });
+
+Deno.test("--profile falls back quietly to the guest's thread when its worker may not load", async () => {
+  const path = `${dir}/fallback.profile`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      `--allow-read=${dir}`,
+      `--allow-write=${dir}`,
+      EMU,
+      `--profile=${path}`,
+      exit42,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(new TextDecoder().decode(out.stderr), "");
+  assert.equal(out.code, 42);
+  assert.equal(new TextDecoder().decode(out.stdout), "hi\n");
+  const kinds = [];
+  for await (const r of readProfile((await Deno.open(path)).readable, path)) {
+    kinds.push(r.kind);
+  }
+  assert.equal(kinds.at(-1), "end");
+  assert.ok(kinds.includes("executions"));
+});

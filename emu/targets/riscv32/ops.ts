@@ -34,8 +34,10 @@ import { loadSlow, MEM_LOW, type RiscvCpu, storeSlow } from "./cpu.ts";
 
 /** Records that the block with id PARAM1 runs (only in profiling runs); yields when the profile buffer is full. */
 export function op_profile(s: RiscvCpu, c: Int32Array, i: number): number {
-  if (s.profLen === s.prof.length) return EXIT_YIELD;
-  s.prof[s.profLen++] = c[i + 1];
+  const n = s.profLen;
+  if (n >= s.prof.length) return EXIT_YIELD;
+  s.prof[n] = c[i + 1];
+  s.profLen = n + 1;
   return i + 2;
 }
 

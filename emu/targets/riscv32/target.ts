@@ -43,6 +43,7 @@ export const HOISTED_FIELDS: readonly string[] = [
   "span",
   "wlow",
   "wspan",
+  "prof",
 ];
 
 /** Where the oplets' source lives, for the generator (a `file:` URL when installed locally). */
