@@ -1,11 +1,15 @@
 /**
  * `deno task bench`: every benchmark guest, unfused and fused, on every
- * dispatcher, with and without profiling, side by side in one run and
+ * backend, with and without profiling, side by side in one run and
  * interleaved (the machines are shared and noisy), several repetitions,
  * medians. Where qemu-riscv32 is installed its wall time on the same ELF is
  * the native reference. Writes `bench/results/latest.json` and
  * `bench/results/chart.svg` (speed-up per guest and dispatches per
  * instruction), and prints a Markdown table.
+ *
+ * Every sample runs in a fresh process (`bench_sample.ts`), so that no
+ * configuration runs on code that V8 compiled, or type feedback it
+ * gathered, for another.
  *
  * Options: `--reps N` (default 3), `--quick` (test-size arguments, 1
  * repetition, no files written unless `--out` is given), `--only a,b`,
@@ -17,43 +21,32 @@
 
 import {
   type Backend,
-  createProfileWriter,
   DEFAULT_FUSED,
   type FusedSet,
   loadFusedDir,
   loadFusedSet,
   OP_HELPERS,
-  opletInfo,
-  OPLETS,
   type RiscvCpu,
-  runElf,
-  TARGET_NAME,
 } from "@oplet/emu";
-import {
-  CapturedIo,
-  elfPath,
-  expected,
-  hasCommand,
-  readManifest,
-  stdinOf,
-} from "../tests/guest_io.ts";
+import { hasCommand, readManifest, stdinOf } from "../tests/guest_io.ts";
+import type { SampleRequest, SampleResult } from "./bench_sample.ts";
 import { renderChart } from "./bench_chart.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
 
 const USAGE =
   `Usage: deno task bench [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call]
 
-Every benchmark guest unfused and fused, on both dispatchers, with and
-without profiling, and under qemu-riscv32 where it is installed: side by
-side, interleaved, medians. Writes bench/results/latest.json, latest.md and
-chart.svg.
+Every benchmark guest unfused and fused on every backend (switch, call,
+paste), with and without profiling, and under qemu-riscv32 where it is
+installed: side by side, interleaved, each sample in a fresh process,
+medians. Writes bench/results/latest.json, latest.md and chart.svg.
 
   --reps N      repetitions of every configuration (default 3)
   --quick       test-size arguments, one repetition, no files unless --out
   --only a,b    only these guests
   --oplets DIR  a generated fused set instead of the committed one
   --out DIR     where the results go (default bench/results)
-  --no-call     skip the (slow) call dispatcher`;
+  --no-call     skip the (slow) call backend`;
 const values = taskArgs("bench", USAGE, Deno.args, {
   reps: { type: "string", default: "3" },
   quick: { type: "boolean" },
@@ -82,7 +75,9 @@ const guests = readManifest().filter((g) =>
   (g.set === "train" || g.set === "heldout")
 );
 const qemu = hasCommand("qemu-riscv32");
-const backends: Backend[] = values["no-call"] ? ["switch"] : ["switch", "call"];
+const backends: Backend[] = values["no-call"]
+  ? ["switch", "paste"]
+  : ["switch", "call", "paste"];
 
 type Config = {
   key: string;
@@ -104,13 +99,6 @@ configs.push({
 });
 if (qemu) configs.push({ key: "qemu", fused: false, qemu: true });
 
-interface Sample {
-  ms: number;
-  insns: number;
-  dispatched: number;
-  profileBytes?: number;
-}
-
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2
@@ -118,17 +106,23 @@ const median = (xs: number[]) => {
     : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+const SAMPLE = new URL("./bench_sample.ts", import.meta.url).pathname;
+
+/** Runs one sample in a fresh process (see `bench_sample.ts`). */
 async function runOnce(
   name: string,
   args: string[],
   input: Uint8Array,
   c: Config,
-): Promise<Sample> {
-  const bytes = Deno.readFileSync(elfPath(name));
+): Promise<SampleResult> {
   if (c.qemu) {
     const t0 = performance.now();
     const child = new Deno.Command("qemu-riscv32", {
-      args: [elfPath(name), ...args],
+      args: [
+        new URL(`../tests/guests/bin/${name}.elf`, import.meta.url)
+          .pathname,
+        ...args,
+      ],
       stdin: "piped",
       stdout: "null",
       stderr: "null",
@@ -139,46 +133,26 @@ async function runOnce(
     await child.status;
     return { ms: performance.now() - t0, insns: 0, dispatched: 0 };
   }
-  const io = new CapturedIo(input);
-  const profilePath = `/tmp/oplet-bench-${Deno.pid}.profile`;
-  const profile = c.profile
-    ? await createProfileWriter(profilePath, {
-      target: TARGET_NAME,
-      oplets: opletInfo(OPLETS),
-      guest: name,
-      argv: [name, ...args],
-    })
-    : null;
-  const t0 = performance.now();
-  const r = await runElf(bytes, {
-    argv: [elfPath(name), ...args],
-    io,
-    fused: c.fused ? fused : null,
-    backend: c.backend,
-    profile,
-  });
-  const ms = performance.now() - t0; // includes the profile's final flush
-  const want = expected(name, !values.quick);
-  if (
-    r.exitCode !== want.exitCode || !equalBytes(io.stdoutBytes, want.stdout)
-  ) {
-    throw new Error(`${name} (${c.key}) did not give qemu-riscv32's output`);
-  }
-  let profileBytes;
-  if (profile) {
-    profileBytes = Deno.statSync(profilePath).size;
-    Deno.removeSync(profilePath);
-  }
-  return {
-    ms,
-    insns: r.stats.insns,
-    dispatched: r.stats.dispatched,
-    profileBytes,
+  const req: SampleRequest = {
+    guest: name,
+    args,
+    bench: !values.quick,
+    backend: c.backend!,
+    fused: c.fused,
+    profile: c.profile ?? false,
+    oplets: values.oplets as string | undefined,
   };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, k) => v === b[k]);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", SAMPLE, JSON.stringify(req)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) {
+    throw new Error(
+      `${name} (${c.key}): ${new TextDecoder().decode(out.stderr).trim()}`,
+    );
+  }
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as SampleResult;
 }
 
 /** One guest's medians. */
@@ -197,10 +171,15 @@ const results: GuestResult[] = [];
 for (const g of guests) {
   const args = values.quick ? g.args : g.benchArgs!;
   const input = stdinOf(g);
-  const samples: Record<string, Sample[]> = {};
+  const samples: Record<string, SampleResult[]> = {};
   for (let rep = 0; rep < reps; rep++) {
     for (const c of configs) {
-      (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
+      try {
+        (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
+      } catch (e) {
+        console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
+        Deno.exit(1);
+      }
     }
   }
   const insns = samples["switch/unfused"][0].insns;
@@ -217,6 +196,8 @@ for (const g of guests) {
   for (const b of backends) {
     speedup[b] = res[`${b}/unfused`].ms / res[`${b}/fused`].ms;
   }
+  speedup["paste/switch"] = res["switch/unfused"].ms /
+    res["paste/unfused"].ms;
   const prof = samples["switch/profile"];
   const tbExecs = prof[0].dispatched; // includes one op_profile per block execution
   const r: GuestResult = {
@@ -240,16 +221,21 @@ for (const g of guests) {
       res["switch/unfused"].mips.toFixed(0)
     } -> ${res["switch/fused"].mips.toFixed(0)} MIPS (x${
       speedup.switch.toFixed(2)
-    }), profiling +${(r.profileOverhead * 100).toFixed(1)}%`,
+    }), paste ${res["paste/unfused"].mips.toFixed(0)} -> ${
+      res["paste/fused"].mips.toFixed(0)
+    } MIPS, profiling +${(r.profileOverhead * 100).toFixed(1)}%`,
   );
 }
 
 const fmt = (n: number, d = 0) => n.toFixed(d);
+const hasCall = backends.includes("call");
 const lines = [
   `| guest | set | Minsns | unfused MIPS | fused MIPS | speed-up | oplets/insn unfused → fused | ${
-    backends.includes("call") ? "call unfused → fused MIPS | " : ""
-  }profiling overhead | ${qemu ? "qemu-riscv32 ms | " : ""}`,
-  `|---|---|---|---|---|---|---|${backends.includes("call") ? "---|" : ""}---|${
+    hasCall ? "call unfused → fused MIPS | " : ""
+  }paste unfused → fused MIPS | profiling overhead | ${
+    qemu ? "qemu-riscv32 ms | " : ""
+  }`,
+  `|---|---|---|---|---|---|---|${hasCall ? "---|" : ""}---|---|${
     qemu ? "---|" : ""
   }`,
 ];
@@ -261,12 +247,14 @@ for (const r of results) {
     } | ${fmt(s["switch/fused"].mips)} | ${fmt(r.speedup.switch, 2)}x | ${
       fmt(s["switch/unfused"].perInsn, 2)
     } → ${fmt(s["switch/fused"].perInsn, 2)} | ${
-      backends.includes("call")
+      hasCall
         ? `${fmt(s["call/unfused"].mips)} → ${fmt(s["call/fused"].mips)} (${
           fmt(r.speedup.call, 2)
         }x) | `
         : ""
-    }${(r.profileOverhead * 100).toFixed(1)}% | ${
+    }${fmt(s["paste/unfused"].mips)} → ${fmt(s["paste/fused"].mips)} (${
+      fmt(r.speedup.paste, 2)
+    }x) | ${(r.profileOverhead * 100).toFixed(1)}% | ${
       qemu ? `${fmt(s.qemu.ms)} | ` : ""
     }`,
   );

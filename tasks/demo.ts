@@ -2,8 +2,9 @@
  * `deno task demo`: the whole pipeline on the bundled guests, in well under
  * a minute. Profiles the training guests, analyzes the profile, generates a
  * fused set into a temporary folder, runs a held-out guest unfused and fused
- * (checking both against qemu-riscv32's recorded output), and reports the
- * top sequences, oplets dispatched per guest instruction and the speed-up
+ * on the `switch` backend and unfused on the `paste` backend (checking every
+ * run against qemu-riscv32's recorded output), and reports the top
+ * sequences, oplets dispatched per guest instruction and the speed-ups
  * measured in this run.
  *
  * Options: `--guest NAME` (the held-out guest to run, default `interp`),
@@ -142,7 +143,7 @@ console.log(
 step(
   `4. run: held-out guest "${held.name} ${
     held.benchArgs.join(" ")
-  }" unfused and fused`,
+  }" unfused, fused, and on the paste backend`,
 );
 const fused = await loadFusedDir(fusedDir);
 const bytes = Deno.readFileSync(elfPath(held.name));
@@ -152,12 +153,13 @@ const runs: Record<
   { ms: number[]; insns: number; dispatched: number }
 > = {};
 for (let rep = 0; rep < reps; rep++) {
-  for (const kind of ["unfused", "fused"] as const) {
+  for (const kind of ["unfused", "fused", "paste"] as const) {
     const io = new CapturedIo(stdinOf(held));
     const r = await runElf(bytes, {
       argv: [elfPath(held.name), ...held.benchArgs],
       io,
       fused: kind === "fused" ? fused : null,
+      backend: kind === "paste" ? "paste" : "switch",
     });
     const out = io.stdoutBytes;
     if (
@@ -179,9 +181,9 @@ for (let rep = 0; rep < reps; rep++) {
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const u = runs.unfused, f = runs.fused;
-const mu = med(u.ms), mf = med(f.ms);
+const mu = med(u.ms), mf = med(f.ms), mp = med(runs.paste.ms);
 console.log(
-  `   both runs print exactly what qemu-riscv32 printed (exit code ${want.exitCode})`,
+  `   all runs print exactly what qemu-riscv32 printed (exit code ${want.exitCode})`,
 );
 console.log(
   `   unfused: ${(u.dispatched / u.insns).toFixed(2)} oplets/insn, ${
@@ -193,8 +195,15 @@ console.log(
     mf.toFixed(0)
   } ms, ${(f.insns / mf / 1000).toFixed(0)} MIPS`,
 );
+console.log(
+  `   paste:   no dispatch (each block compiled from its oplets), unfused, ${
+    mp.toFixed(0)
+  } ms, ${(u.insns / mp / 1000).toFixed(0)} MIPS, ${
+    (mu / mp).toFixed(2)
+  }x over unfused`,
+);
 step(
-  `speed-up on the held-out guest: ${
+  `speed-up of fusion on the held-out guest: ${
     (mu / mf).toFixed(2)
   }x (median of ${reps}, measured now)`,
 );
