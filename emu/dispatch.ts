@@ -20,7 +20,7 @@
  *   block, fused or not, which is why fusion gains little here; see the
  *   README's measurements.
  *
- * `deno task bench` runs both side by side.
+ * `deno task bench` runs all three side by side.
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * `deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]`: the
  * long differential fuzzing run. Generates random RV32IM programs from
  * consecutive seeds starting at S (default: from the clock), runs each on
- * qemu-riscv32 and on oplet (unfused, fused, both dispatchers), and reports
+ * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the
  * saved executable. Stops after N programs or SECONDS seconds (default 60
  * seconds when neither is given) or at Ctrl-C; exits 1 if anything differed.

@@ -315,9 +315,10 @@ export class Differential {
 
   /**
    * Sets up a temporary directory and the variants: the given ones (the
-   * first unfused), or by default unfused with both dispatchers, the default
-   * fused set, a composed set on the `call` dispatcher, and both fused sets
-   * with the optimal covering when the machine supports it.
+   * first unfused), or by default unfused on every backend, the default
+   * fused set on `switch` and `paste`, a composed set on the `call`
+   * dispatcher, and both fused sets with the optimal covering when the
+   * machine supports it.
    */
   static async create(variants?: Variant[]): Promise<Differential> {
     if (variants) {
