@@ -101,6 +101,15 @@ export function opletBody<S>(
   return body;
 }
 
+/** Throws {@link DispatchError} unless every name can be a local's suffix. */
+function checkHoisted(hoisted: readonly string[]): void {
+  for (const f of hoisted) {
+    if (!/^[a-z]\w*$/i.test(f)) {
+      throw new DispatchError(`Field name "${f}" cannot be hoisted`);
+    }
+  }
+}
+
 /**
  * Pastes one oplet's code into a `switch` case (see the module doc).
  * Throws {@link DispatchError} when its text is not in the expected form.
@@ -132,11 +141,7 @@ export function switchDispatcher<S>(
   helpers: Record<string, unknown>,
   hoisted: readonly string[] = [],
 ): RunTb<S> {
-  for (const f of hoisted) {
-    if (!/^[a-z]\w*$/i.test(f)) {
-      throw new DispatchError(`Field name "${f}" cannot be hoisted`);
-    }
-  }
+  checkHoisted(hoisted);
   const cases = oplets.map((o, n) => switchCase(o, n, hoisted)).join("\n");
   const locals = hoisted.map((f) => `$${f} = s.${f}`).join(", ");
   const names = Object.keys(helpers);
@@ -198,11 +203,7 @@ export function pasteCompiler<S>(
   helpers: Record<string, unknown>,
   hoisted: readonly string[] = [],
 ): BlockCompiler<S> {
-  for (const f of hoisted) {
-    if (!/^[a-z]\w*$/i.test(f)) {
-      throw new DispatchError(`Field name "${f}" cannot be hoisted`);
-    }
-  }
+  checkHoisted(hoisted);
   const bodies = oplets.map((o) => {
     const b = opletBody(o, hoisted).replace(/return i \+ \d+;\s*$/, "");
     if (/\bc\[(?!i \+ \d+\])|\bi\b(?! \+ \d+\])/.test(b)) {
