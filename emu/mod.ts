@@ -5,7 +5,10 @@
  * guest pc, runs them (`cpuExec`), and serves the Linux system calls that
  * static programs use. With a profile sink it records which blocks run; with
  * a fused set it collapses oplet sequences into fused oplets right after
- * translation (`collapseSeqs`).
+ * translation (`collapseSeqs`). Blocks run on one of three backends
+ * (`dispatch.ts`): an interpreter with a `switch` over oplets (the default),
+ * one that calls oplet functions, or `paste`, which compiles each block from
+ * its oplets' bodies with the parameters patched in, as dyngen did.
  *
  * Run from the command line:
  *
@@ -19,7 +22,7 @@
  * ```ts ignore
  * import { runElf } from "@oplet/emu";
  * const elf = await Deno.readFile("tests/guests/bin/sort.elf");
- * const result = await runElf(elf, { argv: ["sort"] });
+ * const result = await runElf(elf, { argv: ["sort"], backend: "paste" });
  * console.log(result.exitCode, result.stats.insns, result.stats.dispatched);
  * ```
  *
