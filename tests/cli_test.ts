@@ -231,3 +231,17 @@ Deno.test("--profile falls back quietly to the guest's thread when its worker ma
   assert.equal(kinds.at(-1), "end");
   assert.ok(kinds.includes("executions"));
 });
+
+Deno.test("--profile writes the same bytes on every backend", async () => {
+  const sort = new URL("./guests/bin/sort.elf", import.meta.url).pathname;
+  const files = [];
+  for (const backend of ["switch", "call", "paste"]) {
+    const path = `${dir}/backend-${backend}.profile`;
+    const r = await emu(`--profile=${path}`, "--backend", backend, sort, "300");
+    assert.equal(r.code, 0, r.stderr);
+    files.push(await Deno.readFile(path));
+  }
+  assert.ok(files[0].length > 1000);
+  assert.deepEqual(files[1], files[0]);
+  assert.deepEqual(files[2], files[0]);
+});
