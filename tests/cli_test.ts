@@ -232,7 +232,7 @@ Deno.test("--profile falls back quietly to the guest's thread when its worker ma
   assert.ok(kinds.includes("executions"));
 });
 
-Deno.test("--profile writes the same bytes on every backend", async () => {
+Deno.test("--profile writes the same bytes on every backend, and gzipped", async () => {
   const sort = new URL("./guests/bin/sort.elf", import.meta.url).pathname;
   const files = [];
   for (const backend of ["switch", "call", "paste"]) {
@@ -244,4 +244,14 @@ Deno.test("--profile writes the same bytes on every backend", async () => {
   assert.ok(files[0].length > 1000);
   assert.deepEqual(files[1], files[0]);
   assert.deepEqual(files[2], files[0]);
+  // --profile-gzip: the same bytes, compressed.
+  const gz = `${dir}/backend-gzip.profile`;
+  const r = await emu(`--profile=${gz}`, "--profile-gzip", sort, "300");
+  assert.equal(r.code, 0, r.stderr);
+  const plain = await new Response(
+    (await Deno.open(gz)).readable.pipeThrough(
+      new DecompressionStream("gzip"),
+    ),
+  ).bytes();
+  assert.deepEqual(plain, files[0]);
 });
