@@ -24,3 +24,49 @@ for (const task of TASKS) {
     assert.doesNotMatch(bad.stderr, /^\s+at /m, "no stack trace");
   });
 }
+
+Deno.test("task bench --quick writes its JSON, table and chart for every backend", async () => {
+  const out = await Deno.makeTempDir({ prefix: "oplet-bench-" });
+  try {
+    const r = await run(
+      "bench",
+      "--quick",
+      "--no-call",
+      "--only",
+      "bignum",
+      "--out",
+      out,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(await Deno.readTextFile(`${out}/latest.json`));
+    assert.equal(json.guests.length, 1);
+    const g = json.guests[0];
+    assert.equal(g.name, "bignum");
+    for (
+      const key of [
+        "switch/unfused",
+        "switch/fused",
+        "paste/unfused",
+        "paste/fused",
+        "switch/profile",
+      ]
+    ) {
+      assert.ok(g.results[key].ms > 0, key);
+    }
+    // Every sample ran the same guest instructions; fusion dispatched fewer.
+    assert.ok(
+      g.results["switch/fused"].perInsn < g.results["switch/unfused"].perInsn,
+    );
+    assert.equal(
+      g.results["paste/fused"].perInsn,
+      g.results["switch/fused"].perInsn,
+    );
+    assert.match(
+      await Deno.readTextFile(`${out}/latest.md`),
+      /\| bignum \| train \|/,
+    );
+    assert.match(await Deno.readTextFile(`${out}/chart.svg`), /^<svg /);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
