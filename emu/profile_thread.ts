@@ -76,6 +76,7 @@ export class ProfileThreadWriter implements ProfileOutput {
   #inFlight = 0;
   #wakers: (() => void)[] = [];
   #closing: Promise<void> | null = null;
+  #dead: ProfileResponse | null = null;
 
   private constructor(worker: Worker, name: string) {
     this.#worker = worker;
@@ -88,9 +89,9 @@ export class ProfileThreadWriter implements ProfileOutput {
       const message = `Cannot write profile "${name}": ${
         String(e.message).split("\n")[0]
       }`;
-      for (const answer of this.#answers.splice(0)) {
-        answer({ kind: "error", message, worker: true });
-      }
+      // The worker is gone: answer what waits, and all that follows.
+      this.#dead = { kind: "error", message, worker: true };
+      for (const answer of this.#answers.splice(0)) answer(this.#dead);
     };
   }
 
@@ -131,6 +132,7 @@ export class ProfileThreadWriter implements ProfileOutput {
   }
 
   #request(m: ProfileRequest, transfer: Transferable[] = []) {
+    if (this.#dead) return Promise.resolve(this.#dead);
     return new Promise<ProfileResponse>((resolve) => {
       this.#answers.push(resolve);
       this.#worker.postMessage(m, transfer);
