@@ -272,6 +272,8 @@ export class ProfileWriter implements ProfileSink {
   #pred = new TbPredictor();
   #closing: Promise<void> | null = null;
   #write: Promise<void> = Promise.resolve();
+  /** With gzip: the compressed bytes' way to the stream, done when all are written. */
+  #piped: Promise<void> = Promise.resolve();
   #gzipped: boolean;
 
   /**
@@ -304,9 +306,9 @@ export class ProfileWriter implements ProfileSink {
           ctl.enqueue(chunk);
         },
       });
-      cs.readable.pipeThrough(counted).pipeTo(writable).catch((e) =>
-        this.#fail(e)
-      );
+      this.#piped = cs.readable.pipeThrough(counted).pipeTo(writable).catch((
+        e,
+      ) => this.#fail(e));
       sink = cs.writable as WritableStream<Uint8Array>;
     }
     this.#writer = sink.getWriter();
@@ -446,6 +448,9 @@ export class ProfileWriter implements ProfileSink {
     await this.#flush();
     if (!this.error) {
       await this.#writer.close().catch((e) => this.#fail(e));
+      // Closing the gzip side ends the pipe; wait until the last
+      // compressed bytes have reached the stream.
+      await this.#piped;
     }
     if (this.error) {
       await this.#writer.abort().catch(() => {});

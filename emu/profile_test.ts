@@ -215,6 +215,34 @@ Deno.test("gzip writes the same profile, compressed", async () => {
   assert.equal(gz.stats.rawBytes, plain.bytes.length);
 });
 
+Deno.test("a gzipped profile has reached a slow stream entirely when close() resolves", async () => {
+  const chunks: Uint8Array[] = [];
+  const slow = new WritableStream<Uint8Array>({
+    write: async (c) => {
+      await new Promise((r) => setTimeout(r, 5));
+      chunks.push(c.slice());
+    },
+  });
+  const w = new ProfileWriter(slow, "slow", {
+    gzip: true,
+    target: TARGET_NAME,
+    oplets: opletInfo(OPLETS),
+    guest: "g",
+  });
+  w.defineTb(0, 0x10000, 1, [1]);
+  await w.executions(new Uint32Array(1000), 1000);
+  await w.close();
+  const got = chunks.reduce((n, c) => n + c.length, 0);
+  assert.ok(got > 0);
+  assert.equal(got, w.stats.bytes, "every compressed byte was written");
+  const back = await new Response(
+    new Blob(chunks as Uint8Array<ArrayBuffer>[]).stream().pipeThrough(
+      new DecompressionStream("gzip"),
+    ),
+  ).bytes();
+  assert.equal(back.length, w.stats.rawBytes);
+});
+
 Deno.test("several runs go into one file; each run's sink only ends its run", async () => {
   const m = memory();
   const w = new ProfileWriter(m.stream, "mem", { target: "rv", oplets: TINY });
