@@ -16,6 +16,16 @@ export interface ProfileSink {
   ): void;
   /** Block executions: the ids in `ids[0..n)`, in order. The buffer is reused after the promise settles. */
   executions(ids: Uint32Array, n: number): Promise<void>;
+  /**
+   * Optional, instead of {@link executions}: takes the buffer itself (the
+   * caller must not touch it again; it may be transferred to another
+   * thread) and resolves to an empty buffer of the same length to fill
+   * next. Saves copying the ids.
+   */
+  handOver?(
+    ids: Uint32Array<ArrayBuffer>,
+    n: number,
+  ): Promise<Uint32Array<ArrayBuffer>>;
   /** The run ended; flush and close. `complete` is false when the run was interrupted. */
   close(): Promise<void>;
 }

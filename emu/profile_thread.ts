@@ -1,7 +1,8 @@
 /**
  * A profile writer whose encoding and writing run on a worker thread
- * (`profile_worker.ts`), beside the guest. The guest's thread only copies
- * each full buffer of TB ids and posts it; the worker encodes it with a
+ * (`profile_worker.ts`), beside the guest. The guest's thread only hands
+ * each full buffer of TB ids over (transferred, not copied) and goes on
+ * with an empty one; the worker encodes it with a
  * {@link ProfileWriter}, so the file is the same, byte for byte, as one
  * written on the guest's thread. At most {@link PROFILE_BATCHES_IN_FLIGHT}
  * batches wait for the worker; beyond that the guest waits (backpressure).
@@ -147,12 +148,13 @@ export class ProfileThreadWriter implements ProfileOutput {
 
   /** Starts the next run (TB ids start again from 0); see {@link ProfileWriter.beginRun}. */
   beginRun(guest: string, argv: readonly string[]): ProfileSink {
-    this.#send();
+    this.#post(null, 0);
     this.#request({ kind: "run", guest, argv }).then((r) => this.#note(r));
     this.stats.runs++;
     return {
       defineTb: (id, pc, icount, ops) => this.defineTb(id, pc, icount, ops),
       executions: (ids, n) => this.executions(ids, n),
+      handOver: (ids, n) => this.handOver(ids, n),
       close: () => this.#drain(),
     };
   }
@@ -170,21 +172,40 @@ export class ProfileThreadWriter implements ProfileOutput {
 
   /** Posts executions `ids[0..n)` (a copy); waits only when the worker is behind. */
   executions(ids: Uint32Array, n: number): Promise<void> {
-    this.#send(ids, n);
-    this.stats.executions += n;
-    return this.#below(PROFILE_BATCHES_IN_FLIGHT);
-  }
-
-  #send(ids?: Uint32Array, n = 0): void {
-    if (n === 0 && this.#defs.length === 0) return;
     // Batches travel in buffers that the worker hands back: no allocation.
     let copy = this.#free.pop() ?? new Uint32Array(Math.max(n, 65536));
     if (copy.length < n) copy = new Uint32Array(n);
-    if (ids) copy.set(ids.subarray(0, n));
+    copy.set(ids.subarray(0, n));
+    this.#post(copy, n);
+    return this.#below(PROFILE_BATCHES_IN_FLIGHT);
+  }
+
+  /**
+   * Posts `ids` itself to the worker (no copy; `ids` is detached) and
+   * resolves to an empty buffer of the same length, once the worker is not
+   * too far behind.
+   */
+  async handOver(
+    ids: Uint32Array<ArrayBuffer>,
+    n: number,
+  ): Promise<Uint32Array<ArrayBuffer>> {
+    const size = ids.length;
+    this.#post(ids, n);
+    await this.#below(PROFILE_BATCHES_IN_FLIGHT);
+    let next = this.#free.pop();
+    while (next !== undefined && next.length !== size) next = this.#free.pop();
+    return next ?? new Uint32Array(size);
+  }
+
+  /** Posts what is pending: definitions, and `ids[0..n)` (transferred). */
+  #post(ids: Uint32Array<ArrayBuffer> | null, n: number): void {
+    if (n === 0 && this.#defs.length === 0) return;
+    const batch = ids ?? new Uint32Array(0);
     const defs = this.#defs;
     this.#defs = [];
+    this.stats.executions += n;
     this.#inFlight++;
-    this.#request({ kind: "batch", defs, ids: copy, n }, [copy.buffer]).then(
+    this.#request({ kind: "batch", defs, ids: batch, n }, [batch.buffer]).then(
       (r) => {
         this.#note(r);
         if (r.kind === "ok" && r.ids) this.#free.push(r.ids);
@@ -202,7 +223,7 @@ export class ProfileThreadWriter implements ProfileOutput {
 
   /** Waits until the worker has encoded everything posted so far. */
   async #drain(): Promise<void> {
-    this.#send();
+    this.#post(null, 0);
     await this.#below(0);
   }
 

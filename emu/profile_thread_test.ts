@@ -22,7 +22,7 @@ async function feed(
   };
   for (const guest of ["a.elf", "b.elf", "c.elf"]) {
     const sink = w.beginRun(guest, [guest, "1"]);
-    const ids = new Uint32Array(70000);
+    let ids = new Uint32Array(70000);
     let tbs = 0;
     for (let batch = 0; batch < 3 * PROFILE_BATCHES_IN_FLIGHT; batch++) {
       // New blocks appear between batches, as they do in a run.
@@ -33,13 +33,19 @@ async function feed(
       for (let k = 0; k < n; k++) {
         ids[k] = next(4) === 0 ? next(tbs) : (k % tbs);
       }
-      await sink.executions(ids, n);
+      if (sink.handOver && batch % 2 === 1) {
+        // Every other batch is handed over rather than copied.
+        ids = await sink.handOver(ids, n);
+        assert.equal(ids.length, 70000);
+      } else {
+        await sink.executions(ids, n);
+      }
     }
     await sink.close();
   }
 }
 
-Deno.test("the worker writes the same bytes as the writer on the guest's thread", async () => {
+Deno.test("the worker writes the same bytes as the writer on the guest's thread, copied or handed over", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const files = [];

@@ -118,7 +118,12 @@ export async function runElf(
     for (;;) {
       const st = cpuExec(m, proc.syscall);
       if (st === "yield") {
-        await profile!.executions(m.cpu.prof, m.cpu.profLen);
+        const cpu = m.cpu;
+        if (profile!.handOver) {
+          cpu.prof = await profile!.handOver(cpu.prof, cpu.profLen);
+        } else {
+          await profile!.executions(cpu.prof, cpu.profLen);
+        }
         m.cpu.profLen = 0;
         // Let the event loop run now and then (a Ctrl-C is delivered there),
         // even when the profile's writes finish without waiting.

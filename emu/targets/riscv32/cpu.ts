@@ -54,7 +54,7 @@ export class RiscvCpu {
   /** `memSize - wlow`: a store to `a` is allowed when `(a - wlow) >>> 0 < wspan`. */
   wspan: number;
   /** Profile buffer: TB ids appended by `op_profile`. */
-  prof: Uint32Array = new Uint32Array(0);
+  prof: Uint32Array<ArrayBuffer> = new Uint32Array(0);
   /** How many ids `prof` holds. */
   profLen = 0;
 
