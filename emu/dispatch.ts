@@ -144,7 +144,6 @@ export function switchDispatcher<S>(
   checkHoisted(hoisted);
   const cases = oplets.map((o, n) => switchCase(o, n, hoisted)).join("\n");
   const locals = hoisted.map((f) => `$${f} = s.${f}`).join(", ");
-  const names = Object.keys(helpers);
   const src = `"use strict";
 return function runTbSwitch(s, c) {
   let i = 0, $t0 = 0, $t1 = 0, $t2 = 0;
@@ -157,13 +156,24 @@ ${cases}
     }
   }
 };`;
+  return instantiate(helpers, src, "build the switch dispatcher");
+}
+
+/**
+ * Compiles `src` (a function body that returns a `RunTb`) with the helpers
+ * in scope under their names; a syntax error becomes a
+ * {@link DispatchError} saying what could not be done.
+ */
+function instantiate<S>(
+  helpers: Record<string, unknown>,
+  src: string,
+  what: string,
+): RunTb<S> {
+  const names = Object.keys(helpers);
   try {
-    const factory = new Function(...names, src);
-    return factory(...names.map((k) => helpers[k])) as RunTb<S>;
+    return new Function(...names, src)(...names.map((k) => helpers[k]));
   } catch (e) {
-    throw new DispatchError(
-      `Cannot build the switch dispatcher: ${(e as Error).message}`,
-    );
+    throw new DispatchError(`Cannot ${what}: ${(e as Error).message}`);
   }
 }
 
@@ -213,10 +223,13 @@ export function pasteCompiler<S>(
     }
     return b;
   });
-  const names = Object.keys(helpers);
-  const values = names.map((k) => helpers[k]);
+  // Which hoisted fields each oplet's body reads: a block loads only theirs.
+  const reads = bodies.map((b) =>
+    hoisted.map((f) => new RegExp(`\\$${f}\\b`).test(b))
+  );
   return (code: Int32Array, name: string): RunTb<S> => {
     let text = "";
+    const used = hoisted.map(() => false);
     for (let i = 0; i < code.length;) {
       const op = code[i];
       const o = oplets[op];
@@ -227,10 +240,12 @@ export function pasteCompiler<S>(
       text += "{" +
         bodies[op].replace(PARAM, (_m, k) => `(${code[at + Number(k)]})`) +
         "}\n";
+      reads[op].forEach((r, k) => (used[k] ||= r));
       i += 1 + o.params;
     }
-    const used = hoisted.filter((f) => new RegExp(`\\$${f}\\b`).test(text));
-    const locals = used.map((f) => `$${f} = s.${f}`).join(", ");
+    const locals = hoisted.filter((_f, k) => used[k]).map((f) =>
+      `$${f} = s.${f}`
+    ).join(", ");
     const id = name.replace(/\W/g, "_");
     const src = `"use strict";
 return function ${id}(s, _c) {
@@ -239,12 +254,6 @@ return function ${id}(s, _c) {
 ${text}
   throw new Error("Block ${id} ran past its last oplet");
 };`;
-    try {
-      return new Function(...names, src)(...values) as RunTb<S>;
-    } catch (e) {
-      throw new DispatchError(
-        `Cannot compile block ${name}: ${(e as Error).message}`,
-      );
-    }
+    return instantiate(helpers, src, `compile block ${name}`);
   };
 }

@@ -80,7 +80,7 @@ export class Machine {
    * Runs one block (the dispatcher chosen by `options.backend`); with the
    * `paste` backend, each block has its own function instead
    * ({@link TranslationBlock.run}) and this one runs any block's code with
-   * the `switch` dispatcher.
+   * the `call` dispatcher.
    */
   readonly runTb: RunTb<RiscvCpu>;
   /** Translated blocks by guest pc. */
@@ -121,9 +121,11 @@ export class Machine {
     this.oplets = fused ? [...OPLETS, ...fused.oplets] : OPLETS;
     this.fns = this.oplets.map((o) => o.fn);
     const backend = options.backend ?? "switch";
-    this.runTb = backend === "call"
-      ? callDispatcher(this.fns)
-      : switchDispatcher(this.oplets, OP_HELPERS, HOISTED_FIELDS);
+    // With paste every block brings its own function; the call dispatcher
+    // stands by without compiling anything.
+    this.runTb = backend === "switch"
+      ? switchDispatcher(this.oplets, OP_HELPERS, HOISTED_FIELDS)
+      : callDispatcher(this.fns);
     this.compile = backend === "paste"
       ? pasteCompiler(this.oplets, OP_HELPERS, HOISTED_FIELDS)
       : null;

@@ -28,7 +28,12 @@ import {
   OP_HELPERS,
   type RiscvCpu,
 } from "@oplet/emu";
-import { hasCommand, readManifest, stdinOf } from "../tests/guest_io.ts";
+import {
+  elfPath,
+  hasCommand,
+  readManifest,
+  stdinOf,
+} from "../tests/guest_io.ts";
 import type { SampleRequest, SampleResult } from "./bench_sample.ts";
 import { renderChart } from "./bench_chart.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
@@ -119,8 +124,7 @@ async function runOnce(
     const t0 = performance.now();
     const child = new Deno.Command("qemu-riscv32", {
       args: [
-        new URL(`../tests/guests/bin/${name}.elf`, import.meta.url)
-          .pathname,
+        elfPath(name),
         ...args,
       ],
       stdin: "piped",
@@ -285,6 +289,8 @@ if (outDir) {
   console.error(`wrote ${outDir}/latest.json, chart.svg, latest.md`);
 }
 
+// Not @oplet/gen's writeFilesAtomic: importing the generator would load the
+// TypeScript compiler (and need --allow-env) just to rename three files.
 function writeAtomic(path: string, text: string) {
   const tmp = `${path}.${Deno.pid}.tmp`;
   Deno.writeTextFileSync(tmp, text);

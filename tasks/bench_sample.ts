@@ -14,6 +14,7 @@
 import {
   type Backend,
   DEFAULT_FUSED,
+  loadFusedDir,
   loadFusedSet,
   OP_HELPERS,
   opletInfo,
@@ -23,11 +24,11 @@ import {
   startProfileWriter,
   TARGET_NAME,
 } from "@oplet/emu";
-import { loadFusedDir } from "@oplet/emu";
 import {
   CapturedIo,
   elfPath,
   expected,
+  gaveExpected,
   readManifest,
   stdinOf,
 } from "../tests/guest_io.ts";
@@ -106,11 +107,7 @@ async function sample(req: SampleRequest): Promise<SampleResult> {
   });
   const ms = performance.now() - t0;
   const want = expected(g.name, req.bench);
-  const out = io.stdoutBytes;
-  if (
-    r.exitCode !== want.exitCode || out.length !== want.stdout.length ||
-    !out.every((v, k) => v === want.stdout[k])
-  ) {
+  if (!gaveExpected(want, r.exitCode, io.stdoutBytes)) {
     throw new Error(`${g.name} did not give qemu-riscv32's output`);
   }
   let profileBytes;

@@ -31,6 +31,7 @@ import {
   CapturedIo,
   elfPath,
   expected,
+  gaveExpected,
   readManifest,
   stdinOf,
 } from "../tests/guest_io.ts";
@@ -161,11 +162,7 @@ for (let rep = 0; rep < reps; rep++) {
       fused: kind === "fused" ? fused : null,
       backend: kind === "paste" ? "paste" : "switch",
     });
-    const out = io.stdoutBytes;
-    if (
-      r.exitCode !== want.exitCode || out.length !== want.stdout.length ||
-      out.some((b, k) => b !== want.stdout[k])
-    ) {
+    if (!gaveExpected(want, r.exitCode, io.stdoutBytes)) {
       console.error(
         `demo: the ${kind} run of ${held.name} did not give qemu-riscv32's output`,
       );

@@ -51,6 +51,16 @@ export function expected(
   return { stdout, exitCode: meta.exitCode };
 }
 
+/** Whether a run gave exactly the expected exit code and stdout bytes. */
+export function gaveExpected(
+  want: { stdout: Uint8Array; exitCode: number },
+  exitCode: number,
+  stdout: Uint8Array,
+): boolean {
+  return exitCode === want.exitCode && stdout.length === want.stdout.length &&
+    stdout.every((b, k) => b === want.stdout[k]);
+}
+
 /** A guest's standard input, if the manifest gives one. */
 export function stdinOf(g: Guest): Uint8Array {
   return g.stdin
