@@ -69,6 +69,11 @@ export {
   isCompressed,
 } from "./targets/riscv32/rvc.ts";
 export { disassembleCompressed } from "./targets/riscv32/disas.ts";
+export {
+  COUNTER_CSRS,
+  isCounterCsr,
+  readCounterCsr,
+} from "./targets/riscv32/csr.ts";
 export type {
   GuestBlock,
   TranslateOptions,
