@@ -86,6 +86,7 @@ export {
 } from "./targets/riscv32/csr.ts";
 export type {
   GuestBlock,
+  OpletName,
   TranslateOptions,
 } from "./targets/riscv32/translate.ts";
 
