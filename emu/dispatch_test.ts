@@ -106,7 +106,7 @@ Deno.test("paste refuses oplets that read their code other than by parameter", (
     s.t0 = i;
     return i + 1;
   }
-  for (const fn of [op_peek, op_jump]) {
+  for (const [fn, name] of [[op_peek, "c"], [op_jump, "i"]] as const) {
     assert.throws(
       () => pasteCompiler([defineOplet(fn, 0)], {}),
       (e: Error) =>
@@ -114,9 +114,54 @@ Deno.test("paste refuses oplets that read their code other than by parameter", (
         e.message ===
           `Oplet "${
             fn.name.slice(3)
-          }" uses "c" or "i" other than as "c[i + N]"`,
+          }" uses "${name}" other than as "c[i + N]" or "return i + N"`,
     );
   }
+});
+
+Deno.test("every backend reads c[(i + 1)] and c[1 + i] as a parameter, as gen does", () => {
+  function op_paren(s: S, c: Int32Array, i: number): number {
+    // deno-fmt-ignore
+    s.t0 = c[(i + 1)] + c[1 + i] | 0;
+    return i + 2;
+  }
+  const ops = [defineOplet(op_paren, 1), OPS[3], OPS[4]];
+  const code = new Int32Array([0, 21, 1, 2, 2, 5, 6]);
+  for (
+    const run of [
+      switchDispatcher(ops, HELPERS),
+      callDispatcher(ops.map((o) => o.fn)),
+      pasteCompiler(ops, HELPERS)(code, "paren"),
+    ]
+  ) {
+    const s = state(0);
+    assert.equal(run(s, code), EXIT_GOTO1);
+    assert.equal(s.x[2], 42);
+  }
+});
+
+Deno.test("dispatchers refuse an oplet that writes a hoisted field", () => {
+  function op_grow(s: S, c: Int32Array, i: number): number {
+    s.x = new Int32Array(c[i + 1]);
+    return i + 2;
+  }
+  for (const build of [switchDispatcher, pasteCompiler]) {
+    assert.throws(
+      () => build([defineOplet(op_grow, 1)], {}, ["x"]),
+      /^DispatchError: Oplet "grow" writes the hoisted field "s.x"$/,
+    );
+  }
+});
+
+Deno.test("dispatchers refuse a non-exit oplet that returns otherwise", () => {
+  function op_early(s: S, c: Int32Array, i: number): number {
+    if (s.t0 === 0) return -1;
+    return i + 1;
+  }
+  assert.throws(
+    () => switchDispatcher([defineOplet(op_early, 0)], {}),
+    /^DispatchError: Oplet "early" returns other than "i \+ 1" but is not an exit oplet$/,
+  );
 });
 
 Deno.test("dispatchers refuse oplets whose text is not in the pasted form", () => {

@@ -21,7 +21,7 @@ import {
 } from "./oplet.ts";
 import type { RiscvCpu } from "./targets/riscv32/cpu.ts";
 import { readCounterCsr } from "./targets/riscv32/target.ts";
-import type { TranslationBlock } from "./tb.ts";
+import type { CompiledEntry, TranslationBlock } from "./tb.ts";
 
 /** Why {@link cpuExec} returned. */
 export type ExecStatus = "exit" | "yield" | "limit";
@@ -39,7 +39,11 @@ export type SyscallHandler = (m: Machine) => boolean;
  * {@link GuestFault}. Stands for QEMU's `cpu_exec`.
  *
  * The loop allocates nothing and creates no closures: per block it only
- * dispatches oplets and adds two counters.
+ * dispatches oplets, counts the block's executions down to hot (see
+ * `TbBackend.hot`) and adds two counters. A block that is the entry of
+ * compiled code ({@link TranslationBlock.compiled}) enters it instead; the
+ * compiled code returns the exit code of the last block it ran, which the
+ * loop serves as if that block had been interpreted.
  */
 export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
   const s = m.cpu;
@@ -47,16 +51,32 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
   const limit = m.insnLimit;
   let insns = stats.insns;
   let dispatched = stats.dispatched;
+  const backend = m.backend;
   let tb: TranslationBlock<RiscvCpu> = m.tbFind(s.pc);
+  let entered: CompiledEntry | null = null;
   try {
     for (;;) {
-      const i = tb.run(s, tb.code);
-      if (i === EXIT_YIELD) {
-        s.pc = tb.pc;
-        return "yield";
+      let i: number;
+      const cc = tb.compiled;
+      if (cc === null) {
+        if (--tb.heat === 0) backend.hot(tb);
+        i = tb.run(s, tb.code);
+        if (i === EXIT_YIELD) {
+          s.pc = tb.pc;
+          return "yield";
+        }
+        insns += tb.icount;
+        dispatched += tb.nops;
+      } else {
+        entered = cc;
+        i = cc.enter(limit - insns);
+        entered = null;
+        insns += cc.insns;
+        dispatched += cc.ops;
+        // The compiled code ran other blocks than tb: their chain slots are
+        // not tb's, so the next block is looked up by pc.
+        if (i === EXIT_GOTO0 || i === EXIT_GOTO1) i = EXIT_LOOKUP;
       }
-      insns += tb.icount;
-      dispatched += tb.nops;
       let next: TranslationBlock<RiscvCpu> | null;
       if (i === EXIT_GOTO0) {
         next = tb.jmp0;
@@ -99,6 +119,13 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
       }
       tb = next;
     }
+  } catch (e) {
+    // A fault inside compiled code: count the blocks it completed.
+    if (entered !== null) {
+      insns += entered.insns;
+      dispatched += entered.ops;
+    }
+    throw e;
   } finally {
     stats.insns = insns;
     stats.dispatched = dispatched;

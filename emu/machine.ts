@@ -7,30 +7,16 @@
  */
 
 import { collapseSeqs, collapseSeqsOptimal, maxSeqLength } from "./collapse.ts";
-import {
-  type Backend,
-  type BlockCompiler,
-  callDispatcher,
-  pasteCompiler,
-  type RunTb,
-  switchDispatcher,
-} from "./dispatch.ts";
+import { type Backend, createBackend, type TbBackend } from "./dispatch.ts";
 import type { FusedSet } from "./fused.ts";
 import { type OpletDef, type OpletFn, opletTableHash } from "./oplet.ts";
 import type { ProfileSink } from "./profile_sink.ts";
+import type { Target } from "./target.ts";
 import { TranslationBlock } from "./tb.ts";
-import {
-  disassemble,
-  genIntermediateCode,
-  HOISTED_FIELDS,
-  OP_HELPERS,
-  OPLETS,
-  RiscvCpu,
-  TARGET_NAME,
-} from "./targets/riscv32/target.ts";
+import { JMP_CACHE_SIZE, TbCache } from "./tb_cache.ts";
+import { RISCV32, type RiscvCpu } from "./targets/riscv32/target.ts";
 
-/** How many entries the direct-mapped jump cache has (QEMU's `tb_jmp_cache`). */
-export const JMP_CACHE_SIZE = 4096;
+export { JMP_CACHE_SIZE };
 
 /** Options for a {@link Machine}. */
 export interface MachineOptions {
@@ -42,8 +28,10 @@ export interface MachineOptions {
   optimalCover?: boolean;
   /** Where profile records go; turns profiling on (and fusion off). */
   profile?: ProfileSink | null;
-  /** How blocks are dispatched (default `switch`; see `dispatch.ts`). */
+  /** How blocks are run (default `switch`; see `dispatch.ts`). */
   backend?: Backend;
+  /** The guest ISA (default riscv32; a test may pass a variant of it). */
+  target?: Target<RiscvCpu>;
   /**
    * Translate through direct jumps (`jal`) instead of ending the block at
    * each (default true): longer blocks, fewer block exits. QEMU ends a block
@@ -71,24 +59,15 @@ export class Machine {
   /** The CPU state. */
   readonly cpu: RiscvCpu;
   /** The target's name. */
-  readonly target: string = TARGET_NAME;
+  readonly target: string;
   /** Every oplet the blocks may use: the base table, then the fused ones. */
   readonly oplets: readonly OpletDef<RiscvCpu>[];
   /** The oplets' functions, indexed by oplet number. */
   readonly fns: OpletFn<RiscvCpu>[];
-  /**
-   * Runs one block (the dispatcher chosen by `options.backend`); with the
-   * `paste` backend, each block has its own function instead
-   * ({@link TranslationBlock.run}) and this one runs any block's code with
-   * the `call` dispatcher.
-   */
-  readonly runTb: RunTb<RiscvCpu>;
-  /** Translated blocks by guest pc. */
-  readonly tbs: Map<number, TranslationBlock<RiscvCpu>> = new Map();
-  /** Direct-mapped cache in front of {@link tbs}. */
-  readonly jmpCache: (TranslationBlock<RiscvCpu> | null)[] = new Array(
-    JMP_CACHE_SIZE,
-  ).fill(null);
+  /** The backend that runs blocks, chosen by `options.backend`. */
+  readonly backend: TbBackend<RiscvCpu>;
+  /** The translation cache. */
+  readonly cache: TbCache<RiscvCpu> = new TbCache();
   /** Counters. */
   readonly stats: MachineStats = { insns: 0, tbs: 0, dispatched: 0 };
   /**
@@ -101,37 +80,44 @@ export class Machine {
   insnLimit: number = Infinity;
   /** The options in force. */
   readonly options: MachineOptions;
+  private readonly arch: Target<RiscvCpu>;
   private readonly params: number[];
-  private readonly compile: BlockCompiler<RiscvCpu> | null;
   private readonly maxLen: number;
   private nextId = 0;
 
   /** Creates a machine with zeroed memory and an empty translation cache. */
   constructor(options: MachineOptions = {}) {
     this.options = options;
-    this.cpu = new RiscvCpu(options.memSize ?? 256 * 1024 * 1024);
+    const t = this.arch = options.target ?? RISCV32;
+    this.target = t.name;
+    this.cpu = t.createCpu(options.memSize ?? 256 * 1024 * 1024);
+    const base = t.oplets;
     const fused = options.profile ? null : options.fused ?? null;
-    if (fused && fused.baseHash !== opletTableHash(OPLETS)) {
+    if (fused && fused.baseHash !== opletTableHash(base)) {
       throw new Error(
         `Fused oplets were generated for oplet table ${fused.baseHash}, but this emulator's is ${
-          opletTableHash(OPLETS)
+          opletTableHash(base)
         }: regenerate them`,
       );
     }
-    this.oplets = fused ? [...OPLETS, ...fused.oplets] : OPLETS;
+    this.oplets = fused ? [...base, ...fused.oplets] : base;
     this.fns = this.oplets.map((o) => o.fn);
-    const backend = options.backend ?? "switch";
-    // With paste every block brings its own function; the call dispatcher
-    // stands by without compiling anything.
-    this.runTb = backend === "switch"
-      ? switchDispatcher(this.oplets, OP_HELPERS, HOISTED_FIELDS)
-      : callDispatcher(this.fns);
-    this.compile = backend === "paste"
-      ? pasteCompiler(this.oplets, OP_HELPERS, HOISTED_FIELDS)
-      : null;
-    this.params = OPLETS.map((o) => o.params);
+    this.backend = createBackend(options.backend ?? "switch", {
+      oplets: this.oplets,
+      baseCount: base.length,
+      helpers: t.helpers,
+      hoisted: t.hoisted,
+      cpu: this.cpu,
+      profiling: !!options.profile,
+    });
+    this.params = base.map((o) => o.params);
     this.fusedSet = fused;
     this.maxLen = fused ? maxSeqLength(fused.table) : 0;
+  }
+
+  /** Translated blocks by guest pc (the cache's). */
+  get tbs(): Map<number, TranslationBlock<RiscvCpu>> {
+    return this.cache.tbs;
   }
 
   /** The fused set in use, if any. */
@@ -146,7 +132,7 @@ export class Machine {
     const id = this.nextId++;
     const profile = this.options.profile;
     const prefix = profile ? [0, id] : []; // op_profile is oplet 0
-    const g = genIntermediateCode(this.cpu, pc, prefix, {
+    const g = this.arch.genIntermediateCode(this.cpu, pc, prefix, {
       maxInsns: this.options.maxTbInsns ?? 64,
       executable: this.execRanges.length ? this.executable : undefined,
       followJumps: this.options.followJumps ?? true,
@@ -159,6 +145,7 @@ export class Machine {
       }
       profile.defineTb(id, pc, g.icount, ops);
     }
+    const base = Int32Array.from(code);
     const fused = this.fusedSet;
     if (fused && fused.table.length > 0) {
       const collapse = this.options.optimalCover
@@ -168,25 +155,25 @@ export class Machine {
         code,
         this.params,
         fused.table,
-        OPLETS.length,
+        this.arch.oplets.length,
         this.maxLen,
       );
       code = c.code;
       nops = c.nops;
     }
-    const c = Int32Array.from(code);
+    const c = code === g.code ? base : Int32Array.from(code);
     const tb = new TranslationBlock(
       id,
       pc,
       g.icount,
       c,
       nops,
-      this.compile
-        ? this.compile(c, `tb${id}_${(pc >>> 0).toString(16)}`)
-        : this.runTb,
+      this.backend.runFor(c, `tb${id}_${(pc >>> 0).toString(16)}`),
+      base,
     );
+    tb.heat = this.backend.hotAfter;
     this.stats.tbs++;
-    this.tbs.set(pc, tb);
+    this.cache.insert(tb);
     const log = this.options.log;
     if (log && (log.inAsm || log.op)) this.logTb(tb, g.words, g.pcs);
     return tb;
@@ -200,21 +187,13 @@ export class Machine {
 
   /** Finds the block for `pc`, translating it if needed. Stands for QEMU's `tb_find`. */
   tbFind(pc: number): TranslationBlock<RiscvCpu> {
-    const h = (pc >>> 1) & (JMP_CACHE_SIZE - 1);
-    const c = this.jmpCache[h];
-    if (c !== null && c.pc === pc) return c;
-    const tb = this.tbs.get(pc) ?? this.tbGenCode(pc);
-    this.jmpCache[h] = tb;
-    return tb;
+    return this.cache.lookup(pc) ?? this.tbGenCode(pc);
   }
 
-  /** Drops every translated block (after the guest writes code, or to start over). */
+  /** Drops every translated block and compiled region (after the guest writes code, or to start over). */
   tbFlush(): void {
-    // A chain slot's target never changes, so the loop follows chains
-    // without checking them: unchain every block before dropping it.
-    for (const tb of this.tbs.values()) tb.jmp0 = tb.jmp1 = null;
-    this.tbs.clear();
-    this.jmpCache.fill(null);
+    this.cache.flush();
+    this.backend.flush();
   }
 
   /** Formats a block's oplets, one per line, with their parameters. */
@@ -251,7 +230,7 @@ export class Machine {
         const word = (w & 3) === 3
           ? hex(w)
           : (w & 0xffff).toString(16).padStart(4, "0") + "    ";
-        out.push(`0x${hex(pc)}:  ${word}  ${disassemble(w, pc)}`);
+        out.push(`0x${hex(pc)}:  ${word}  ${this.arch.disassemble(w, pc)}`);
       });
       out.push("");
     }

@@ -5,10 +5,12 @@
  * guest pc, runs them (`cpuExec`), and serves the Linux system calls that
  * static programs use. With a profile sink it records which blocks run; with
  * a fused set it collapses oplet sequences into fused oplets right after
- * translation (`collapseSeqs`). Blocks run on one of three backends
- * (`dispatch.ts`): an interpreter with a `switch` over oplets (the default),
- * one that calls oplet functions, or `paste`, which compiles each block from
- * its oplets' bodies with the parameters patched in, as dyngen did.
+ * translation (`collapseSeqs`). Blocks run on one of the backends
+ * (`dispatch.ts`, `backends/`): an interpreter with a `switch` over oplets,
+ * one that calls oplet functions, `paste`, which compiles each block from
+ * its oplets' bodies with the parameters patched in, as dyngen did, and
+ * `jit`, which starts in the fused interpreter and compiles hot regions of
+ * blocks to WebAssembly.
  *
  * Run from the command line:
  *
@@ -32,6 +34,10 @@
 export * from "./oplet.ts";
 export * from "./fault.ts";
 export * from "./tb.ts";
+export * from "./tb_cache.ts";
+export * from "./target.ts";
+export * from "./oplet_source.ts";
+export * from "./oplet_rules.ts";
 export * from "./fused.ts";
 export * from "./collapse.ts";
 export * from "./machine.ts";
@@ -60,6 +66,7 @@ export {
   OP_HELPERS,
   OPLETS,
   OPS_SOURCE_URL,
+  RISCV32,
   TARGET_NAME,
 } from "./targets/riscv32/target.ts";
 export { opNumber } from "./targets/riscv32/translate.ts";

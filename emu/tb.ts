@@ -6,7 +6,26 @@
  * @module
  */
 
-import type { RunTb } from "./dispatch.ts";
+import type { RunTb } from "./backends/backend.ts";
+
+/**
+ * Compiled code that a block is the entry of (the `jit` backend's regions):
+ * it may run many blocks before it returns to the execution loop.
+ */
+export interface CompiledEntry {
+  /**
+   * Runs from the block on until control leaves compiled code, at most
+   * about `budget` guest instructions (the loop stops at its limit after
+   * the block that reaches it, as for interpreted blocks). Returns the
+   * exit code of the last block (`EXIT_GOTO0`/`EXIT_GOTO1` mean: go on at
+   * `s.pc`), with `s.pc` set.
+   */
+  enter(budget: number): number;
+  /** Guest instructions of the blocks the last {@link enter} completed (also after a fault). */
+  insns: number;
+  /** Oplets those blocks count, as the interpreter would have dispatched them. */
+  ops: number;
+}
 
 /** A translated block; `S` is the CPU state its code runs on. */
 export class TranslationBlock<S = unknown> {
@@ -26,10 +45,16 @@ export class TranslationBlock<S = unknown> {
    * function for `paste`.
    */
   readonly run: RunTb<S>;
+  /** The block's base oplets before collapsing (the same array when unfused). */
+  base: Int32Array;
   /** The block that exit slot 0 leads to, once known (QEMU's TB chaining). */
   jmp0: TranslationBlock<S> | null = null;
   /** The block that exit slot 1 leads to, once known. */
   jmp1: TranslationBlock<S> | null = null;
+  /** Executions left until the block is hot (counted down by the loop while interpreted). */
+  heat: number = Number.MAX_SAFE_INTEGER;
+  /** Compiled code entered at this block, if any (run instead of {@link run}). */
+  compiled: CompiledEntry | null = null;
 
   /** Creates a block; see the fields for the meaning of each argument. */
   constructor(
@@ -39,6 +64,7 @@ export class TranslationBlock<S = unknown> {
     code: Int32Array,
     nops: number,
     run: RunTb<S>,
+    base: Int32Array = code,
   ) {
     this.id = id;
     this.pc = pc;
@@ -46,5 +72,6 @@ export class TranslationBlock<S = unknown> {
     this.code = code;
     this.nops = nops;
     this.run = run;
+    this.base = base;
   }
 }

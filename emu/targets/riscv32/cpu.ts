@@ -19,8 +19,8 @@ export const MEM_LOW = 0x1000;
  * views are fields so that oplets reach them without a call.
  */
 export class RiscvCpu {
-  /** The 32 integer registers; `x[0]` is always 0. */
-  readonly x: Int32Array = new Int32Array(32);
+  /** The 32 integer registers; `x[0]` is always 0. Kept at offset 0 of {@link memory}, in the unmapped first page. */
+  readonly x: Int32Array;
   /** The guest pc (valid at block boundaries and in faults). */
   pc = 0;
   /** Temporary T0. */
@@ -43,6 +43,14 @@ export class RiscvCpu {
   readonly m32: Int32Array;
   /** Size of guest memory in bytes. */
   readonly memSize: number;
+  /**
+   * Guest memory, shared by every backend: the views above and {@link x}
+   * are over its buffer (it never grows), and compiled WebAssembly code
+   * imports it.
+   */
+  readonly memory: WebAssembly.Memory;
+  /** Where compiled code keeps its own words: after the registers, below {@link MEM_LOW}. */
+  readonly scratch: number = 128;
   /** `memSize - MEM_LOW`: an address `a` is mapped when `(a - MEM_LOW) >>> 0 < span`. */
   readonly span: number;
   /**
@@ -73,7 +81,10 @@ export class RiscvCpu {
         `Guest memory size ${memSize} is not a page multiple up to 2 GiB`,
       );
     }
-    const buf = new ArrayBuffer(memSize);
+    const pages = Math.ceil(memSize / 65536);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const buf = this.memory.buffer;
+    this.x = new Int32Array(buf, 0, 32);
     this.m8 = new Int8Array(buf);
     this.mu8 = new Uint8Array(buf);
     this.m16 = new Int16Array(buf);

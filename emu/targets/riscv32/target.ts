@@ -5,6 +5,7 @@
  */
 
 import * as oplet from "../../oplet.ts";
+import type { Target } from "../../target.ts";
 import { atomicFault, loadSlow, MEM_LOW, RiscvCpu, storeSlow } from "./cpu.ts";
 import { OPLETS } from "./ops.ts";
 import { genIntermediateCode } from "./translate.ts";
@@ -60,5 +61,16 @@ export const DEFAULT_FUSED = { opSeq, translateSeq };
 export const SYSCALL_NR_REG = 17;
 /** The first argument and result register (a0). */
 export const SYSCALL_ARG0_REG = 10;
+
+/** The riscv32 target as `Machine` takes it. */
+export const RISCV32: Target<RiscvCpu> = {
+  name: TARGET_NAME,
+  oplets: OPLETS,
+  helpers: OP_HELPERS,
+  hoisted: HOISTED_FIELDS,
+  createCpu: (memSize) => new RiscvCpu(memSize),
+  genIntermediateCode,
+  disassemble,
+};
 
 export { disassemble, genIntermediateCode, OPLETS, readCounterCsr, RiscvCpu };

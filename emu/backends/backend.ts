@@ -1,0 +1,58 @@
+/**
+ * The interface every backend implements: how a translated block's code is
+ * run. The machine chooses its backend once, when it is created
+ * ({@link createBackend} in `dispatch.ts`), and asks it for each new block's
+ * run function; the execution loop tells it when a block turns hot and the
+ * translation cache tells it when blocks are dropped.
+ *
+ * @module
+ */
+
+import type { OpletDef } from "../oplet.ts";
+import type { TranslationBlock } from "../tb.ts";
+
+/** Runs one block's code from its first oplet; returns the exit code. */
+export type RunTb<S> = (s: S, code: Int32Array) => number;
+
+/** What a backend is built from. */
+export interface BackendContext<S> {
+  /** Every oplet the blocks may use: the base table, then the fused ones. */
+  readonly oplets: readonly OpletDef<S>[];
+  /** How many of {@link oplets} are base oplets (the rest are fused). */
+  readonly baseCount: number;
+  /** The names the oplets' bodies use besides the state. */
+  readonly helpers: Record<string, unknown>;
+  /** The state's fields that never change while blocks run. */
+  readonly hoisted: readonly string[];
+  /** The CPU state blocks run on. */
+  readonly cpu: S;
+  /** Whether the run is profiled (every block must then be interpreted). */
+  readonly profiling: boolean;
+}
+
+/** A backend: turns blocks into something that runs. */
+export interface TbBackend<S> {
+  /** The function that runs a block with this code (`name` names it in errors). */
+  runFor(code: Int32Array, name: string): RunTb<S>;
+  /**
+   * How many executions of a block make it hot; `hot` is then called once
+   * (a backend that never compiles later answers a count it never reaches).
+   */
+  readonly hotAfter: number;
+  /** Called by the execution loop when a block's count reaches {@link hotAfter}. */
+  hot(tb: TranslationBlock<S>): void;
+  /** Called when the translation cache drops every block. */
+  flush(): void;
+}
+
+/** A backend that only interprets: never hot, nothing to flush. */
+export abstract class InterpreterBackend<S> implements TbBackend<S> {
+  /** Never reached: 2^53 executions of one block. */
+  readonly hotAfter: number = Number.MAX_SAFE_INTEGER;
+  /** See {@link TbBackend.runFor}. */
+  abstract runFor(code: Int32Array, name: string): RunTb<S>;
+  /** Never called. */
+  hot(_tb: TranslationBlock<S>): void {}
+  /** Nothing to drop. */
+  flush(): void {}
+}

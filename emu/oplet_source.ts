@@ -1,0 +1,609 @@
+/**
+ * The one reader of oplet source: parses an oplet function's text (its
+ * `Function.prototype.toString()`, plain JavaScript once Deno has stripped
+ * the types) into a small syntax tree, and prints such a tree back as
+ * JavaScript. Every backend works from this tree: `switch` and `paste`
+ * print it with names and parameters rewritten, `jit` compiles it to
+ * WebAssembly.
+ *
+ * The subset is what oplets are written in: `const`/`let` declarations,
+ * `if`/`else`, `return`, `throw`, assignments (also compound ones and
+ * `++`/`--`), member access (`s.f`, `s.x[...]`, `c[i + N]`), unary, binary,
+ * logical and conditional operators, calls (helpers, `Math.*`), `new`,
+ * number, string and boolean literals. Anything else is refused with an
+ * {@link OpletSourceError} naming the oplet and the offset.
+ *
+ * @module
+ */
+
+/** An oplet's text could not be read. */
+export class OpletSourceError extends Error {
+  /** Creates the error; `message` is the whole one-line message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "OpletSourceError";
+  }
+}
+
+/** An expression. */
+export type Expr =
+  | { k: "num"; v: number }
+  | { k: "str"; v: string }
+  | { k: "bool"; v: boolean }
+  | { k: "id"; name: string }
+  | { k: "member"; obj: Expr; prop: string }
+  | { k: "index"; obj: Expr; idx: Expr }
+  | { k: "call"; callee: Expr; args: Expr[] }
+  | { k: "new"; callee: Expr; args: Expr[] }
+  | { k: "un"; op: string; e: Expr }
+  | { k: "bin"; op: string; l: Expr; r: Expr }
+  | { k: "cond"; c: Expr; t: Expr; f: Expr }
+  | { k: "assign"; op: string; target: Expr; value: Expr }
+  | { k: "update"; op: "++" | "--"; prefix: boolean; target: Expr };
+
+/** A statement. */
+export type Stmt =
+  | { k: "decl"; kind: "const" | "let"; name: string; init: Expr }
+  | { k: "expr"; e: Expr }
+  | { k: "if"; c: Expr; t: Stmt[]; f: Stmt[] | null }
+  | { k: "return"; e: Expr | null }
+  | { k: "throw"; e: Expr }
+  | { k: "block"; body: Stmt[] };
+
+/** A parsed oplet function. */
+export interface OpletAst {
+  /** The function's name. */
+  name: string;
+  /** Its parameter names. */
+  params: string[];
+  /** Its body. */
+  body: Stmt[];
+}
+
+type Tok = { t: "id" | "num" | "str" | "p"; v: string; at: number };
+
+const PUNCT = [
+  ">>>=",
+  "===",
+  "!==",
+  ">>>",
+  "<<=",
+  ">>=",
+  "**=",
+  "&&=",
+  "||=",
+  "??=",
+  "=>",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "??",
+  "<<",
+  ">>",
+  "++",
+  "--",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "&=",
+  "|=",
+  "^=",
+  "**",
+];
+
+function tokenize(src: string, where: string): Tok[] {
+  const toks: Tok[] = [];
+  let p = 0;
+  const n = src.length;
+  while (p < n) {
+    const ch = src[p];
+    if (/\s/.test(ch)) {
+      p++;
+      continue;
+    }
+    if (src.startsWith("//", p)) {
+      const e = src.indexOf("\n", p);
+      p = e < 0 ? n : e;
+      continue;
+    }
+    if (src.startsWith("/*", p)) {
+      const e = src.indexOf("*/", p + 2);
+      if (e < 0) throw err(where, p, "an unterminated comment");
+      p = e + 2;
+      continue;
+    }
+    const at = p;
+    if (/[A-Za-z_$]/.test(ch)) {
+      while (p < n && /[\w$]/.test(src[p])) p++;
+      toks.push({ t: "id", v: src.slice(at, p), at });
+      continue;
+    }
+    if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(src[p + 1] ?? ""))) {
+      const m =
+        /^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?\d*(?:[eE][+-]?\d+)?)/
+          .exec(src.slice(p));
+      p += m![0].length;
+      toks.push({ t: "num", v: src.slice(at, p).replaceAll("_", ""), at });
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      p++;
+      let s = "";
+      while (p < n && src[p] !== ch) {
+        if (src[p] === "\\") {
+          const e = src[p + 1];
+          s += e === "n" ? "\n" : e === "t" ? "\t" : e;
+          p += 2;
+        } else s += src[p++];
+      }
+      if (p >= n) throw err(where, at, "an unterminated string");
+      p++;
+      toks.push({ t: "str", v: s, at });
+      continue;
+    }
+    const pu = PUNCT.find((q) => src.startsWith(q, p));
+    if (pu) {
+      p += pu.length;
+      toks.push({ t: "p", v: pu, at });
+      continue;
+    }
+    if ("{}()[];,.?:=<>+-*/%&|^!~".includes(ch)) {
+      p++;
+      toks.push({ t: "p", v: ch, at });
+      continue;
+    }
+    throw err(where, at, `a character the oplet subset has ("${ch}")`);
+  }
+  return toks;
+}
+
+function err(where: string, at: number, expected: string): OpletSourceError {
+  return new OpletSourceError(
+    `Oplet "${where}" at offset ${at}: expected ${expected}`,
+  );
+}
+
+const BIN_PREC: Record<string, number> = {
+  "??": 1,
+  "||": 2,
+  "&&": 3,
+  "|": 4,
+  "^": 5,
+  "&": 6,
+  "==": 7,
+  "!=": 7,
+  "===": 7,
+  "!==": 7,
+  "<": 8,
+  ">": 8,
+  "<=": 8,
+  ">=": 8,
+  "<<": 9,
+  ">>": 9,
+  ">>>": 9,
+  "+": 10,
+  "-": 10,
+  "*": 11,
+  "/": 11,
+  "%": 11,
+  "**": 12,
+};
+
+const ASSIGN_OPS = new Set([
+  "=",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "<<=",
+  ">>=",
+  ">>>=",
+  "&=",
+  "|=",
+  "^=",
+  "**=",
+]);
+
+class Parser {
+  private p = 0;
+  constructor(
+    private readonly toks: Tok[],
+    private readonly where: string,
+    private readonly len: number,
+  ) {}
+
+  private peek(): Tok | undefined {
+    return this.toks[this.p];
+  }
+  private at(): number {
+    return this.peek()?.at ?? this.len;
+  }
+  private is(v: string): boolean {
+    const t = this.peek();
+    return t !== undefined && (t.t === "p" || t.t === "id") && t.v === v;
+  }
+  private eat(v: string): boolean {
+    if (this.is(v)) {
+      this.p++;
+      return true;
+    }
+    return false;
+  }
+  private expect(v: string): void {
+    if (!this.eat(v)) throw err(this.where, this.at(), `"${v}"`);
+  }
+  private ident(): string {
+    const t = this.peek();
+    if (t?.t !== "id") throw err(this.where, this.at(), "a name");
+    this.p++;
+    return t.v;
+  }
+  done(): boolean {
+    return this.p >= this.toks.length;
+  }
+
+  fn(): OpletAst {
+    this.expect("function");
+    const name = this.peek()?.t === "id" ? this.ident() : "";
+    this.expect("(");
+    const params: string[] = [];
+    while (!this.eat(")")) {
+      params.push(this.ident());
+      if (!this.is(")")) this.expect(",");
+    }
+    const body = this.blockBody();
+    if (!this.done()) {
+      throw err(this.where, this.at(), "the end of the function");
+    }
+    return { name, params, body };
+  }
+
+  private blockBody(): Stmt[] {
+    this.expect("{");
+    const body: Stmt[] = [];
+    while (!this.eat("}")) {
+      if (this.done()) throw err(this.where, this.len, '"}"');
+      body.push(this.stmt());
+    }
+    return body;
+  }
+
+  private stmt(): Stmt {
+    if (this.is("{")) return { k: "block", body: this.blockBody() };
+    if (this.is("const") || this.is("let")) {
+      const kind = this.ident() as "const" | "let";
+      const name = this.ident();
+      this.expect("=");
+      const init = this.expr();
+      this.semi();
+      return { k: "decl", kind, name, init };
+    }
+    if (this.eat("if")) {
+      this.expect("(");
+      const c = this.expr();
+      this.expect(")");
+      const t = this.body();
+      const f = this.eat("else") ? this.body() : null;
+      return { k: "if", c, t, f };
+    }
+    if (this.eat("return")) {
+      if (this.eat(";")) return { k: "return", e: null };
+      const e = this.expr();
+      this.semi();
+      return { k: "return", e };
+    }
+    if (this.eat("throw")) {
+      const e = this.expr();
+      this.semi();
+      return { k: "throw", e };
+    }
+    if (this.eat(";")) return { k: "block", body: [] };
+    const e = this.expr();
+    this.semi();
+    return { k: "expr", e };
+  }
+
+  private body(): Stmt[] {
+    const s = this.stmt();
+    return s.k === "block" ? s.body : [s];
+  }
+
+  private semi(): void {
+    if (!this.eat(";") && !this.is("}") && !this.done()) {
+      throw err(this.where, this.at(), '";"');
+    }
+  }
+
+  expr(): Expr {
+    const start = this.at();
+    const l = this.cond();
+    const t = this.peek();
+    if (t?.t === "p" && ASSIGN_OPS.has(t.v)) {
+      if (l.k !== "id" && l.k !== "member" && l.k !== "index") {
+        throw err(this.where, start, "a name or member to assign to");
+      }
+      this.p++;
+      return { k: "assign", op: t.v, target: l, value: this.expr() };
+    }
+    return l;
+  }
+
+  private cond(): Expr {
+    const c = this.binary(1);
+    if (!this.eat("?")) return c;
+    const t = this.expr();
+    this.expect(":");
+    const f = this.expr();
+    return { k: "cond", c, t, f };
+  }
+
+  private binary(min: number): Expr {
+    let l = this.unary();
+    for (;;) {
+      const t = this.peek();
+      const prec = t?.t === "p" ? BIN_PREC[t.v] : undefined;
+      if (prec === undefined || prec < min) return l;
+      this.p++;
+      // ** is right-associative; every other operator is left-associative.
+      const r = this.binary(t!.v === "**" ? prec : prec + 1);
+      l = { k: "bin", op: t!.v, l, r };
+    }
+  }
+
+  private unary(): Expr {
+    const t = this.peek();
+    if (t?.t === "p" && ["-", "+", "!", "~"].includes(t.v)) {
+      this.p++;
+      return { k: "un", op: t.v, e: this.unary() };
+    }
+    if (t?.t === "id" && (t.v === "typeof" || t.v === "void")) {
+      this.p++;
+      return { k: "un", op: t.v, e: this.unary() };
+    }
+    if (t?.t === "p" && (t.v === "++" || t.v === "--")) {
+      this.p++;
+      return { k: "update", op: t.v, prefix: true, target: this.unary() };
+    }
+    const e = this.postfix();
+    const u = this.peek();
+    if (u?.t === "p" && (u.v === "++" || u.v === "--")) {
+      this.p++;
+      return { k: "update", op: u.v, prefix: false, target: e };
+    }
+    return e;
+  }
+
+  private postfix(): Expr {
+    let e: Expr;
+    if (this.eat("new")) {
+      const callee = this.primaryMembers(this.primary());
+      const args = this.is("(") ? this.args() : [];
+      e = { k: "new", callee, args };
+    } else e = this.primary();
+    for (;;) {
+      if (this.eat(".")) e = { k: "member", obj: e, prop: this.ident() };
+      else if (this.eat("[")) {
+        const idx = this.expr();
+        this.expect("]");
+        e = { k: "index", obj: e, idx };
+      } else if (this.is("(")) e = { k: "call", callee: e, args: this.args() };
+      else return e;
+    }
+  }
+
+  private primaryMembers(e: Expr): Expr {
+    while (this.eat(".")) e = { k: "member", obj: e, prop: this.ident() };
+    return e;
+  }
+
+  private args(): Expr[] {
+    this.expect("(");
+    const args: Expr[] = [];
+    while (!this.eat(")")) {
+      args.push(this.expr());
+      if (!this.is(")")) this.expect(",");
+    }
+    return args;
+  }
+
+  private primary(): Expr {
+    const t = this.peek();
+    if (t === undefined) throw err(this.where, this.len, "an expression");
+    if (t.t === "num") {
+      this.p++;
+      return { k: "num", v: Number(t.v) };
+    }
+    if (t.t === "str") {
+      this.p++;
+      return { k: "str", v: t.v };
+    }
+    if (t.t === "id") {
+      if (t.v === "true" || t.v === "false") {
+        this.p++;
+        return { k: "bool", v: t.v === "true" };
+      }
+      if (RESERVED.has(t.v)) throw err(this.where, t.at, "an expression");
+      this.p++;
+      return { k: "id", name: t.v };
+    }
+    if (this.eat("(")) {
+      const e = this.expr();
+      this.expect(")");
+      return e;
+    }
+    throw err(this.where, t.at, "an expression");
+  }
+}
+
+const RESERVED = new Set([
+  "function",
+  "const",
+  "let",
+  "var",
+  "if",
+  "else",
+  "for",
+  "while",
+  "do",
+  "switch",
+  "case",
+  "return",
+  "throw",
+  "try",
+  "catch",
+  "class",
+  "new",
+  "this",
+  "yield",
+  "await",
+  "delete",
+  "in",
+  "instanceof",
+]);
+
+/**
+ * Parses a function's source text (as `fn.toString()` gives it) into an
+ * {@link OpletAst}. `where` names it in errors. Throws
+ * {@link OpletSourceError} for text outside the oplet subset.
+ *
+ * @example
+ * ```ts
+ * import { parseOplet } from "@oplet/emu";
+ * const ast = parseOplet("function op_add(s, c, i) { s.t0 = s.t0 + s.t1 | 0; return i + 1; }", "add");
+ * console.log(ast.name, ast.body.length); // op_add 2
+ * ```
+ */
+export function parseOplet(src: string, where: string): OpletAst {
+  const text = src.trim();
+  const p = new Parser(tokenize(text, where), where, text.length);
+  return p.fn();
+}
+
+/**
+ * How {@link printStmts} prints a node: return a string to print instead of
+ * the node, or `undefined` to print it as usual.
+ */
+export interface PrintHooks {
+  /** Replaces an expression. */
+  expr?: (e: Expr) => string | undefined;
+  /** Replaces a statement. */
+  stmt?: (s: Stmt) => string | undefined;
+}
+
+/** Prints an expression as JavaScript, every operation parenthesised. */
+export function printExpr(e: Expr, h: PrintHooks = {}): string {
+  const r = h.expr?.(e);
+  if (r !== undefined) return r;
+  const p = (x: Expr) => printExpr(x, h);
+  switch (e.k) {
+    case "num":
+      return Object.is(e.v, -0) ? "(-0)" : e.v < 0 ? `(${e.v})` : String(e.v);
+    case "str":
+      return JSON.stringify(e.v);
+    case "bool":
+      return String(e.v);
+    case "id":
+      return e.name;
+    case "member":
+      return `${p(e.obj)}.${e.prop}`;
+    case "index":
+      return `${p(e.obj)}[${p(e.idx)}]`;
+    case "call":
+      return `${p(e.callee)}(${e.args.map(p).join(", ")})`;
+    case "new":
+      return `(new ${p(e.callee)}(${e.args.map(p).join(", ")}))`;
+    case "un":
+      return `(${e.op}${/\w/.test(e.op) ? " " : ""}${p(e.e)})`;
+    case "bin":
+      return `(${p(e.l)} ${e.op} ${p(e.r)})`;
+    case "cond":
+      return `(${p(e.c)} ? ${p(e.t)} : ${p(e.f)})`;
+    case "assign":
+      return `(${p(e.target)} ${e.op} ${p(e.value)})`;
+    case "update":
+      return e.prefix ? `(${e.op}${p(e.target)})` : `(${p(e.target)}${e.op})`;
+  }
+}
+
+/** Prints statements as JavaScript, one per line. */
+export function printStmts(body: readonly Stmt[], h: PrintHooks = {}): string {
+  return body.map((s) => printStmt(s, h)).join("\n");
+}
+
+function printStmt(s: Stmt, h: PrintHooks): string {
+  const r = h.stmt?.(s);
+  if (r !== undefined) return r;
+  switch (s.k) {
+    case "decl":
+      return `${s.kind} ${s.name} = ${printExpr(s.init, h)};`;
+    case "expr":
+      return `${printExpr(s.e, h)};`;
+    case "if":
+      return `if (${printExpr(s.c, h)}) {\n${printStmts(s.t, h)}\n}` +
+        (s.f ? ` else {\n${printStmts(s.f, h)}\n}` : "");
+    case "return":
+      return s.e ? `return ${printExpr(s.e, h)};` : "return;";
+    case "throw":
+      return `throw ${printExpr(s.e, h)};`;
+    case "block":
+      return `{\n${printStmts(s.body, h)}\n}`;
+  }
+}
+
+/** Calls `f` on every expression in `body`, outermost first. */
+export function walkExprs(body: readonly Stmt[], f: (e: Expr) => void): void {
+  const ex = (e: Expr): void => {
+    f(e);
+    switch (e.k) {
+      case "member":
+        return ex(e.obj);
+      case "index":
+        ex(e.obj);
+        return ex(e.idx);
+      case "call":
+      case "new":
+        ex(e.callee);
+        return e.args.forEach(ex);
+      case "un":
+        return ex(e.e);
+      case "bin":
+        ex(e.l);
+        return ex(e.r);
+      case "cond":
+        ex(e.c);
+        ex(e.t);
+        return ex(e.f);
+      case "assign":
+        ex(e.target);
+        return ex(e.value);
+      case "update":
+        return ex(e.target);
+    }
+  };
+  const st = (s: Stmt): void => {
+    switch (s.k) {
+      case "decl":
+        return ex(s.init);
+      case "expr":
+      case "throw":
+        return ex(s.e);
+      case "return":
+        if (s.e) ex(s.e);
+        return;
+      case "if":
+        ex(s.c);
+        s.t.forEach(st);
+        s.f?.forEach(st);
+        return;
+      case "block":
+        return s.body.forEach(st);
+    }
+  };
+  body.forEach(st);
+}
