@@ -12,8 +12,8 @@
  *   for them.
  * - `CLOCK_PROCESS_CPUTIME_ID`, `CLOCK_THREAD_CPUTIME_ID` and the dynamic
  *   CPU-time ids of the calling process or thread (pid or tid 0, or the
- *   guest's own): the emulator process's CPU time (user + system), which
- *   has microsecond resolution.
+ *   guest's own): the emulator process's CPU time (user + system) since the
+ *   guest started, which has microsecond resolution.
  * - the alarm clocks (8, 9) and every other id: `EINVAL`.
  *
  * @module
@@ -110,12 +110,20 @@ export function cpuMicros(): { user: number; system: number } {
   return process.cpuUsage();
 }
 
-/** The value of clock `id` in nanoseconds, or null when it is refused. */
-export function clockNs(id: number, pid: number): bigint | null {
+/**
+ * The value of clock `id` in nanoseconds, or null when it is refused. The
+ * CPU-time clocks count from `cpuBase` (microseconds of the emulator's CPU
+ * time when the guest started), so that they measure the guest's run.
+ */
+export function clockNs(
+  id: number,
+  pid: number,
+  cpuBase = 0,
+): bigint | null {
   const kind = clockKind(id, pid);
   if (kind === null) return null;
   if (kind === "realtime") return realtimeNs();
   if (kind === "monotonic") return monotonicNs();
   const u = cpuMicros();
-  return BigInt(u.user + u.system) * 1000n;
+  return BigInt(Math.max(0, u.user + u.system - cpuBase)) * 1000n;
 }

@@ -222,6 +222,8 @@ export class LinuxProcess {
   /** Blocked signals, as two words of a 64-bit set. */
   private readonly sigmask = new Uint32Array(2);
   private umaskValue = 0o022;
+  /** The emulator's CPU time (user and system, µs) when the process started. */
+  private readonly cpuBase: { user: number; system: number } = cpuMicros();
 
   /**
    * Creates the process state: `brk` is the initial break, `brkLimit` the
@@ -433,7 +435,7 @@ export class LinuxProcess {
       case NR.clock_gettime64:
       case NR.clock_getres_time64: {
         const ns = nr === NR.clock_gettime64
-          ? clockNs(a0, PID)
+          ? clockNs(a0, PID, this.cpuBase.user + this.cpuBase.system)
           : BigInt(clockResNs(a0, PID));
         if (ns === null || ns < 0n) return -ERRNO.EINVAL;
         if (a1 === 0) return 0;
@@ -444,7 +446,7 @@ export class LinuxProcess {
       case NR.times: {
         if (a0 !== 0) {
           if (!mapped(s, a0, 16)) return -ERRNO.EFAULT;
-          const u = cpuMicros();
+          const u = this.cpuTime();
           const w = a0 >>> 0;
           st32(s, w, Math.floor(u.user / (1e6 / USER_HZ)));
           st32(s, w + 4 * (1), Math.floor(u.system / (1e6 / USER_HZ)));
@@ -492,6 +494,15 @@ export class LinuxProcess {
         if (ABSENT.has(nr)) return -ERRNO.ENOSYS;
         return this.unsupported(s, nr);
     }
+  }
+
+  /** CPU time (µs) since the process started. */
+  private cpuTime(): { user: number; system: number } {
+    const u = cpuMicros();
+    return {
+      user: Math.max(0, u.user - this.cpuBase.user),
+      system: Math.max(0, u.system - this.cpuBase.system),
+    };
   }
 
   /** -ENOSYS, with a warning the first time a call number is seen. */
@@ -859,7 +870,7 @@ export class LinuxProcess {
     if (!mapped(s, p, 72)) return -ERRNO.EFAULT;
     s.mu8.fill(0, p >>> 0, (p >>> 0) + 72);
     if (who === -1) return 0; // RUSAGE_CHILDREN: none
-    const u = cpuMicros(), w = p >>> 0;
+    const u = this.cpuTime(), w = p >>> 0;
     st32(s, w, Math.floor(u.user / 1e6));
     st32(s, w + 4 * (1), u.user % 1e6);
     st32(s, w + 4 * (2), Math.floor(u.system / 1e6));
