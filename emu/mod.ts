@@ -63,6 +63,12 @@ export {
   TARGET_NAME,
 } from "./targets/riscv32/target.ts";
 export { opNumber } from "./targets/riscv32/translate.ts";
+export {
+  expandCompressed,
+  insnLength,
+  isCompressed,
+} from "./targets/riscv32/rvc.ts";
+export { disassembleCompressed } from "./targets/riscv32/disas.ts";
 export type {
   GuestBlock,
   TranslateOptions,

@@ -87,9 +87,11 @@ export async function runElf(
     m.cpu.memSize - stackSize,
     options.allowOpen,
   );
+  // Whole pages are executable, as the host maps them: code may run into
+  // the zero-filled tail of a segment's last page, as under qemu-riscv32.
   m.execRanges = info.segments.filter((seg) => seg.flags & 1).map((seg) => [
-    seg.vaddr,
-    seg.vaddr + seg.memsz,
+    seg.vaddr & ~4095,
+    Math.min(m.cpu.memSize, (seg.vaddr + seg.memsz + 4095) & ~4095),
   ]);
   // Read-only segments below every writable one become read-only memory.
   const writable = info.segments.filter((seg) => seg.flags & 2);

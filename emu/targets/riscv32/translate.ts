@@ -20,6 +20,7 @@ import {
 } from "./decode.ts";
 import { mapped, type RiscvCpu } from "./cpu.ts";
 import { OPLETS } from "./ops.ts";
+import { expandCompressed } from "./rvc.ts";
 
 /** An oplet's number in {@link OPLETS}, by name; throws for an unknown name. */
 export function opNumber(name: string): number {
@@ -54,8 +55,8 @@ export interface TranslateOptions {
   maxInsns: number;
   /** Go on translating at the target of a direct jump (`jal`) instead of ending the block there. */
   followJumps?: boolean;
-  /** Whether the 4 bytes at `pc` may be executed (default: whenever mapped). */
-  executable?: (pc: number) => boolean;
+  /** Whether the `len` bytes at `pc` may be executed (default: whenever mapped). */
+  executable?: (pc: number, len: number) => boolean;
 }
 
 /** What {@link genIntermediateCode} produces for one block. */
@@ -66,7 +67,7 @@ export interface GuestBlock {
   nops: number;
   /** How many guest instructions the block covers. */
   icount: number;
-  /** The instruction words, for logging. */
+  /** The instruction words, for logging (a compressed one as its 16 bits). */
   words: number[];
   /** Their guest pcs (not contiguous where the block followed a jump). */
   pcs: number[];
@@ -106,22 +107,39 @@ export function genIntermediateCode(
     code.push(O[name], ...params);
     nops++;
   };
-  const fetchable = opts.executable ?? ((a: number) => mapped(s, a, 4));
-  if ((pc & 3) !== 0 || !fetchable(pc)) {
-    throw new GuestFault("segmentation fault", pc, pc, "instruction fetch");
+  const fetchable = opts.executable ??
+    ((a: number, len: number) => mapped(s, a, len));
+  // Instructions are fetched by halfwords: a compressed one is 2 bytes, and
+  // a 32-bit one needs its second half fetchable too.
+  const length = (a: number) =>
+    (a & 1) !== 0 || !fetchable(a, 2)
+      ? 0
+      : (s.mu16[a >>> 1] & 3) !== 3
+      ? 2
+      : fetchable(a, 4)
+      ? 4
+      : -2;
+  const first = length(pc);
+  if (first <= 0) {
+    const at = first === 0 ? pc : (pc + 2) | 0;
+    throw new GuestFault("segmentation fault", pc, at, "instruction fetch");
   }
   for (;;) {
-    if (words.length === opts.maxInsns || !fetchable(pc)) {
+    const len = length(pc);
+    if (words.length === opts.maxInsns || len <= 0) {
       emit("goto_tb", pc);
       break;
     }
-    const w = s.m32[pc >>> 2];
-    words.push(w);
+    const h = s.mu16[pc >>> 1];
+    const w = len === 4
+      ? h | (s.mu16[(pc + 2) >>> 1] << 16)
+      : expandCompressed(h);
+    words.push(len === 4 ? w : h);
     pcs.push(pc);
     let jumpTo: number | undefined;
     const d = rd(w), a = rs1(w), b = rs2(w), f3 = funct3(w), f7 = funct7(w);
-    const next = (pc + 4) | 0;
-    let end = false, bad = false;
+    const next = (pc + len) | 0;
+    let end = false, bad = w === 0;
     switch (w & 0x7f) {
       case OPC.LUI:
         if (d) emit("movi_r", d, immU(w));
@@ -135,8 +153,7 @@ export function genIntermediateCode(
         // A direct jump need not end the block: translation goes on at the
         // target, unless the block already holds it or it cannot be fetched.
         if (
-          opts.followJumps && !pcs.includes(target) && (target & 3) === 0 &&
-          fetchable(target)
+          opts.followJumps && !pcs.includes(target) && length(target) > 0
         ) {
           jumpTo = target;
         } else {
@@ -242,7 +259,7 @@ export function genIntermediateCode(
         bad = true;
     }
     if (bad) {
-      emit("illegal", pc, w);
+      emit("illegal", pc, len === 4 ? w : h);
       break;
     }
     pc = jumpTo ?? next;
