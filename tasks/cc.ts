@@ -42,7 +42,7 @@ export const RUNTIME_SOURCES = ["cc/runtime/crt0.S", "cc/runtime/sys.c"];
 
 /** Flags every compile gets (paths relative to {@link ROOT} when `root` is "."). */
 export function includeFlags(root = ROOT): string[] {
-  return ["-isystem", join(root, "cc/include"), "--specs=picolibc.specs"];
+  return ["-I", join(root, "cc/include"), "--specs=picolibc.specs"];
 }
 
 /** Flags every link gets. */

@@ -54,6 +54,7 @@ export const NR = {
   exit: 93,
   exit_group: 94,
   set_tid_address: 96,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
   futex: 98,
   set_robust_list: 99,
   /** Not on riscv32 (32-bit time): -ENOSYS. */
@@ -130,6 +131,7 @@ const ABSENT: ReadonlySet<number> = new Set([
   NR.clock_getres,
   NR.clock_nanosleep,
   NR.gettimeofday,
+  NR.futex,
   NR.set_robust_list,
   NR.rseq,
   NR.riscv_hwprobe,
@@ -415,7 +417,6 @@ export class LinuxProcess {
       case NR.sched_yield:
       case NR.riscv_flush_icache:
         return 0;
-      case NR.futex:
       case NR.futex_time64: {
         const op = a1 & 127;
         if (op === 1 || op === 10) return 0; // FUTEX_WAKE(_BITSET): nobody waits
@@ -438,7 +439,7 @@ export class LinuxProcess {
           ? clockNs(a0, PID, this.cpuBase.user + this.cpuBase.system)
           : BigInt(clockResNs(a0, PID));
         if (ns === null || ns < 0n) return -ERRNO.EINVAL;
-        if (a1 === 0) return 0;
+        if (a1 === 0 && nr === NR.clock_getres_time64) return 0;
         if (!mapped(s, a1, 16)) return -ERRNO.EFAULT;
         putTimespec64(s, a1, ns);
         return 0;
