@@ -69,6 +69,21 @@ export {
   isCompressed,
 } from "./targets/riscv32/rvc.ts";
 export { disassembleCompressed } from "./targets/riscv32/disas.ts";
+export {
+  EF_RISCV_FLOAT_ABI,
+  EF_RISCV_RVC,
+  EF_RISCV_RVE,
+  elfFlagsProblem,
+  EXTENSIONS,
+  FLOAT_ABIS,
+  ISA_NAME,
+  rv64Problem,
+} from "./targets/riscv32/isa.ts";
+export {
+  COUNTER_CSRS,
+  isCounterCsr,
+  readCounterCsr,
+} from "./targets/riscv32/csr.ts";
 export type {
   GuestBlock,
   TranslateOptions,

@@ -12,6 +12,7 @@ import { Machine, type MachineOptions, type MachineStats } from "./machine.ts";
 import { loadElf, parseElf } from "./linux_user/elfload.ts";
 import { type GuestIo, HOST_IO, LinuxProcess } from "./linux_user/syscall.ts";
 import { ELF_MACHINE } from "./targets/riscv32/target.ts";
+import { elfFlagsProblem, rv64Problem } from "./targets/riscv32/isa.ts";
 
 /** Options for {@link runElf}. */
 export interface RunOptions extends MachineOptions {
@@ -68,7 +69,10 @@ export async function runElf(
   options: RunOptions,
 ): Promise<RunResult> {
   const file = options.file ?? options.argv[0] ?? "guest";
-  const info = parseElf(bytes, file, ELF_MACHINE);
+  const info = parseElf(bytes, file, ELF_MACHINE, {
+    flags: elfFlagsProblem,
+    rv64: rv64Problem(),
+  });
   const m = new Machine(options);
   const stackSize = 8 * 1024 * 1024;
   const img = loadElf(

@@ -81,6 +81,10 @@ interface Guest {
   env: string[];
   allowOpen: string[];
   readsClocks?: boolean;
+  /** A -march the program needs (inline asm): both builds use it. */
+  march?: string;
+  /** A linker script of its own, relative to tests/guests. */
+  ldscript?: string;
   description: string;
 }
 
@@ -109,7 +113,14 @@ async function loadManifest(): Promise<Guest[]> {
   return data.map((g, i): Guest => {
     const where = `${path}[${i}]`;
     if (typeof g !== "object" || g === null) fail(`${where}: not an object`);
-    const { name, set, args, benchArgs, stdin, description } = g;
+    const { name, set, args, benchArgs, stdin, description, march, ldscript } =
+      g;
+    if (ldscript !== undefined && !/^runtime\/[\w.]+\.ld$/.test(ldscript)) {
+      fail(`${where}: bad ldscript ${JSON.stringify(ldscript)}`);
+    }
+    if (march !== undefined && !/^rv32[a-z0-9_]+$/.test(march)) {
+      fail(`${where}: bad march ${JSON.stringify(march)}`);
+    }
     const env = g.env ?? [], allowOpen = g.allowOpen ?? [];
     if (!isStringArray(env) || env.some((e) => !/^[A-Za-z_]\w*=/.test(e))) {
       fail(`${where}: env must be NAME=VALUE strings`);
@@ -143,6 +154,8 @@ async function loadManifest(): Promise<Guest[]> {
       env,
       allowOpen,
       readsClocks: g.readsClocks,
+      march,
+      ldscript,
       description,
     };
   });
@@ -188,8 +201,12 @@ async function compile(
 ): Promise<string> {
   const res = await new Deno.Command(GCC, {
     args: [
-      ...arch,
-      ...CFLAGS,
+      ...(guest.march ? archFlags([`-march=${guest.march}`]) : arch),
+      ...CFLAGS.map((f) =>
+        f === "cc/runtime/link.ld" && guest.ldscript
+          ? `tests/guests/${guest.ldscript}`
+          : f
+      ),
       "-o",
       out,
       ...RUNTIME_SOURCES,

@@ -18,6 +18,7 @@ import {
   rs2,
 } from "./decode.ts";
 import { expandCompressed } from "./rvc.ts";
+import { COUNTER_CSRS } from "./csr.ts";
 
 /** ABI names of the 32 integer registers. */
 export const REG_NAMES: readonly string[] = [
@@ -120,6 +121,27 @@ export function disassemble(w: number, pc: number): string {
       if (n) return `${n} ${r[rd(w)]}, ${r[rs1(w)]}, ${r[rs2(w)]}`;
       break;
     }
+    case OPC.AMO: {
+      const f5 = w >>> 27;
+      const n = f3 !== 2 ? "" : {
+        0: "amoadd",
+        1: "amoswap",
+        2: "lr",
+        3: "sc",
+        4: "amoxor",
+        8: "amoor",
+        12: "amoand",
+        16: "amomin",
+        20: "amomax",
+        24: "amominu",
+        28: "amomaxu",
+      }[f5];
+      if (!n || (f5 === 2 && rs2(w) !== 0)) break;
+      const order = ((w >>> 26) & 1 ? ".aq" : "") +
+        ((w >>> 25) & 1 ? ".rl" : "");
+      if (f5 === 2) return `lr.w${order} ${r[rd(w)]}, (${r[rs1(w)]})`;
+      return `${n}.w${order} ${r[rd(w)]}, ${r[rs2(w)]}, (${r[rs1(w)]})`;
+    }
     case OPC.MISC_MEM:
       if (f3 === 0) return "fence";
       if (f3 === 1) return "fence.i";
@@ -127,6 +149,13 @@ export function disassemble(w: number, pc: number): string {
     case OPC.SYSTEM:
       if (w === 0x00000073) return "ecall";
       if (w === 0x00100073) return "ebreak";
+      if (f3 !== 0 && f3 !== 4) {
+        const n =
+          ["", "csrrw", "csrrs", "csrrc", "", "csrrwi", "csrrsi", "csrrci"][f3];
+        const csr = w >>> 20;
+        const name = COUNTER_CSRS[csr] ?? hex(csr);
+        return `${n} ${r[rd(w)]}, ${name}, ${f3 > 4 ? rs1(w) : r[rs1(w)]}`;
+      }
       break;
   }
   return `.word ${hex(w)}`;

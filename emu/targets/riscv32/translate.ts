@@ -21,6 +21,7 @@ import {
 import { mapped, type RiscvCpu } from "./cpu.ts";
 import { OPLETS } from "./ops.ts";
 import { expandCompressed } from "./rvc.ts";
+import { isCounterCsr } from "./csr.ts";
 
 /** An oplet's number in {@link OPLETS}, by name; throws for an unknown name. */
 export function opNumber(name: string): number {
@@ -38,6 +39,18 @@ const MUL_R = ["mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"];
 const ALU_I = ["addi", "", "slti", "sltiu", "xori", "", "ori", "andi"];
 const LOADS = ["ld8s", "ld16s", "ld32", "", "ld8u", "ld16u", "", ""];
 const STORES = ["st8", "st16", "st32"];
+/** The A extension's operations by funct5 (bits 31..27); lr.w and sc.w apart. */
+const AMOS: Record<number, string> = {
+  0x00: "amoadd_w",
+  0x01: "amoswap_w",
+  0x04: "amoxor_w",
+  0x08: "amoor_w",
+  0x0c: "amoand_w",
+  0x10: "amomin_w",
+  0x14: "amomax_w",
+  0x18: "amominu_w",
+  0x1c: "amomaxu_w",
+};
 const BRANCHES = [
   "br_eq",
   "br_ne",
@@ -200,6 +213,25 @@ export function genIntermediateCode(
         emit("mov_T1_r", b);
         emit(STORES[f3], immS(w), pc);
         break;
+      case OPC.AMO: {
+        // aq and rl (bits 26, 25) order memory between harts: nothing to do
+        // on one.
+        const f5 = w >>> 27;
+        if (f3 !== 2 || (f5 === 2 && b !== 0)) {
+          bad = true;
+          break;
+        }
+        const name = f5 === 2 ? "lr_w" : f5 === 3 ? "sc_w" : AMOS[f5];
+        if (!name) {
+          bad = true;
+          break;
+        }
+        emit("mov_T0_r", a);
+        if (f5 !== 2) emit("mov_T1_r", b);
+        emit(name, pc);
+        if (d) emit("mov_r_T0", d);
+        break;
+      }
       case OPC.OP_IMM: {
         let name = ALU_I[f3];
         let imm = immI(w);
@@ -247,14 +279,39 @@ export function genIntermediateCode(
         break;
       }
       case OPC.MISC_MEM:
-        if (f3 > 1) bad = true; // fence and fence.i: no effect on one hart
+        if (f3 > 1) bad = true;
+        else if (f3 === 1) {
+          // fence.i: the loop drops every translated block, so that code
+          // the guest wrote runs as written. (fence: no effect on one hart.)
+          emit("fence_i", pc);
+          end = true;
+        }
         break;
-      case OPC.SYSTEM:
-        if (w === 0x00000073) emit("ecall", pc);
-        else if (w === 0x00100073) emit("ebreak", pc);
-        else bad = true;
+      case OPC.SYSTEM: {
+        if (f3 === 0) {
+          if (w === 0x00000073) emit("ecall", pc);
+          else if (w === 0x00100073) emit("ebreak", pc);
+          else bad = true;
+          end = true;
+          break;
+        }
+        // Zicsr. Only the read-only counters exist: csrrw/csrrwi always
+        // write, csrrs/csrrc write unless rs1 is x0, csrrsi/csrrci unless
+        // the immediate is 0; a write is illegal, as under qemu-riscv32.
+        // The F/D extensions add fflags (0x001), frm (0x002) and fcsr
+        // (0x003) here, with oplets of their own (they are read-write).
+        const csr = w >>> 20;
+        if (f3 === 4 || f3 === 1 || f3 === 5 || a !== 0 || !isCounterCsr(csr)) {
+          bad = true;
+          break;
+        }
+        if (!d) break; // a read into x0: no effect
+        // The block ends here, so that the loop knows how many
+        // instructions have retired before this one.
+        emit("csr_counter", pc, (csr << 5) | d);
         end = true;
         break;
+      }
       default:
         bad = true;
     }
