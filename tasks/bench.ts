@@ -7,6 +7,9 @@
  * `bench/results/chart.svg` (speed-up per guest and dispatches per
  * instruction), and prints a Markdown table.
  *
+ * The held-out guests also run as users build them (`tests/guests/bin/user/`,
+ * rv32imac), unfused on every backend, to compare with the rv32im builds.
+ *
  * Every sample runs in a fresh process (`bench_sample.ts`), so that no
  * configuration runs on code that V8 compiled, or type feedback it
  * gathered, for another.
@@ -33,6 +36,7 @@ import {
   hasCommand,
   readManifest,
   stdinOf,
+  type Variant,
 } from "../tests/guest_io.ts";
 import type { SampleRequest, SampleResult } from "./bench_sample.ts";
 import { renderChart } from "./bench_chart.ts";
@@ -44,7 +48,8 @@ const USAGE =
 Every benchmark guest unfused and fused on every backend (switch, call,
 paste), with and without profiling, and under qemu-riscv32 where it is
 installed: side by side, interleaved, each sample in a fresh process,
-medians. Writes bench/results/latest.json, latest.md and chart.svg.
+medians; the held-out guests also as users build them (rv32imac), unfused
+on every backend. Writes bench/results/latest.json, latest.md and chart.svg.
 
   --reps N      repetitions of every configuration (default 3)
   --quick       test-size arguments, one repetition, no files unless --out
@@ -90,6 +95,7 @@ type Config = {
   fused: boolean;
   profile?: boolean;
   qemu?: boolean;
+  variant?: Variant;
 };
 const configs: Config[] = [];
 for (const b of backends) {
@@ -103,6 +109,13 @@ configs.push({
   profile: true,
 });
 if (qemu) configs.push({ key: "qemu", fused: false, qemu: true });
+/** The user-style builds of the held-out guests, unfused on every backend. */
+const userConfigs: Config[] = backends.map((b) => ({
+  key: `user/${b}/unfused`,
+  backend: b,
+  fused: false,
+  variant: "user",
+}));
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -145,6 +158,7 @@ async function runOnce(
     fused: c.fused,
     profile: c.profile ?? false,
     oplets: values.oplets as string | undefined,
+    variant: c.variant,
   };
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", SAMPLE, JSON.stringify(req)],
@@ -169,6 +183,8 @@ export interface GuestResult {
   speedup: Record<string, number>;
   profileOverhead: number;
   profileBytesPerMTb: number;
+  /** Held-out guests: rv32im time over the user-style build's, unfused, per backend (above 1: the user build is faster). */
+  userSpeed?: Record<string, number>;
 }
 
 const results: GuestResult[] = [];
@@ -176,8 +192,9 @@ for (const g of guests) {
   const args = values.quick ? g.args : g.benchArgs!;
   const input = stdinOf(g);
   const samples: Record<string, SampleResult[]> = {};
+  const mine = g.set === "heldout" ? [...configs, ...userConfigs] : configs;
   for (let rep = 0; rep < reps; rep++) {
-    for (const c of configs) {
+    for (const c of mine) {
       try {
         (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
       } catch (e) {
@@ -204,6 +221,14 @@ for (const g of guests) {
     res["paste/unfused"].ms;
   const prof = samples["switch/profile"];
   const tbExecs = prof[0].dispatched; // includes one op_profile per block execution
+  const userSpeed = g.set === "heldout"
+    ? Object.fromEntries(
+      backends.map((b) => [
+        b,
+        res[`${b}/unfused`].ms / res[`user/${b}/unfused`].ms,
+      ]),
+    )
+    : undefined;
   const r: GuestResult = {
     name: g.name,
     set: g.set,
@@ -213,6 +238,7 @@ for (const g of guests) {
     speedup,
     profileOverhead: res["switch/profile"].ms / res["switch/unfused"].ms - 1,
     profileBytesPerMTb: 0,
+    userSpeed,
   };
   // Block executions = oplets dispatched with profiling - without.
   const execs = tbExecs - samples["switch/unfused"][0].dispatched;
@@ -227,7 +253,13 @@ for (const g of guests) {
       speedup.switch.toFixed(2)
     }), paste ${res["paste/unfused"].mips.toFixed(0)} -> ${
       res["paste/fused"].mips.toFixed(0)
-    } MIPS, profiling +${(r.profileOverhead * 100).toFixed(1)}%`,
+    } MIPS, profiling +${(r.profileOverhead * 100).toFixed(1)}%${
+      userSpeed
+        ? `, user build (rv32imac) ${
+          backends.map((b) => `${b} x${userSpeed[b].toFixed(2)}`).join(" ")
+        }`
+        : ""
+    }`,
   );
 }
 
@@ -238,10 +270,10 @@ const lines = [
     hasCall ? "call unfused → fused MIPS | " : ""
   }paste unfused → fused MIPS | profiling overhead | ${
     qemu ? "qemu-riscv32 ms | " : ""
-  }`,
+  }user build vs rv32im, unfused (${backends.join(" / ")}) |`,
   `|---|---|---|---|---|---|---|${hasCall ? "---|" : ""}---|---|${
     qemu ? "---|" : ""
-  }`,
+  }---|`,
 ];
 for (const r of results) {
   const s = r.results;
@@ -260,7 +292,11 @@ for (const r of results) {
       fmt(r.speedup.paste, 2)
     }x) | ${(r.profileOverhead * 100).toFixed(1)}% | ${
       qemu ? `${fmt(s.qemu.ms)} | ` : ""
-    }`,
+    }${
+      r.userSpeed
+        ? backends.map((b) => `${fmt(r.userSpeed![b], 2)}x`).join(" / ")
+        : "—"
+    } |`,
   );
 }
 const command = `deno task bench ${Deno.args.join(" ")}`.trim();

@@ -31,6 +31,7 @@ import {
   gaveExpected,
   readManifest,
   stdinOf,
+  type Variant,
 } from "../tests/guest_io.ts";
 
 /** What one sample runs. */
@@ -49,6 +50,8 @@ export interface SampleRequest {
   profile: boolean;
   /** A generated fused set instead of the committed one. */
   oplets?: string;
+  /** Which build of the guest (default the rv32im baseline). */
+  variant?: Variant;
 }
 
 /** What one sample measured. */
@@ -86,7 +89,8 @@ async function sample(req: SampleRequest): Promise<SampleResult> {
       OP_HELPERS,
       "default",
     );
-  const bytes = Deno.readFileSync(elfPath(g.name));
+  const variant = req.variant ?? "rv32im";
+  const bytes = Deno.readFileSync(elfPath(g.name, variant));
   const io = new CapturedIo(stdinOf(g));
   const profilePath = `/tmp/oplet-bench-${Deno.pid}.profile`;
   const profile = req.profile
@@ -99,14 +103,14 @@ async function sample(req: SampleRequest): Promise<SampleResult> {
     : null;
   const t0 = performance.now();
   const r = await runElf(bytes, {
-    argv: [elfPath(g.name), ...req.args],
+    argv: [elfPath(g.name, variant), ...req.args],
     io,
     fused,
     backend: req.backend,
     profile,
   });
   const ms = performance.now() - t0;
-  const want = expected(g.name, req.bench);
+  const want = expected(g.name, req.bench, variant);
   if (!gaveExpected(want, r.exitCode, io.stdoutBytes)) {
     throw new Error(`${g.name} did not give qemu-riscv32's output`);
   }

@@ -7,16 +7,19 @@
  *       [--check] [--no-bench] [names...]
  *
  * For every guest in tests/guests/guests.json (or only the named ones) this
- * compiles tests/guests/src/NAME.c together with the runtime
- * (tests/guests/runtime/crt0.S, sys.c, link.ld) into tests/guests/bin/NAME.elf
- * with riscv64-unknown-elf-gcc and picolibc, then runs the ELF under
- * qemu-riscv32, the reference machine, and writes
- * tests/guests/expected/NAME.stdout and NAME.json (and NAME.bench.stdout /
- * NAME.bench.json for guests with benchArgs).
+ * compiles tests/guests/src/NAME.c together with the runtime of
+ * `deno task cc` (cc/runtime/crt0.S, sys.c, link.ld) with
+ * riscv64-unknown-elf-gcc and picolibc, two ways (see {@link VARIANTS}):
+ * `-march=rv32im` into tests/guests/bin/NAME.elf (the fusion baseline), and
+ * the way `deno task cc` builds by default into tests/guests/bin/user/NAME.elf.
+ * It then runs each ELF under qemu-riscv32, the reference machine, and
+ * writes tests/guests/expected/[user/]NAME.stdout and NAME.json (and
+ * NAME.bench.stdout / NAME.bench.json for guests with benchArgs).
  *
  * qemu runs with the guest directory as working directory, argv[0] =
- * "bin/NAME.elf", an empty environment (env -i) and core dumps disabled
- * (ulimit -c 0, so qemu prints nothing extra when a guest dies by a signal).
+ * "bin/[user/]NAME.elf", an environment holding only the manifest's `env`
+ * (env -i) and core dumps disabled (ulimit -c 0, so qemu prints nothing
+ * extra when a guest dies by a signal).
  *
  * With --check nothing is written: the ELFs are rebuilt in a temporary
  * directory and compared byte for byte with the committed ones (builds are
@@ -27,52 +30,61 @@
  */
 
 import { parseArgs } from "node:util";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import {
+  archFlags,
+  GCC,
+  includeFlags,
+  linkFlags,
+  PACKAGES,
+  ROOT,
+  RUNTIME_SOURCES,
+} from "./cc.ts";
 
-const GCC = "riscv64-unknown-elf-gcc";
 const QEMU = "qemu-riscv32";
 
-const GUESTS_DIR = resolve(
-  import.meta.dirname ?? fail("run this script from a local file"),
-  "..",
-  "tests",
-  "guests",
-);
+const GUESTS_DIR = join(ROOT, "tests", "guests");
 
-/** Compiler flags; source paths are relative to GUESTS_DIR. */
+/**
+ * The two builds of every guest: `rv32im` (the fusion baseline, profiled
+ * for training) and `user`, the way `deno task cc` builds a program by
+ * default. `dir` is the subfolder of bin/ and expected/.
+ */
+const VARIANTS = [
+  { name: "rv32im", dir: "", arch: ["-march=rv32im", "-mabi=ilp32"] },
+  { name: "user", dir: "user/", arch: archFlags([]) },
+] as const;
+
+/** Compiler flags; gcc runs in the repository's root, paths are relative to it. */
 const CFLAGS = [
-  "-march=rv32im",
-  "-mabi=ilp32",
   "-O2",
   "-Wall",
   "-Wextra",
   "-ffunction-sections",
   "-fdata-sections",
-  `-ffile-prefix-map=${GUESTS_DIR}=.`,
-  "--specs=picolibc.specs",
+  `-ffile-prefix-map=${ROOT}=.`,
+  ...includeFlags("."),
   "-DPICOLIBC_INTEGER_PRINTF_SCANF", // integer-only printf/scanf (no %ll, no float)
-  "-static",
-  "-nostartfiles",
-  "-T",
-  "runtime/link.ld",
+  ...linkFlags("."),
   "-Wl,--build-id=none",
-  "-Wl,--gc-sections",
   "-Wl,--strip-debug", // keep the symbol table (for profiles), drop libc's DWARF
 ];
-const RUNTIME_SOURCES = ["runtime/crt0.S", "runtime/sys.c"];
 
 type GuestSet = "train" | "heldout" | "fault" | "edge";
 
 interface Guest {
   name: string;
-  /** `-march` for this guest (default rv32im, the fusion baseline). */
-  march?: string;
-  /** Linker script, relative to tests/guests (default runtime/link.ld). */
-  ldscript?: string;
   set: GuestSet;
   args: string[];
   benchArgs?: string[];
   stdin: string | null;
+  env: string[];
+  allowOpen: string[];
+  readsClocks?: boolean;
+  /** A -march the program needs (inline asm): both builds use it. */
+  march?: string;
+  /** A linker script of its own, relative to tests/guests. */
+  ldscript?: string;
   description: string;
 }
 
@@ -109,6 +121,11 @@ async function loadManifest(): Promise<Guest[]> {
     if (march !== undefined && !/^rv32[a-z0-9_]+$/.test(march)) {
       fail(`${where}: bad march ${JSON.stringify(march)}`);
     }
+    const env = g.env ?? [], allowOpen = g.allowOpen ?? [];
+    if (!isStringArray(env) || env.some((e) => !/^[A-Za-z_]\w*=/.test(e))) {
+      fail(`${where}: env must be NAME=VALUE strings`);
+    }
+    if (!isStringArray(allowOpen)) fail(`${where}: allowOpen must be paths`);
     if (typeof name !== "string" || !/^[a-z0-9_]+$/.test(name)) {
       fail(`${where}: bad name`);
     }
@@ -125,15 +142,21 @@ async function loadManifest(): Promise<Guest[]> {
       fail(`${where}: stdin must be a path or null`);
     }
     if (typeof description !== "string") fail(`${where}: no description`);
+    if (g.readsClocks !== undefined && typeof g.readsClocks !== "boolean") {
+      fail(`${where}: readsClocks must be true or false`);
+    }
     return {
       name,
       set,
       args,
       benchArgs,
       stdin,
-      description,
+      env,
+      allowOpen,
+      readsClocks: g.readsClocks,
       march,
       ldscript,
+      description,
     };
   });
 }
@@ -171,29 +194,33 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
 }
 
 /** Compiles one guest into `out`; returns compiler diagnostics (if any). */
-async function compile(guest: Guest, out: string): Promise<string> {
+async function compile(
+  guest: Guest,
+  arch: readonly string[],
+  out: string,
+): Promise<string> {
   const res = await new Deno.Command(GCC, {
     args: [
+      ...(guest.march ? archFlags([`-march=${guest.march}`]) : arch),
       ...CFLAGS.map((f) =>
-        f === "-march=rv32im"
-          ? `-march=${guest.march ?? "rv32im"}`
-          : f === "runtime/link.ld"
-          ? guest.ldscript ?? f
+        f === "cc/runtime/link.ld" && guest.ldscript
+          ? `tests/guests/${guest.ldscript}`
           : f
       ),
       "-o",
       out,
       ...RUNTIME_SOURCES,
-      `src/${guest.name}.c`,
+      `tests/guests/src/${guest.name}.c`,
     ],
-    cwd: GUESTS_DIR,
+    cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
   }).output();
   const diag = new TextDecoder().decode(res.stderr) +
     new TextDecoder().decode(res.stdout);
   if (!res.success) {
-    throw new Error(`compiling ${guest.name} failed:\n${diag}`);
+    console.error(diag.trimEnd());
+    fail(`compiling ${guest.name} (${arch.join(" ")}) failed`);
   }
   return diag;
 }
@@ -203,13 +230,16 @@ async function runQemu(
   elf: string,
   args: string[],
   stdinPath: string | null,
+  env: string[],
 ): Promise<RunResult> {
-  // sh: no core files (qemu then prints nothing for fatal signals) and an
-  // empty guest environment; exec keeps the signal status of qemu visible.
-  const script =
-    `ulimit -c 0; q=$(command -v ${QEMU}) || exit 127; exec env -i "$q" "$@"`;
+  // sh: no core files (qemu then prints nothing for fatal signals), only
+  // the manifest's environment; exec keeps the signal status of qemu visible.
   const child = new Deno.Command("sh", {
-    args: ["-c", script, "sh", elf, ...args],
+    args: ["-c", 'ulimit -c 0; exec "$0" "$@"', await qemuPath(), elf, ...args],
+    clearEnv: true,
+    env: Object.fromEntries(
+      env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]),
+    ),
     cwd: GUESTS_DIR,
     stdin: stdinPath === null ? "null" : "piped",
     stdout: "piped",
@@ -234,12 +264,98 @@ async function runQemu(
   };
 }
 
+let qemuAt: string | undefined;
+
+/** The absolute path of qemu-riscv32 (its environment is cleared when it runs). */
+async function qemuPath(): Promise<string> {
+  if (qemuAt === undefined) {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", `command -v ${QEMU}`],
+      stdout: "piped",
+    }).output();
+    qemuAt = new TextDecoder().decode(out.stdout).trim();
+  }
+  return qemuAt;
+}
+
 function expectedJson(guest: Guest, args: string[], run: RunResult): string {
   const rec: Record<string, unknown> = { exitCode: run.exitCode };
   if (run.signal !== null) rec.signal = run.signal;
   rec.args = args;
   if (guest.set === "fault") rec.stderr = run.stderr;
   return JSON.stringify(rec, null, 2) + "\n";
+}
+
+/** What {@link buildOne} needs from the command line. */
+interface BuildContext {
+  check: boolean;
+  bench: boolean;
+  haveQemu: boolean;
+  tmp: string;
+  problems: string[];
+}
+
+/** Builds one guest one way, then records (or checks) what qemu-riscv32 does with it. */
+async function buildOne(
+  guest: Guest,
+  v: typeof VARIANTS[number],
+  { check, bench, haveQemu, tmp, problems }: BuildContext,
+): Promise<void> {
+  const enc = new TextEncoder();
+  const fresh = join(tmp, `${v.name}-${guest.name}.elf`);
+  const diag = await compile(guest, v.arch, fresh);
+  if (diag.trim() !== "") console.error(diag.trimEnd());
+  const built = await Deno.readFile(fresh);
+  const elfRel = `bin/${v.dir}${guest.name}.elf`;
+  const elfPath = join(GUESTS_DIR, elfRel);
+  const committed = await readOrNull(elfPath);
+  let line = `${guest.name.padEnd(9)} ${v.name.padEnd(6)} ${
+    guest.set.padEnd(7)
+  } ${String(built.length).padStart(6)} bytes`;
+  if (check) {
+    if (!sameBytes(built, committed)) {
+      problems.push(`${elfRel} differs from a fresh build`);
+    }
+  } else {
+    if (!sameBytes(built, committed)) await Deno.writeFile(elfPath, built);
+    await Deno.chmod(elfPath, 0o755); // qemu-riscv32 needs +x
+  }
+  if (!haveQemu) {
+    console.log(line);
+    return;
+  }
+  // In check mode run the committed ELF (what tests use), if any.
+  const runElf = check && committed === null ? fresh : elfRel;
+  const runs: [string, string[]][] = [["", guest.args]];
+  if (bench && guest.benchArgs) runs.push([".bench", guest.benchArgs]);
+  for (const [suffix, args] of runs) {
+    const run = await runQemu(runElf, args, guest.stdin, guest.env);
+    const stem = join(GUESTS_DIR, "expected", `${v.dir}${guest.name}${suffix}`);
+    const stdoutPath = `${stem}.stdout`, jsonPath = `${stem}.json`;
+    const json = enc.encode(expectedJson(guest, args, run));
+    line += `  ${suffix ? "bench" : "test"} ${
+      run.seconds.toFixed(3)
+    }s exit ${run.exitCode}${run.signal ? ` (${run.signal})` : ""}`;
+    if (guest.set !== "fault" && (run.exitCode !== 0 || run.stderr)) {
+      problems.push(
+        `${v.dir}${guest.name}${suffix}: exit ${run.exitCode}, stderr ${
+          JSON.stringify(run.stderr)
+        }`,
+      );
+    }
+    if (check) {
+      if (!sameBytes(run.stdout, await readOrNull(stdoutPath))) {
+        problems.push(`${stdoutPath} differs from a fresh run`);
+      }
+      if (!sameBytes(json, await readOrNull(jsonPath))) {
+        problems.push(`${jsonPath} differs from a fresh run`);
+      }
+    } else {
+      await Deno.writeFile(stdoutPath, run.stdout);
+      await Deno.writeFile(jsonPath, json);
+    }
+  }
+  console.log(line);
 }
 
 async function main(): Promise<void> {
@@ -266,7 +382,7 @@ async function main(): Promise<void> {
   if (values.help) {
     console.log(
       "usage: build_guests.ts [--check] [--no-bench] [names...]\n" +
-        "  rebuild tests/guests/bin/*.elf and record expected/* with qemu-riscv32;\n" +
+        "  rebuild tests/guests/bin/[user/]*.elf and record expected/[user/]* with qemu-riscv32;\n" +
         "  --check compares a fresh build/run with the committed files instead",
     );
     return;
@@ -275,9 +391,7 @@ async function main(): Promise<void> {
   const bench = !values["no-bench"];
 
   if (!(await haveTool(GCC))) {
-    fail(
-      `${GCC} not found: install gcc-riscv64-unknown-elf and picolibc-riscv64-unknown-elf`,
-    );
+    fail(`${GCC} not found: install the Debian packages ${PACKAGES}`);
   }
   const haveQemu = await haveTool("sh") && await haveTool(QEMU);
   if (!haveQemu) {
@@ -299,75 +413,19 @@ async function main(): Promise<void> {
 
   const tmp = await Deno.makeTempDir({ prefix: "oplet-guests-" });
   const problems: string[] = [];
-  const enc = new TextEncoder();
   try {
-    if (!check) {
-      await Deno.mkdir(join(GUESTS_DIR, "bin"), { recursive: true });
-      await Deno.mkdir(join(GUESTS_DIR, "expected"), { recursive: true });
+    for (const v of VARIANTS) {
+      if (!check) {
+        await Deno.mkdir(join(GUESTS_DIR, "bin", v.dir), { recursive: true });
+        await Deno.mkdir(join(GUESTS_DIR, "expected", v.dir), {
+          recursive: true,
+        });
+      }
     }
     for (const guest of guests) {
-      const fresh = join(tmp, `${guest.name}.elf`);
-      const diag = await compile(guest, fresh);
-      if (diag.trim() !== "") console.error(diag.trimEnd());
-      const built = await Deno.readFile(fresh);
-      const elfRel = `bin/${guest.name}.elf`;
-      const elfPath = join(GUESTS_DIR, elfRel);
-      const committed = await readOrNull(elfPath);
-      let line = `${guest.name.padEnd(9)} ${guest.set.padEnd(7)} ${
-        String(built.length).padStart(6)
-      } bytes`;
-      if (check) {
-        if (!sameBytes(built, committed)) {
-          problems.push(`${elfRel} differs from a fresh build`);
-        }
-      } else {
-        if (!sameBytes(built, committed)) await Deno.writeFile(elfPath, built);
-        await Deno.chmod(elfPath, 0o755); // qemu-riscv32 needs +x
+      for (const v of VARIANTS) {
+        await buildOne(guest, v, { check, bench, haveQemu, tmp, problems });
       }
-      if (!haveQemu) {
-        console.log(line);
-        continue;
-      }
-      // In check mode run the committed ELF (what tests use), if any.
-      const runElf = check && committed === null ? fresh : elfRel;
-      const runs: [string, string[]][] = [["", guest.args]];
-      if (bench && guest.benchArgs) runs.push([".bench", guest.benchArgs]);
-      for (const [suffix, args] of runs) {
-        const run = await runQemu(runElf, args, guest.stdin);
-        const stdoutPath = join(
-          GUESTS_DIR,
-          "expected",
-          `${guest.name}${suffix}.stdout`,
-        );
-        const jsonPath = join(
-          GUESTS_DIR,
-          "expected",
-          `${guest.name}${suffix}.json`,
-        );
-        const json = enc.encode(expectedJson(guest, args, run));
-        line += `  ${suffix ? "bench" : "test"} ${
-          run.seconds.toFixed(3)
-        }s exit ${run.exitCode}${run.signal ? ` (${run.signal})` : ""}`;
-        if (guest.set !== "fault" && (run.exitCode !== 0 || run.stderr)) {
-          problems.push(
-            `${guest.name}${suffix}: exit ${run.exitCode}, stderr ${
-              JSON.stringify(run.stderr)
-            }`,
-          );
-        }
-        if (check) {
-          if (!sameBytes(run.stdout, await readOrNull(stdoutPath))) {
-            problems.push(`${stdoutPath} differs from a fresh run`);
-          }
-          if (!sameBytes(json, await readOrNull(jsonPath))) {
-            problems.push(`${jsonPath} differs from a fresh run`);
-          }
-        } else {
-          await Deno.writeFile(stdoutPath, run.stdout);
-          await Deno.writeFile(jsonPath, json);
-        }
-      }
-      console.log(line);
     }
   } finally {
     await Deno.remove(tmp, { recursive: true });

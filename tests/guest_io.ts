@@ -19,6 +19,12 @@ export interface Guest {
   benchArgs?: string[];
   /** Standard input file, relative to `tests/guests/`, or null. */
   stdin?: string | null;
+  /** The guest's environment, as `NAME=VALUE` strings (default none). */
+  env?: string[];
+  /** Files (relative to `tests/guests/`) the guest opens: the emulator must allow them. */
+  allowOpen?: string[];
+  /** It reads clocks: its output is fixed, but its instruction count and final registers vary from run to run. */
+  readsClocks?: boolean;
   /** What it does. */
   description?: string;
 }
@@ -31,17 +37,50 @@ export function readManifest(): Guest[] {
   return JSON.parse(Deno.readTextFileSync(new URL("guests.json", GUESTS_DIR)));
 }
 
+/**
+ * The two builds of every guest: `rv32im`, the fusion baseline (training
+ * and held-out sets for fusion), and `user`, built the way `deno task cc`
+ * builds a program (`tests/guests/bin/user/`, `expected/user/`).
+ */
+export type Variant = "rv32im" | "user";
+
+/** Both builds, baseline first. */
+export const VARIANTS: readonly Variant[] = ["rv32im", "user"];
+
+function variantDir(variant: Variant): string {
+  return variant === "user" ? "user/" : "";
+}
+
 /** The path of a guest's ELF file. */
-export function elfPath(name: string): string {
-  return new URL(`bin/${name}.elf`, GUESTS_DIR).pathname;
+export function elfPath(name: string, variant: Variant = "rv32im"): string {
+  return new URL(`bin/${variantDir(variant)}${name}.elf`, GUESTS_DIR).pathname;
+}
+
+/**
+ * The emulator's view of a guest's run: its arguments with the files it
+ * opens made absolute (tests run from anywhere), the same files allowed to
+ * open, and its environment.
+ */
+export function runSetup(
+  g: Guest,
+  args: readonly string[] = g.args,
+): { args: string[]; allowOpen: string[]; envp: string[] } {
+  const abs = (p: string) => new URL(p, GUESTS_DIR).pathname;
+  const files = new Set(g.allowOpen ?? []);
+  return {
+    args: args.map((a) => files.has(a) ? abs(a) : a),
+    allowOpen: [...files].map(abs),
+    envp: g.env ?? [],
+  };
 }
 
 /** The expected stdout and exit code that qemu-riscv32 gave. */
 export function expected(
   name: string,
   bench = false,
+  variant: Variant = "rv32im",
 ): { stdout: Uint8Array; exitCode: number } {
-  const stem = bench ? `${name}.bench` : name;
+  const stem = variantDir(variant) + (bench ? `${name}.bench` : name);
   const stdout = Deno.readFileSync(
     new URL(`expected/${stem}.stdout`, GUESTS_DIR),
   );

@@ -1,50 +1,141 @@
 /**
  * The Linux system calls that static programs use, with the asm-generic
- * numbers that riscv32 uses, served the way QEMU's `linux-user/syscall.c`
- * serves them. Arguments come from a0..a5, the number from a7, the result
- * (or -errno) goes to a0.
+ * numbers that riscv32 uses, served the way qemu-riscv32 serves them to a
+ * single-threaded program. Arguments come from a0..a5, the number from a7,
+ * the result (or -errno) goes to a0.
+ *
+ * What a program built with picolibc, newlib, musl or glibc calls at start
+ * and while it runs is served: files (read-only, only those allowed),
+ * memory (`brk`, anonymous and file-backed private `mmap`, `munmap`,
+ * `mremap`, `mprotect`, `madvise`), clocks, identity, limits and signal
+ * masks. Signal handlers are recorded but never run. The calls that riscv32
+ * Linux does not have (the 32-bit-time ones such as `clock_gettime` 113 and
+ * `gettimeofday` 169) and those qemu-riscv32 does not implement
+ * (`set_robust_list`, `rseq`, `riscv_hwprobe`) return `-ENOSYS` quietly, as
+ * under qemu-riscv32; any other unknown call returns `-ENOSYS` with a
+ * warning the first time.
  *
  * @module
  */
 
 import type { Machine } from "../machine.ts";
-import { mapped, type RiscvCpu } from "../targets/riscv32/cpu.ts";
+import { mapped, MEM_LOW, type RiscvCpu } from "../targets/riscv32/cpu.ts";
 import { SYSCALL_ARG0_REG, SYSCALL_NR_REG } from "../targets/riscv32/target.ts";
+import {
+  clockNs,
+  clockResNs,
+  cpuMicros,
+  monotonicNs,
+  USER_HZ,
+} from "./clock.ts";
+import { MmapArea, PAGE, pageUp } from "./mmap.ts";
 
 /** System call numbers (asm-generic, as riscv32 Linux has them). */
 export const NR = {
+  getcwd: 17,
+  dup: 23,
+  dup3: 24,
+  fcntl: 25,
   ioctl: 29,
+  faccessat: 48,
   openat: 56,
   close: 57,
   /** `_llseek(fd, offset_high, offset_low, loff_t *result, whence)`: 32-bit targets have no plain lseek. */
   llseek: 62,
   read: 63,
   write: 64,
+  readv: 65,
   writev: 66,
+  readlinkat: 78,
+  /** `fstatat64` on 32-bit targets: a 104-byte `struct stat64`. */
+  newfstatat: 79,
+  /** `fstat64` on 32-bit targets: a 104-byte `struct stat64`. */
   fstat: 80,
   exit: 93,
   exit_group: 94,
   set_tid_address: 96,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
+  futex: 98,
+  set_robust_list: 99,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
+  nanosleep: 101,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
   clock_gettime: 113,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
+  clock_getres: 114,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
+  clock_nanosleep: 115,
+  sched_yield: 124,
+  kill: 129,
+  tkill: 130,
+  tgkill: 131,
+  sigaltstack: 132,
+  rt_sigaction: 134,
+  rt_sigprocmask: 135,
+  times: 153,
   uname: 160,
+  getrlimit: 163,
+  getrusage: 165,
+  umask: 166,
+  /** Not on riscv32 (32-bit time): -ENOSYS. */
   gettimeofday: 169,
   getpid: 172,
+  getppid: 173,
+  getuid: 174,
+  geteuid: 175,
+  getgid: 176,
+  getegid: 177,
+  gettid: 178,
   brk: 214,
+  munmap: 215,
+  mremap: 216,
+  /** `mmap2`: the offset is in 4096-byte pages. */
+  mmap: 222,
+  mprotect: 226,
+  madvise: 233,
+  riscv_hwprobe: 258,
+  riscv_flush_icache: 259,
+  prlimit64: 261,
   getrandom: 278,
+  statx: 291,
+  rseq: 293,
   clock_gettime64: 403,
+  clock_getres_time64: 406,
+  futex_time64: 422,
+  faccessat2: 439,
 } as const;
 
 /** errno values the calls return (negated). */
 export const ERRNO = {
+  EPERM: 1,
   ENOENT: 2,
+  ESRCH: 3,
   EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
   EACCES: 13,
   EFAULT: 14,
+  EEXIST: 17,
+  ENODEV: 19,
   EINVAL: 22,
   ENOTTY: 25,
   ESPIPE: 29,
+  ERANGE: 34,
   ENOSYS: 38,
 } as const;
+
+/** Calls that riscv32 Linux or qemu-riscv32 lacks: -ENOSYS without a warning. */
+const ABSENT: ReadonlySet<number> = new Set([
+  NR.nanosleep,
+  NR.clock_gettime,
+  NR.clock_getres,
+  NR.clock_nanosleep,
+  NR.gettimeofday,
+  NR.futex,
+  NR.set_robust_list,
+  NR.rseq,
+  NR.riscv_hwprobe,
+]);
 
 /** Where the guest's standard streams go and come from. */
 export interface GuestIo {
@@ -79,12 +170,38 @@ function writeAll(
   return n;
 }
 
+/** An open file: a standard stream (0..2) or a host file read at open. */
 interface OpenFile {
+  /** 0, 1 or 2 for a standard stream, -1 for a host file. */
+  std: number;
   data: Uint8Array;
   pos: number;
+  /** st_mode. */
+  mode: number;
+  /** Modification time in ms since 1970 (0 when unknown). */
+  mtimeMs: number;
 }
 
-/** One guest process's kernel-side state: its files, program break and exit. */
+/** The pid, tid and parent pid the guest sees. */
+const PID = 1000, PPID = 999;
+/** The guest's 8 MiB stack limit (RLIMIT_STACK), as Linux's default. */
+const STACK_LIMIT = 8 * 1024 * 1024;
+/** Signals whose default action is to do nothing: SIGCHLD, SIGCONT, SIGURG, SIGWINCH. */
+const IGNORED_BY_DEFAULT = new Set([17, 18, 23, 28]);
+const SIG_NAMES: Record<number, string> = {
+  1: "SIGHUP",
+  2: "SIGINT",
+  3: "SIGQUIT",
+  6: "SIGABRT",
+  9: "SIGKILL",
+  10: "SIGUSR1",
+  12: "SIGUSR2",
+  13: "SIGPIPE",
+  14: "SIGALRM",
+  15: "SIGTERM",
+};
+
+/** One guest process's kernel-side state: files, memory map, signals and exit. */
 export class LinuxProcess {
   /** The I/O it is connected to. */
   readonly io: GuestIo;
@@ -92,15 +209,28 @@ export class LinuxProcess {
   readonly allowed: ReadonlySet<string>;
   /** The exit code once the guest has exited, else null. */
   exitCode: number | null = null;
+  /** The signal that ended the process (by `kill` or `abort`), else 0. */
+  exitSignal = 0;
   /** Current program break. */
   brk: number;
-  /** Highest program break allowed (the stack's bottom). */
+  /** Top of the area for the program break and mappings (the stack's bottom). */
   readonly brkLimit: number;
   private readonly minBrk: number;
-  private readonly files = new Map<number, OpenFile | "std">();
+  private readonly maps: MmapArea;
+  private readonly files = new Map<number, OpenFile>();
   private readonly warned = new Set<number>();
+  /** Raw 16-byte `struct sigaction` per signal (1..64), as the guest set it. */
+  private readonly sigactions = new Uint32Array(65 * 4);
+  /** Blocked signals, as two words of a 64-bit set. */
+  private readonly sigmask = new Uint32Array(2);
+  private umaskValue = 0o022;
+  /** The emulator's CPU time (user and system, µs) when the process started. */
+  private readonly cpuBase: { user: number; system: number } = cpuMicros();
 
-  /** Creates the process state; `brk` is the initial break. */
+  /**
+   * Creates the process state: `brk` is the initial break, `brkLimit` the
+   * top of the area shared by the break and mappings (the stack's bottom).
+   */
   constructor(
     io: GuestIo,
     brk: number,
@@ -110,8 +240,22 @@ export class LinuxProcess {
     this.io = io;
     this.brk = this.minBrk = brk;
     this.brkLimit = brkLimit;
+    // One free page below the stack, as a guard.
+    this.maps = new MmapArea(Math.max(brk, brkLimit - PAGE));
     this.allowed = new Set(allowed);
-    for (const fd of [0, 1, 2]) this.files.set(fd, "std");
+    const std = (n: number): OpenFile => ({
+      std: n,
+      data: new Uint8Array(0),
+      pos: 0,
+      mode: 0o020620,
+      mtimeMs: 0,
+    });
+    for (const fd of [0, 1, 2]) this.files.set(fd, std(fd));
+  }
+
+  /** The guest's mapped ranges (`mmap`), as `[start, end)` pairs in ascending order. */
+  mappings(): [number, number][] {
+    return this.maps.ranges();
   }
 
   /** Serves the `ecall` at `m.cpu.pc`; returns true when the process has exited. */
@@ -127,6 +271,7 @@ export class LinuxProcess {
       x[a + 2],
       x[a + 3],
       x[a + 4],
+      x[a + 5],
     );
     if (this.exitCode !== null) return true;
     x[a] = r;
@@ -142,21 +287,14 @@ export class LinuxProcess {
     a2: number,
     a3: number,
     a4: number,
+    a5: number,
   ): number {
     switch (nr) {
       case NR.write:
         return this.write(s, a0, a1, a2);
-      case NR.writev: {
-        let total = 0;
-        for (let k = 0; k < a2; k++) {
-          const iov = (a1 + 8 * k) >>> 0;
-          if (!mapped(s, iov, 8)) return total || -ERRNO.EFAULT;
-          const n = this.write(s, a0, s.m32[iov >>> 2], s.m32[(iov >>> 2) + 1]);
-          if (n < 0) return total || n;
-          total += n;
-        }
-        return total;
-      }
+      case NR.writev:
+      case NR.readv:
+        return this.vector(s, nr === NR.writev, a0, a1, a2);
       case NR.read:
         return this.read(s, a0, a1, a2);
       case NR.exit:
@@ -165,21 +303,52 @@ export class LinuxProcess {
         return 0;
       case NR.brk: {
         const want = a0 >>> 0;
-        if (want >= this.minBrk && want <= this.brkLimit) {
+        const ceiling = this.maps.lowestFrom(this.brk);
+        if (want >= this.minBrk && want <= ceiling) {
           if (want < this.brk) s.mu8.fill(0, want, this.brk);
           this.brk = want;
         }
         return this.brk;
       }
+      case NR.mmap:
+        return this.mmap(s, a0 >>> 0, a1 >>> 0, a2, a3, a4, a5 >>> 0);
+      case NR.munmap: {
+        const start = a0 >>> 0, len = a1 >>> 0;
+        if (start % PAGE !== 0 || len === 0 || start + len > s.memSize) {
+          return -ERRNO.EINVAL;
+        }
+        this.unmap(s, start, start + pageUp(len));
+        return 0;
+      }
+      case NR.mremap:
+        return this.mremap(s, a0 >>> 0, a1 >>> 0, a2 >>> 0, a3, a4 >>> 0);
+      case NR.mprotect:
+        // Protections are not enforced (one flat buffer); qemu-riscv32
+        // accepts any page-aligned range.
+        return (a0 >>> 0) % PAGE !== 0 ? -ERRNO.EINVAL : 0;
+      case NR.madvise: {
+        const start = a0 >>> 0, len = pageUp(a1 >>> 0);
+        if (start % PAGE !== 0) return -ERRNO.EINVAL;
+        // MADV_DONTNEED on a private mapping: its pages read as zero again.
+        if (a2 === 4) {
+          this.maps.remove(start, start + len, (b, e) => s.mu8.fill(0, b, e));
+          this.maps.add(start, start + len);
+        }
+        return 0;
+      }
       case NR.close:
         return this.files.delete(a0) ? 0 : -ERRNO.EBADF;
       case NR.openat:
-        return this.openat(s, a1, a2);
+        return this.openat(s, a0, a1, a2);
+      case NR.dup:
+      case NR.dup3:
+      case NR.fcntl:
+        return this.dupOrFcntl(nr, a0, a1, a2);
       case NR.llseek: {
         const f = this.files.get(a0);
         if (f === undefined) return -ERRNO.EBADF;
-        if (f === "std") return -ERRNO.ESPIPE;
-        const off = a1 * 4294967296 + (a2 >>> 0);
+        if (f.std >= 0) return -ERRNO.ESPIPE;
+        const off = (a1 | 0) * 4294967296 + (a2 >>> 0);
         const base = a4 === 0
           ? 0
           : a4 === 1
@@ -190,96 +359,184 @@ export class LinuxProcess {
         if (base < 0 || base + off < 0) return -ERRNO.EINVAL;
         if (!mapped(s, a3, 8)) return -ERRNO.EFAULT;
         f.pos = base + off;
-        s.m32[a3 >>> 2] = f.pos;
-        s.m32[(a3 >>> 2) + 1] = Math.floor(f.pos / 4294967296);
+        put64(s, a3, f.pos);
         return 0;
       }
-      case NR.fstat:
-        return this.fstat(s, a0, a1);
-      case NR.ioctl:
-        if (!this.files.has(a0)) return -ERRNO.EBADF;
-        if (
-          a1 === 0x5401 && a0 <= 2 && this.files.get(a0) === "std" &&
-          this.io.isTerminal(a0)
-        ) {
-          if (!mapped(s, a2, 60)) return -ERRNO.EFAULT;
-          s.mu8.fill(0, a2 >>> 0, (a2 >>> 0) + 60);
-          return 0;
+      case NR.fstat: {
+        const f = this.files.get(a0);
+        return f === undefined ? -ERRNO.EBADF : this.stat64(s, f, a1);
+      }
+      case NR.newfstatat:
+      case NR.statx: {
+        const f = this.lookup(s, a0, a1, nr === NR.statx ? a2 : a3);
+        if (typeof f === "number") return f;
+        return nr === NR.statx ? this.statx(s, f, a4) : this.stat64(s, f, a2);
+      }
+      case NR.faccessat:
+      case NR.faccessat2: {
+        const f = this.lookup(s, a0, a1, nr === NR.faccessat2 ? a3 : 0);
+        if (typeof f === "number") return f;
+        return a2 & 2 ? -ERRNO.EACCES : 0; // read-only
+      }
+      case NR.readlinkat: {
+        const name = readCString(s, a1);
+        if (name === null) return -ERRNO.EFAULT;
+        return (a3 | 0) <= 0 ? -ERRNO.EINVAL : -ERRNO.ENOENT;
+      }
+      case NR.getcwd: {
+        let cwd: string;
+        try {
+          cwd = Deno.cwd();
+        } catch {
+          return -ERRNO.ENOENT;
         }
-        return -ERRNO.ENOTTY;
+        const b = new TextEncoder().encode(cwd + "\0");
+        if (b.length > (a1 >>> 0)) return -ERRNO.ERANGE;
+        if (!mapped(s, a0, b.length)) return -ERRNO.EFAULT;
+        s.mu8.set(b, a0 >>> 0);
+        return b.length;
+      }
+      case NR.ioctl:
+        return this.ioctl(s, a0, a1, a2);
       case NR.set_tid_address:
       case NR.getpid:
-        return 1000;
+      case NR.gettid:
+        return PID;
+      case NR.getppid:
+        return PPID;
+      case NR.getuid:
+      case NR.geteuid:
+      case NR.getgid:
+      case NR.getegid:
+        return 0; // as the auxiliary vector says (AT_UID and friends)
+      case NR.umask: {
+        const old = this.umaskValue;
+        this.umaskValue = a0 & 0o777;
+        return old;
+      }
+      case NR.sched_yield:
+      case NR.riscv_flush_icache:
+        return 0;
+      case NR.futex_time64: {
+        const op = a1 & 127;
+        if (op === 1 || op === 10) return 0; // FUTEX_WAKE(_BITSET): nobody waits
+        if (op === 0 || op === 9) { // FUTEX_WAIT(_BITSET)
+          if (!mapped(s, a0, 4) || (a0 & 3) !== 0) return -ERRNO.EFAULT;
+          if (ld32(s, a0) !== (a2 >>> 0)) return -ERRNO.EAGAIN;
+        }
+        return this.unsupported(s, nr);
+      }
       case NR.uname:
         return this.uname(s, a0);
-      case NR.clock_gettime:
+      case NR.getrlimit:
+      case NR.prlimit64:
+        return this.rlimit(s, nr, a0, a1, a2, a3);
+      case NR.getrusage:
+        return this.getrusage(s, a0, a1);
       case NR.clock_gettime64:
-      case NR.gettimeofday: {
-        if (a1 === 0 && nr === NR.gettimeofday) a1 = a0;
-        const p = nr === NR.gettimeofday ? a0 : a1;
-        if (p === 0) return 0;
-        const wide = nr === NR.clock_gettime64;
-        if (!mapped(s, p, wide ? 16 : 8)) return -ERRNO.EFAULT;
-        const ms = nr !== NR.gettimeofday && a0 === 1
-          ? performance.now()
-          : Date.now();
-        const sec = Math.floor(ms / 1000);
-        const frac = nr === NR.gettimeofday
-          ? Math.floor((ms % 1000) * 1000)
-          : Math.floor((ms % 1000) * 1e6);
-        const w = p >>> 2;
-        if (wide) {
-          s.m32[w] = sec;
-          s.m32[w + 1] = 0;
-          s.m32[w + 2] = frac;
-          s.m32[w + 3] = 0;
-        } else {
-          s.m32[w] = sec;
-          s.m32[w + 1] = frac;
-        }
+      case NR.clock_getres_time64: {
+        const ns = nr === NR.clock_gettime64
+          ? clockNs(a0, PID, this.cpuBase.user + this.cpuBase.system)
+          : BigInt(clockResNs(a0, PID));
+        if (ns === null || ns < 0n) return -ERRNO.EINVAL;
+        if (a1 === 0 && nr === NR.clock_getres_time64) return 0;
+        if (!mapped(s, a1, 16)) return -ERRNO.EFAULT;
+        putTimespec64(s, a1, ns);
         return 0;
       }
+      case NR.times: {
+        if (a0 !== 0) {
+          if (!mapped(s, a0, 16)) return -ERRNO.EFAULT;
+          const u = this.cpuTime();
+          const w = a0 >>> 0;
+          st32(s, w, Math.floor(u.user / (1e6 / USER_HZ)));
+          st32(s, w + 4 * (1), Math.floor(u.system / (1e6 / USER_HZ)));
+          st32(s, w + 4 * (2), 0);
+          st32(s, w + 4 * (3), 0);
+        }
+        return Number((monotonicNs() / BigInt(1e9 / USER_HZ)) & 0x7fffffffn);
+      }
       case NR.getrandom: {
-        if (!mapped(s, a0, a1)) return -ERRNO.EFAULT;
-        const b = s.mu8.subarray(a0 >>> 0, (a0 >>> 0) + a1);
+        if (a2 & ~7) return -ERRNO.EINVAL;
+        const len = a1 >>> 0;
+        if (len === 0) return 0;
+        if (!mapped(s, a0, len)) return -ERRNO.EFAULT;
+        const b = s.mu8.subarray(a0 >>> 0, (a0 >>> 0) + len);
         for (let k = 0; k < b.length; k += 65536) {
           crypto.getRandomValues(b.subarray(k, k + 65536));
         }
-        return a1;
+        return len;
+      }
+      case NR.rt_sigaction:
+        return this.sigaction(s, a0, a1, a2, a3);
+      case NR.rt_sigprocmask:
+        return this.sigprocmask(s, a0, a1, a2, a3);
+      case NR.sigaltstack:
+        if (a1 !== 0) {
+          if (!mapped(s, a1, 12)) return -ERRNO.EFAULT;
+          const w = a1 >>> 0;
+          st32(s, w, 0);
+          st32(s, w + 4 * (1), 2); // SS_DISABLE
+          st32(s, w + 4 * (2), 0);
+        }
+        return 0;
+      case NR.kill:
+      case NR.tkill:
+      case NR.tgkill: {
+        const pid = nr === NR.tgkill ? a1 : a0;
+        const sig = nr === NR.tgkill ? a2 : a1;
+        if (sig < 0 || sig > 64) return -ERRNO.EINVAL;
+        const self = pid === PID ||
+          (nr === NR.kill && (pid === 0 || pid === -1));
+        if (!self) return -ERRNO.ESRCH;
+        return this.raise(s, sig);
       }
       default:
-        if (!this.warned.has(nr)) {
-          this.warned.add(nr);
-          this.io.warn(
-            `oplet: unsupported system call ${nr} at pc 0x${
-              (s.pc >>> 0).toString(16).padStart(8, "0")
-            }: returning -ENOSYS`,
-          );
-        }
-        return -ERRNO.ENOSYS;
+        if (ABSENT.has(nr)) return -ERRNO.ENOSYS;
+        return this.unsupported(s, nr);
     }
+  }
+
+  /** CPU time (µs) since the process started. */
+  private cpuTime(): { user: number; system: number } {
+    const u = cpuMicros();
+    return {
+      user: Math.max(0, u.user - this.cpuBase.user),
+      system: Math.max(0, u.system - this.cpuBase.system),
+    };
+  }
+
+  /** -ENOSYS, with a warning the first time a call number is seen. */
+  private unsupported(s: RiscvCpu, nr: number): number {
+    if (!this.warned.has(nr)) {
+      this.warned.add(nr);
+      this.io.warn(
+        `oplet: unsupported system call ${nr} at pc ${
+          hex8(s.pc)
+        }: returning -ENOSYS`,
+      );
+    }
+    return -ERRNO.ENOSYS;
   }
 
   /** write(2) to fd 1 or 2. */
   private write(s: RiscvCpu, fd: number, buf: number, len: number): number {
     const f = this.files.get(fd);
-    if (f === undefined || (f === "std" && fd === 0) || f !== "std") {
-      return -ERRNO.EBADF;
-    }
+    if (f === undefined || f.std < 1) return -ERRNO.EBADF;
     if (len === 0) return 0;
     if (len < 0 || !mapped(s, buf, len)) return -ERRNO.EFAULT;
     const bytes = s.mu8.subarray(buf >>> 0, (buf >>> 0) + len);
-    return fd === 1 ? this.io.stdout(bytes) : this.io.stderr(bytes);
+    return f.std === 1 ? this.io.stdout(bytes) : this.io.stderr(bytes);
   }
 
   /** read(2) from stdin or an opened file. */
   private read(s: RiscvCpu, fd: number, buf: number, len: number): number {
     const f = this.files.get(fd);
-    if (f === undefined || (f === "std" && fd !== 0)) return -ERRNO.EBADF;
+    if (f === undefined || f.std > 0) return -ERRNO.EBADF;
     if (len === 0) return 0;
     if (len < 0 || !mapped(s, buf, len)) return -ERRNO.EFAULT;
     const dst = s.mu8.subarray(buf >>> 0, (buf >>> 0) + len);
-    if (f === "std") return this.io.stdin(dst);
+    if (f.std === 0) return this.io.stdin(dst);
     const n = Math.min(len, f.data.length - f.pos);
     if (n <= 0) return 0;
     dst.set(f.data.subarray(f.pos, f.pos + n));
@@ -287,47 +544,489 @@ export class LinuxProcess {
     return n;
   }
 
-  /** openat(2), read-only, of an allowed file. */
-  private openat(s: RiscvCpu, path: number, flags: number): number {
-    const name = readCString(s, path);
-    if (name === null) return -ERRNO.EFAULT;
-    if ((flags & 3) !== 0) return -ERRNO.EACCES; // read-only
-    if (!this.allowed.has(name)) return -ERRNO.ENOENT;
-    let data: Uint8Array;
-    try {
-      data = Deno.readFileSync(name);
-    } catch {
-      return -ERRNO.ENOENT;
+  /** readv(2) and writev(2): each `struct iovec` is {base, len}. */
+  private vector(
+    s: RiscvCpu,
+    isWrite: boolean,
+    fd: number,
+    iov: number,
+    count: number,
+  ): number {
+    if (count < 0 || count > 1024) return -ERRNO.EINVAL;
+    if (!this.files.has(fd)) return -ERRNO.EBADF;
+    if (count > 0 && !mapped(s, iov, 8 * count)) return -ERRNO.EFAULT;
+    let total = 0;
+    for (let k = 0; k < count; k++) {
+      const w = ((iov >>> 0) + 8 * k) >>> 0;
+      const base = ld32(s, w), len = ld32(s, w + 4);
+      if (len === 0) continue;
+      const n = isWrite
+        ? this.write(s, fd, base, len)
+        : this.read(s, fd, base, len);
+      if (n < 0) return total || n;
+      total += n;
+      if (n < len) break;
     }
+    return total;
+  }
+
+  /** openat(2), read-only, of an allowed file. */
+  private openat(
+    s: RiscvCpu,
+    dirfd: number,
+    path: number,
+    flags: number,
+  ): number {
+    const f = this.lookup(s, dirfd, path, 0);
+    if (typeof f === "number") return f;
+    if ((flags & 3) !== 0) return -ERRNO.EACCES; // read-only
     let fd = 3;
     while (this.files.has(fd)) fd++;
-    this.files.set(fd, { data, pos: 0 });
+    this.files.set(fd, f);
     return fd;
   }
 
-  /** fstat(2) into an asm-generic `struct stat`. */
-  private fstat(s: RiscvCpu, fd: number, p: number): number {
+  /**
+   * The file a path names (relative to `dirfd`, or `dirfd` itself with
+   * AT_EMPTY_PATH and an empty path), freshly read; -errno when the path is
+   * unreadable, not allowed or not there.
+   */
+  private lookup(
+    s: RiscvCpu,
+    dirfd: number,
+    path: number,
+    flags: number,
+  ): OpenFile | number {
+    const name = readCString(s, path);
+    if (name === null) return -ERRNO.EFAULT;
+    if (name === "") {
+      if (!(flags & 0x1000)) return -ERRNO.ENOENT; // AT_EMPTY_PATH
+      return this.files.get(dirfd) ?? -ERRNO.EBADF;
+    }
+    if (!this.allowed.has(name)) return -ERRNO.ENOENT;
+    try {
+      const data = Deno.readFileSync(name);
+      let mode = 0o100444, mtimeMs = 0;
+      try {
+        const st = Deno.statSync(name);
+        mode = st.mode ?? mode;
+        mtimeMs = st.mtime?.getTime() ?? 0;
+      } catch { /* size and type are enough */ }
+      return { std: -1, data, pos: 0, mode, mtimeMs };
+    } catch {
+      return -ERRNO.ENOENT;
+    }
+  }
+
+  /** dup(2), dup3(2) and the fcntl(2) commands a libc uses. */
+  private dupOrFcntl(nr: number, fd: number, a1: number, a2: number): number {
     const f = this.files.get(fd);
     if (f === undefined) return -ERRNO.EBADF;
-    if (!mapped(s, p, 128)) return -ERRNO.EFAULT;
-    // struct stat of asm-generic (128 bytes): st_mode at 16, st_size (64-bit) at 48, st_blksize at 56.
-    const w = p >>> 2;
-    s.mu8.fill(0, p >>> 0, (p >>> 0) + 128);
-    s.m32[w + 4] = f === "std" ? 0o020620 : 0o100444; // S_IFCHR or S_IFREG
-    s.m32[w + 12] = f === "std" ? 0 : f.data.length;
-    s.m32[w + 14] = 4096;
+    const dupTo = (from: number) => {
+      let n = Math.max(0, from);
+      while (this.files.has(n)) n++;
+      this.files.set(n, f);
+      return n;
+    };
+    if (nr === NR.dup) return dupTo(0);
+    if (nr === NR.dup3) {
+      if (a1 === fd || a1 < 0 || (a2 & ~0o2000000)) return -ERRNO.EINVAL;
+      this.files.set(a1, f);
+      return a1;
+    }
+    switch (a1) {
+      case 0: // F_DUPFD
+      case 1030: // F_DUPFD_CLOEXEC
+        return a2 < 0 ? -ERRNO.EINVAL : dupTo(a2);
+      case 1: // F_GETFD
+      case 2: // F_SETFD
+      case 4: // F_SETFL
+        return 0;
+      case 3: // F_GETFL: the access mode
+        return f.std > 0 ? 1 : 0;
+      default:
+        return -ERRNO.EINVAL;
+    }
+  }
+
+  /** ioctl(2): TCGETS and TIOCGWINSZ answer for a terminal, ENOTTY otherwise. */
+  private ioctl(s: RiscvCpu, fd: number, req: number, p: number): number {
+    const f = this.files.get(fd);
+    if (f === undefined) return -ERRNO.EBADF;
+    const tty = f.std >= 0 && this.io.isTerminal(f.std);
+    if (!tty || (req !== 0x5401 && req !== 0x5413)) return -ERRNO.ENOTTY;
+    const size = req === 0x5401 ? 60 : 8;
+    if (!mapped(s, p, size)) return -ERRNO.EFAULT;
+    s.mu8.fill(0, p >>> 0, (p >>> 0) + size);
+    if (req === 0x5413) {
+      let rows = 24, cols = 80;
+      try {
+        ({ rows, columns: cols } = Deno.consoleSize());
+      } catch { /* keep 80x24 */ }
+      s.mu8[p >>> 0] = rows & 0xff;
+      s.mu8[(p >>> 0) + 1] = rows >> 8;
+      s.mu8[(p >>> 0) + 2] = cols & 0xff;
+      s.mu8[(p >>> 0) + 3] = cols >> 8;
+    }
+    return 0;
+  }
+
+  /** fstat64(2) and fstatat64(2) into the 104-byte asm-generic `struct stat64`. */
+  private stat64(s: RiscvCpu, f: OpenFile, p: number): number {
+    if (!mapped(s, p, 104)) return -ERRNO.EFAULT;
+    const w = p >>> 0;
+    s.mu8.fill(0, p >>> 0, (p >>> 0) + 104);
+    const size = f.std >= 0 ? 0 : f.data.length;
+    st32(s, w + 4 * (2), f.std >= 0 ? f.std + 1 : 100); // st_ino
+    st32(s, w + 4 * (4), f.mode);
+    st32(s, w + 4 * (5), 1); // st_nlink
+    put64(s, p + 48, size);
+    st32(s, w + 4 * (14), 4096); // st_blksize
+    put64(s, p + 64, Math.ceil(size / 512)); // st_blocks
+    const sec = Math.floor(f.mtimeMs / 1000);
+    const nsec = Math.floor(f.mtimeMs % 1000) * 1e6;
+    for (const o of [18, 20, 22]) { // atime, mtime, ctime
+      st32(s, w + 4 * o, sec);
+      st32(s, w + 4 * (o + 1), nsec);
+    }
+    return 0;
+  }
+
+  /** statx(2) into the 256-byte `struct statx` (the basic fields). */
+  private statx(s: RiscvCpu, f: OpenFile, p: number): number {
+    if (!mapped(s, p, 256)) return -ERRNO.EFAULT;
+    const w = p >>> 0;
+    s.mu8.fill(0, p >>> 0, (p >>> 0) + 256);
+    const size = f.std >= 0 ? 0 : f.data.length;
+    st32(s, w, 0x7ff); // STATX_BASIC_STATS
+    st32(s, w + 4 * (1), 4096); // stx_blksize
+    st32(s, w + 4 * (4), 1); // stx_nlink
+    st32(s, w + 4 * (7), f.mode & 0xffff); // stx_mode (16 bits)
+    st32(s, w + 4 * (8), f.std >= 0 ? f.std + 1 : 100); // stx_ino
+    put64(s, p + 40, size);
+    put64(s, p + 48, Math.ceil(size / 512));
+    const sec = Math.floor(f.mtimeMs / 1000);
+    const nsec = Math.floor(f.mtimeMs % 1000) * 1e6;
+    for (const o of [64, 96, 112]) { // atime, ctime, mtime
+      put64(s, p + o, sec);
+      st32(s, w + o + 8, nsec);
+    }
+    return 0;
+  }
+
+  /** mmap2(2): anonymous or private file mappings between the break and the stack. */
+  private mmap(
+    s: RiscvCpu,
+    addr: number,
+    len: number,
+    _prot: number,
+    flags: number,
+    fd: number,
+    pgoff: number,
+  ): number {
+    const type = flags & 0xf;
+    const fixed = (flags & 0x10) !== 0, noReplace = (flags & 0x100000) !== 0;
+    if (len === 0 || type < 1 || type > 3) return -ERRNO.EINVAL;
+    if ((fixed || noReplace) && addr % PAGE !== 0) return -ERRNO.EINVAL;
+    let file: OpenFile | undefined;
+    if (!(flags & 0x20)) { // not MAP_ANONYMOUS
+      file = this.files.get(fd);
+      if (file === undefined) return -ERRNO.EBADF;
+      if (file.std >= 0) return -ERRNO.ENODEV;
+      if ((type & 1) && (_prot & 2)) return -ERRNO.EACCES; // shared, writable, read-only file
+    }
+    const size = pageUp(len);
+    if (size > this.maps.top) return -ERRNO.ENOMEM;
+    let start: number;
+    if (fixed || noReplace) {
+      start = addr;
+      if (start < MEM_LOW || start + size > this.maps.top) {
+        return -ERRNO.ENOMEM;
+      }
+      if (noReplace && !this.maps.isFree(start, start + size)) {
+        return -ERRNO.EEXIST;
+      }
+    } else {
+      const floor = pageUp(this.brk);
+      start = addr % PAGE === 0 && addr >= floor &&
+          addr + size <= this.maps.top && this.maps.isFree(addr, addr + size)
+        ? addr
+        : this.maps.findFree(size, floor);
+      if (start < 0) return -ERRNO.ENOMEM;
+    }
+    s.mu8.fill(0, start, start + size);
+    this.maps.add(start, start + size);
+    if (file) {
+      const off = pgoff * PAGE;
+      if (off < file.data.length) {
+        s.mu8.set(file.data.subarray(off, off + Math.min(len, size)), start);
+      }
+    }
+    return start;
+  }
+
+  /** Unmaps `[start, end)`, zeroing what was mapped. */
+  private unmap(s: RiscvCpu, start: number, end: number): void {
+    this.maps.remove(start, end, (b, e) => s.mu8.fill(0, b, e));
+  }
+
+  /** mremap(2): shrink in place, grow in place when the pages above are free, or move. */
+  private mremap(
+    s: RiscvCpu,
+    old: number,
+    oldLen: number,
+    newLen: number,
+    flags: number,
+    newAddr: number,
+  ): number {
+    const MAYMOVE = 1, FIXED = 2;
+    if (old % PAGE !== 0 || (flags & ~3) || newLen === 0) {
+      return -ERRNO.EINVAL;
+    }
+    if ((flags & FIXED) && (!(flags & MAYMOVE) || newAddr % PAGE !== 0)) {
+      return -ERRNO.EINVAL;
+    }
+    const oldSize = pageUp(oldLen), newSize = pageUp(newLen);
+    if (oldSize === 0 || !this.maps.covers(old, old + oldSize)) {
+      return -ERRNO.EFAULT;
+    }
+    if (!(flags & FIXED)) {
+      if (newSize <= oldSize) {
+        this.unmap(s, old + newSize, old + oldSize);
+        return old;
+      }
+      if (
+        old + newSize <= this.maps.top &&
+        this.maps.isFree(old + oldSize, old + newSize)
+      ) {
+        s.mu8.fill(0, old + oldSize, old + newSize);
+        this.maps.add(old + oldSize, old + newSize);
+        return old;
+      }
+      if (!(flags & MAYMOVE)) return -ERRNO.ENOMEM;
+    }
+    let to: number;
+    if (flags & FIXED) {
+      to = newAddr;
+      if (
+        to < MEM_LOW || to + newSize > this.maps.top ||
+        (to < old + oldSize && old < to + newSize)
+      ) {
+        return -ERRNO.EINVAL;
+      }
+      this.unmap(s, to, to + newSize);
+    } else {
+      to = this.maps.findFree(newSize, pageUp(this.brk));
+      if (to < 0) return -ERRNO.ENOMEM;
+    }
+    const keep = Math.min(oldSize, newSize);
+    s.mu8.fill(0, to, to + newSize);
+    s.mu8.copyWithin(to, old, old + keep);
+    this.unmap(s, old, old + oldSize);
+    this.maps.add(to, to + newSize);
+    return to;
+  }
+
+  /** getrlimit(2) and prlimit64(2): the stack's 8 MiB, 1024 files, the rest unlimited; new limits are accepted. */
+  private rlimit(
+    s: RiscvCpu,
+    nr: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+  ): number {
+    const wide = nr === NR.prlimit64;
+    if (wide && a0 !== 0 && a0 !== PID) return -ERRNO.ESRCH;
+    const resource = wide ? a1 : a0;
+    const out = wide ? a3 : a1;
+    if (resource < 0 || resource > 15) return -ERRNO.EINVAL;
+    if (wide && a2 !== 0 && !mapped(s, a2, 16)) return -ERRNO.EFAULT;
+    if (out === 0) return 0;
+    if (!mapped(s, out, wide ? 16 : 8)) return -ERRNO.EFAULT;
+    const INF = -1;
+    const [cur, max] = resource === 3
+      ? [STACK_LIMIT, INF]
+      : resource === 7
+      ? [1024, 1048576]
+      : resource === 4 // RLIMIT_CORE
+      ? [0, INF]
+      : [INF, INF];
+    const w = out >>> 0;
+    if (wide) {
+      for (const [k, v] of [[0, cur], [2, max]]) {
+        st32(s, w + 4 * k, v);
+        st32(s, w + 4 * (k + 1), v === INF ? -1 : 0);
+      }
+    } else {
+      st32(s, w, cur);
+      st32(s, w + 4 * (1), max);
+    }
+    return 0;
+  }
+
+  /** getrusage(2): CPU time in the two leading `struct timeval`s, the rest zero. */
+  private getrusage(s: RiscvCpu, who: number, p: number): number {
+    if (who !== 0 && who !== -1 && who !== 1) return -ERRNO.EINVAL;
+    if (!mapped(s, p, 72)) return -ERRNO.EFAULT;
+    s.mu8.fill(0, p >>> 0, (p >>> 0) + 72);
+    if (who === -1) return 0; // RUSAGE_CHILDREN: none
+    const u = this.cpuTime(), w = p >>> 0;
+    st32(s, w, Math.floor(u.user / 1e6));
+    st32(s, w + 4 * (1), u.user % 1e6);
+    st32(s, w + 4 * (2), Math.floor(u.system / 1e6));
+    st32(s, w + 4 * (3), u.system % 1e6);
+    return 0;
+  }
+
+  /** rt_sigaction(2): records the action (16 bytes: handler, flags, mask); never runs it. */
+  private sigaction(
+    s: RiscvCpu,
+    sig: number,
+    act: number,
+    old: number,
+    setsize: number,
+  ): number {
+    if (setsize !== 8 || sig < 1 || sig > 64) return -ERRNO.EINVAL;
+    if (act !== 0 && (sig === 9 || sig === 19)) return -ERRNO.EINVAL;
+    if (
+      (act !== 0 && !mapped(s, act, 16)) || (old !== 0 && !mapped(s, old, 16))
+    ) {
+      return -ERRNO.EFAULT;
+    }
+    const keep = this.sigactions.slice(sig * 4, sig * 4 + 4);
+    if (act !== 0) {
+      for (let k = 0; k < 4; k++) {
+        this.sigactions[sig * 4 + k] = ld32(s, act + 4 * k);
+      }
+    }
+    if (old !== 0) keep.forEach((v, k) => st32(s, old + 4 * k, v));
+    return 0;
+  }
+
+  /** rt_sigprocmask(2): keeps the mask (SIGKILL and SIGSTOP cannot be blocked). */
+  private sigprocmask(
+    s: RiscvCpu,
+    how: number,
+    set: number,
+    old: number,
+    setsize: number,
+  ): number {
+    if (setsize !== 8) return -ERRNO.EINVAL;
+    if (set !== 0 && (how < 0 || how > 2)) return -ERRNO.EINVAL;
+    if (
+      (set !== 0 && !mapped(s, set, 8)) || (old !== 0 && !mapped(s, old, 8))
+    ) {
+      return -ERRNO.EFAULT;
+    }
+    const lo = this.sigmask[0], hi = this.sigmask[1];
+    if (set !== 0) {
+      const nlo = ld32(s, set), nhi = ld32(s, set + 4);
+      if (how === 0) {
+        this.sigmask[0] = lo | nlo;
+        this.sigmask[1] = hi | nhi;
+      } else if (how === 1) {
+        this.sigmask[0] = lo & ~nlo;
+        this.sigmask[1] = hi & ~nhi;
+      } else {
+        this.sigmask[0] = nlo;
+        this.sigmask[1] = nhi;
+      }
+      this.sigmask[0] &= ~((1 << 8) | (1 << 18)); // SIGKILL, SIGSTOP
+    }
+    if (old !== 0) {
+      st32(s, old, lo);
+      st32(s, old + 4, hi);
+    }
+    return 0;
+  }
+
+  /**
+   * A signal sent to the process itself. Ignored ones do nothing; one with
+   * a handler cannot be delivered (warned once); any other ends the process
+   * with 128 + signal, as a shell reports it.
+   */
+  private raise(s: RiscvCpu, sig: number): number {
+    if (sig === 0) return 0;
+    const handler = this.sigactions[sig * 4];
+    if (handler === 1 || (handler === 0 && IGNORED_BY_DEFAULT.has(sig))) {
+      return 0;
+    }
+    if (handler !== 0 && sig !== 9 && sig !== 19) {
+      if (!this.warned.has(-sig)) {
+        this.warned.add(-sig);
+        this.io.warn(
+          `oplet: signal ${sig} sent at pc ${
+            hex8(s.pc)
+          } has a handler, but signals are not delivered: ignored`,
+        );
+      }
+      return 0;
+    }
+    const word = (sig - 1) >> 5, bit = 1 << ((sig - 1) & 31);
+    if ((this.sigmask[word] & bit) && sig !== 9 && sig !== 19) return 0;
+    this.io.warn(
+      `oplet: guest killed by signal ${sig}${
+        SIG_NAMES[sig] ? ` (${SIG_NAMES[sig]})` : ""
+      } at pc ${hex8(s.pc)}`,
+    );
+    this.exitSignal = sig;
+    this.exitCode = (128 + sig) & 0xff;
     return 0;
   }
 
   /** uname(2). */
   private uname(s: RiscvCpu, p: number): number {
     if (!mapped(s, p, 6 * 65)) return -ERRNO.EFAULT;
-    const fields = ["Linux", "oplet", "6.1.0", "#1 oplet", "riscv32", ""];
+    const fields = ["Linux", "oplet", "6.1.0", "#1 oplet", "riscv32", "(none)"];
     const enc = new TextEncoder();
     s.mu8.fill(0, p >>> 0, (p >>> 0) + 6 * 65);
     fields.forEach((f, k) => s.mu8.set(enc.encode(f), (p >>> 0) + 65 * k));
     return 0;
   }
+}
+
+const views = new WeakMap<ArrayBufferLike, DataView>();
+
+/** A DataView of guest memory (words at any alignment, as Linux allows). */
+function view(s: RiscvCpu): DataView {
+  let v = views.get(s.mu8.buffer);
+  if (v === undefined) {
+    v = new DataView(s.mu8.buffer, s.mu8.byteOffset, s.mu8.byteLength);
+    views.set(s.mu8.buffer, v);
+  }
+  return v;
+}
+
+/** Reads the 32-bit word at guest address `a` (checked mapped by the caller). */
+function ld32(s: RiscvCpu, a: number): number {
+  return view(s).getUint32(a >>> 0, true);
+}
+
+/** Writes the 32-bit word `v` at guest address `a` (checked mapped by the caller). */
+function st32(s: RiscvCpu, a: number, v: number): void {
+  view(s).setUint32(a >>> 0, v >>> 0, true);
+}
+
+function hex8(n: number): string {
+  return "0x" + (n >>> 0).toString(16).padStart(8, "0");
+}
+
+/** Writes a non-negative integer below 2^53 as a little-endian 64-bit value. */
+function put64(s: RiscvCpu, p: number, v: number): void {
+  const w = p >>> 0;
+  st32(s, w, v >>> 0);
+  st32(s, w + 4 * (1), Math.floor(v / 4294967296));
+}
+
+/** Writes a 64-bit `struct timespec` (s64 seconds, then nanoseconds in a 64-bit slot). */
+function putTimespec64(s: RiscvCpu, p: number, ns: bigint): void {
+  const sec = ns / 1_000_000_000n, nsec = ns % 1_000_000_000n;
+  const w = p >>> 0;
+  st32(s, w, Number(sec & 0xffffffffn));
+  st32(s, w + 4 * (1), Number(sec >> 32n));
+  st32(s, w + 4 * (2), Number(nsec));
+  st32(s, w + 4 * (3), 0);
 }
 
 /** Reads a NUL-terminated string from guest memory (at most 4096 bytes), or null if unmapped. */
