@@ -17,7 +17,7 @@
  */
 
 import * as sf from "@oplet/emu/softfloat";
-import type { Prng } from "../fuzz/prng.ts";
+import { Prng } from "../fuzz/prng.ts";
 
 /** The harness's operations; an operation's number is its index. */
 export const FP_OPS: readonly string[] = [
@@ -528,4 +528,77 @@ export function randRecord(r: Prng, op: number): FpRecord {
     }
   }
   return { op, rm, a, b, c };
+}
+
+// ---------------------------------------------------------------------------
+// Running the harness guest
+
+/** The harness guest, built from `tests/fp/fpops.c` (see `tests/fp/build.ts`). */
+export const HARNESS_ELF: string = new URL("./fpops.elf", import.meta.url)
+  .pathname;
+
+/** Whether `qemu-riscv32` can be started. */
+export async function haveQemu(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command("qemu-riscv32", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `records` through the harness guest under qemu-riscv32 and returns
+ * one output line per record.
+ */
+export async function runOnQemu(
+  records: readonly FpRecord[],
+): Promise<string[]> {
+  const input = new TextEncoder().encode(
+    records.map(formatRecord).join("\n") + "\n",
+  );
+  const child = new Deno.Command("qemu-riscv32", {
+    args: [HARNESS_ELF],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  // write and read at once: the guest's output would fill the pipe
+  const writing = w.write(input).then(() => w.close());
+  const output = child.output();
+  await writing;
+  const out = await output;
+  if (!out.success) {
+    throw new Error(
+      `qemu-riscv32 ${HARNESS_ELF} failed with exit code ${out.code}: ${
+        new TextDecoder().decode(out.stderr).trim()
+      }`,
+    );
+  }
+  const lines = new TextDecoder().decode(out.stdout).split("\n");
+  lines.pop();
+  if (lines.length !== records.length) {
+    throw new Error(
+      `qemu-riscv32 printed ${lines.length} results for ${records.length} records`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The fixed record set of `seed`: `perOp` random records of every operation,
+ * in a shuffled order.
+ */
+export function seededRecords(seed: number, perOp: number): FpRecord[] {
+  const r = new Prng(seed);
+  const recs: FpRecord[] = [];
+  for (let i = 0; i < perOp; i++) {
+    for (let op = 0; op < FP_OPS.length; op++) recs.push(randRecord(r, op));
+  }
+  return recs;
 }

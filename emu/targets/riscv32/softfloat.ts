@@ -659,17 +659,36 @@ function fmaAny(
     // The product of two singles is exact in a double: a * b + c then has
     // one rounding to double (TwoSum finds its error), then to single.
     const p = a * b;
-    const s = p + c;
+    let s = p + c;
     const bv = s - p;
     const err = (p - (s - bv)) + (c - bv);
+    if (err !== 0) s = roundToOdd(s, err);
     const r = Math.fround(s);
     const ar = Math.abs(r);
-    if (err === 0 && ar > MIN_NORMAL32 && ar < Infinity) {
-      if (r !== s) e.fflags |= NX;
+    if (ar > MIN_NORMAL32 && ar < Infinity) {
+      if (r !== s || err !== 0) e.fflags |= NX;
       return r;
     }
   }
   return fmaExact(e, a, b, c, fmt, rm);
+}
+
+/**
+ * The double s, made odd towards the exact value s + err (err != 0, the
+ * exact error of s): rounding to odd at 53 bits followed by one rounding to
+ * 24 bits rounds the exact value correctly (53 >= 24 + 2).
+ */
+function roundToOdd(s: number, err: number): number {
+  f64[0] = s;
+  const lo = u32[LO];
+  if ((lo & 1) !== 0) return s;
+  if ((err > 0) === (s > 0)) u32[LO] = lo + 1; // away from zero: no carry, lo is even
+  else if (lo !== 0) u32[LO] = lo - 1;
+  else {
+    u32[LO] = 0xffffffff;
+    u32[HI] -= 1;
+  }
+  return f64[0];
 }
 
 /** Fused a * b - c in binary64 (`fmsub.d`). */
