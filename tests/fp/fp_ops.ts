@@ -444,6 +444,10 @@ export function randDouble(r: Prng): bigint {
         r.int(0, 0xfffff) * r.int(0, 1),
         r.u32() * r.int(0, 1),
       );
+    case 11:
+    case 12:
+      // moderate exponents, full significands: the fast paths' domain
+      return dbl(sign, 1023 + r.int(-40, 40), r.int(0, 0xfffff), r.u32());
     default:
       return dbl(sign, r.int(0, 2046), r.int(0, 0xfffff), r.u32());
   }

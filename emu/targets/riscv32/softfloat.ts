@@ -655,6 +655,36 @@ function fmaAny(
     return p;
   }
   if (!fc) return c;
+  if (fmt === D && rm === RNE) {
+    // a * b = ph + pl exactly (Dekker), c + ph = uh + ul exactly (TwoSum),
+    // then uh + RO(ul + pl) rounded once to nearest is the correctly rounded
+    // fma (Boldo and Melquiond's emulation by rounding to odd). When ul + pl
+    // is inexact, so is the fma: c and ph within a factor 2 cancel exactly
+    // (ul = 0), otherwise |ul + pl| is a few ulps of uh at most, and a double
+    // result x would make ul + pl = x - uh exact.
+    const ph = a * b;
+    const aph = Math.abs(ph);
+    if (
+      aph > SMALL && aph < BIG && Math.abs(a) < BIG && Math.abs(b) < BIG &&
+      Math.abs(c) < BIG
+    ) {
+      const pl = prodErr(a, b, ph);
+      const uh = c + ph;
+      let bv = uh - c;
+      const ul = (c - (uh - bv)) + (ph - bv);
+      let t = ul + pl;
+      bv = t - ul;
+      const et = (ul - (t - bv)) + (pl - bv);
+      if (et !== 0) t = roundToOdd(t, et);
+      const v = uh + t;
+      const av = Math.abs(v);
+      if (av > SMALL && av < BIG) {
+        bv = v - uh;
+        if (et !== 0 || (uh - (v - bv)) + (t - bv) !== 0) e.fflags |= NX;
+        return v;
+      }
+    }
+  }
   if (fmt === S && rm === RNE) {
     // The product of two singles is exact in a double: a * b + c then has
     // one rounding to double (TwoSum finds its error), then to single.

@@ -129,13 +129,17 @@ Deno.bench("fma32 RNE (double + TwoSum path)", { group: "fma" }, () => {
   }
   sink += acc;
 });
-Deno.bench("fma64 RNE (exact path)", { group: "fma" }, () => {
-  let acc = 0;
-  for (let i = 0; i < N; i++) {
-    acc += sf.fma64(e, xs[i], ys[i], zs[i], sf.RNE, 0);
-  }
-  sink += acc;
-});
+Deno.bench(
+  "fma64 RNE (Dekker, TwoSum, round-to-odd path)",
+  { group: "fma" },
+  () => {
+    let acc = 0;
+    for (let i = 0; i < N; i++) {
+      acc += sf.fma64(e, xs[i], ys[i], zs[i], sf.RNE, 0);
+    }
+    sink += acc;
+  },
+);
 globalThis.addEventListener("unload", () => {
   if (sink === 42) console.log(sink);
 });
