@@ -9,7 +9,9 @@
 import { GuestFault } from "./fault.ts";
 import type { Machine } from "./machine.ts";
 import {
+  EXIT_CSR,
   EXIT_EBREAK,
+  EXIT_FENCE_I,
   EXIT_GOTO0,
   EXIT_GOTO1,
   EXIT_ILLEGAL,
@@ -18,6 +20,7 @@ import {
   EXIT_YIELD,
 } from "./oplet.ts";
 import type { RiscvCpu } from "./targets/riscv32/cpu.ts";
+import { readCounterCsr } from "./targets/riscv32/target.ts";
 import type { TranslationBlock } from "./tb.ts";
 
 /** Why {@link cpuExec} returned. */
@@ -67,6 +70,16 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
         stats.insns = insns;
         stats.dispatched = dispatched;
         if (syscall(m)) return "exit";
+        s.pc = (s.pc + 4) | 0;
+        next = m.tbFind(s.pc);
+      } else if (i === EXIT_CSR) {
+        // The block ends with the reading instruction: all the others
+        // before it have retired.
+        s.x[s.trap & 31] = readCounterCsr(s.trap >>> 5, insns - 1);
+        s.pc = (s.pc + 4) | 0;
+        next = m.tbFind(s.pc);
+      } else if (i === EXIT_FENCE_I) {
+        m.tbFlush();
         s.pc = (s.pc + 4) | 0;
         next = m.tbFind(s.pc);
       } else if (i === EXIT_EBREAK) {

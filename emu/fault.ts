@@ -53,9 +53,11 @@ export class GuestFault {
   message(): string {
     const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");
     if (this.kind === "illegal instruction") {
-      return `oplet: illegal instruction ${hex(this.addr)} at pc ${
-        hex(this.pc)
-      }`;
+      // A compressed (16-bit) instruction is shown as its 4 hex digits.
+      const word = (this.addr & 3) === 3
+        ? hex(this.addr)
+        : "0x" + this.addr.toString(16).padStart(4, "0");
+      return `oplet: illegal instruction ${word} at pc ${hex(this.pc)}`;
     }
     if (this.kind === "breakpoint") {
       return `oplet: breakpoint (ebreak) at pc ${hex(this.pc)}`;

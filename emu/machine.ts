@@ -192,15 +192,15 @@ export class Machine {
     return tb;
   }
 
-  /** Whether the instruction at `pc` lies in an executable range. */
-  private readonly executable = (pc: number): boolean => {
+  /** Whether the `len` bytes at `pc` lie in an executable range. */
+  private readonly executable = (pc: number, len: number): boolean => {
     const a = pc >>> 0;
-    return this.execRanges.some(([lo, hi]) => a >= lo && a + 4 <= hi);
+    return this.execRanges.some(([lo, hi]) => a >= lo && a + len <= hi);
   };
 
   /** Finds the block for `pc`, translating it if needed. Stands for QEMU's `tb_find`. */
   tbFind(pc: number): TranslationBlock<RiscvCpu> {
-    const h = (pc >>> 2) & (JMP_CACHE_SIZE - 1);
+    const h = (pc >>> 1) & (JMP_CACHE_SIZE - 1);
     const c = this.jmpCache[h];
     if (c !== null && c.pc === pc) return c;
     const tb = this.tbs.get(pc) ?? this.tbGenCode(pc);
@@ -247,7 +247,11 @@ export class Machine {
       out.push(`IN: tb ${tb.id}`);
       words.forEach((w, k) => {
         const pc = pcs[k];
-        out.push(`0x${hex(pc)}:  ${hex(w)}  ${disassemble(w, pc)}`);
+        // A compressed instruction shows its 16 bits, as qemu's in_asm does.
+        const word = (w & 3) === 3
+          ? hex(w)
+          : (w & 0xffff).toString(16).padStart(4, "0") + "    ";
+        out.push(`0x${hex(pc)}:  ${word}  ${disassemble(w, pc)}`);
       });
       out.push("");
     }

@@ -63,8 +63,30 @@ export {
   TARGET_NAME,
 } from "./targets/riscv32/target.ts";
 export { opNumber } from "./targets/riscv32/translate.ts";
+export {
+  expandCompressed,
+  insnLength,
+  isCompressed,
+} from "./targets/riscv32/rvc.ts";
+export { disassembleCompressed } from "./targets/riscv32/disas.ts";
+export {
+  EF_RISCV_FLOAT_ABI,
+  EF_RISCV_RVC,
+  EF_RISCV_RVE,
+  elfFlagsProblem,
+  EXTENSIONS,
+  FLOAT_ABIS,
+  ISA_NAME,
+  rv64Problem,
+} from "./targets/riscv32/isa.ts";
+export {
+  COUNTER_CSRS,
+  isCounterCsr,
+  readCounterCsr,
+} from "./targets/riscv32/csr.ts";
 export type {
   GuestBlock,
+  OpletName,
   TranslateOptions,
 } from "./targets/riscv32/translate.ts";
 

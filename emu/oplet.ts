@@ -26,6 +26,14 @@ export const EXIT_EBREAK: -5 = -5;
 export const EXIT_ILLEGAL: -6 = -6;
 /** The profile buffer is full: flush it, then run the same block again. */
 export const EXIT_YIELD: -7 = -7;
+/**
+ * The guest reads a counter CSR: `s.pc` is the pc of the reading
+ * instruction (4 bytes long) and `s.trap` holds `csr << 5 | rd`. The loop
+ * writes the value, knowing how many instructions have retired.
+ */
+export const EXIT_CSR: -8 = -8;
+/** The guest executed `fence.i` at `s.pc`: drop every translated block, go on after it. */
+export const EXIT_FENCE_I: -9 = -9;
 
 /** The signature every oplet has, base or fused. */
 export type OpletFn<S> = (s: S, c: Int32Array, i: number) => number;

@@ -12,6 +12,7 @@ import { Machine, type MachineOptions, type MachineStats } from "./machine.ts";
 import { loadElf, parseElf } from "./linux_user/elfload.ts";
 import { type GuestIo, HOST_IO, LinuxProcess } from "./linux_user/syscall.ts";
 import { ELF_MACHINE } from "./targets/riscv32/target.ts";
+import { elfFlagsProblem, rv64Problem } from "./targets/riscv32/isa.ts";
 
 /** Options for {@link runElf}. */
 export interface RunOptions extends MachineOptions {
@@ -68,7 +69,10 @@ export async function runElf(
   options: RunOptions,
 ): Promise<RunResult> {
   const file = options.file ?? options.argv[0] ?? "guest";
-  const info = parseElf(bytes, file, ELF_MACHINE);
+  const info = parseElf(bytes, file, ELF_MACHINE, {
+    flags: elfFlagsProblem,
+    rv64: rv64Problem(),
+  });
   const m = new Machine(options);
   const stackSize = 8 * 1024 * 1024;
   const img = loadElf(
@@ -87,9 +91,11 @@ export async function runElf(
     m.cpu.memSize - stackSize,
     options.allowOpen,
   );
+  // Whole pages are executable, as the host maps them: code may run into
+  // the zero-filled tail of a segment's last page, as under qemu-riscv32.
   m.execRanges = info.segments.filter((seg) => seg.flags & 1).map((seg) => [
-    seg.vaddr,
-    seg.vaddr + seg.memsz,
+    seg.vaddr & ~4095,
+    Math.min(m.cpu.memSize, (seg.vaddr + seg.memsz + 4095) & ~4095),
   ]);
   // Read-only segments below every writable one become read-only memory.
   const writable = info.segments.filter((seg) => seg.flags & 2);

@@ -65,6 +65,10 @@ type GuestSet = "train" | "heldout" | "fault" | "edge";
 
 interface Guest {
   name: string;
+  /** `-march` for this guest (default rv32im, the fusion baseline). */
+  march?: string;
+  /** Linker script, relative to tests/guests (default runtime/link.ld). */
+  ldscript?: string;
   set: GuestSet;
   args: string[];
   benchArgs?: string[];
@@ -97,7 +101,14 @@ async function loadManifest(): Promise<Guest[]> {
   return data.map((g, i): Guest => {
     const where = `${path}[${i}]`;
     if (typeof g !== "object" || g === null) fail(`${where}: not an object`);
-    const { name, set, args, benchArgs, stdin, description } = g;
+    const { name, set, args, benchArgs, stdin, description, march, ldscript } =
+      g;
+    if (ldscript !== undefined && !/^runtime\/[\w.]+\.ld$/.test(ldscript)) {
+      fail(`${where}: bad ldscript ${JSON.stringify(ldscript)}`);
+    }
+    if (march !== undefined && !/^rv32[a-z0-9_]+$/.test(march)) {
+      fail(`${where}: bad march ${JSON.stringify(march)}`);
+    }
     if (typeof name !== "string" || !/^[a-z0-9_]+$/.test(name)) {
       fail(`${where}: bad name`);
     }
@@ -114,7 +125,16 @@ async function loadManifest(): Promise<Guest[]> {
       fail(`${where}: stdin must be a path or null`);
     }
     if (typeof description !== "string") fail(`${where}: no description`);
-    return { name, set, args, benchArgs, stdin, description };
+    return {
+      name,
+      set,
+      args,
+      benchArgs,
+      stdin,
+      description,
+      march,
+      ldscript,
+    };
   });
 }
 
@@ -153,7 +173,19 @@ function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
 /** Compiles one guest into `out`; returns compiler diagnostics (if any). */
 async function compile(guest: Guest, out: string): Promise<string> {
   const res = await new Deno.Command(GCC, {
-    args: [...CFLAGS, "-o", out, ...RUNTIME_SOURCES, `src/${guest.name}.c`],
+    args: [
+      ...CFLAGS.map((f) =>
+        f === "-march=rv32im"
+          ? `-march=${guest.march ?? "rv32im"}`
+          : f === "runtime/link.ld"
+          ? guest.ldscript ?? f
+          : f
+      ),
+      "-o",
+      out,
+      ...RUNTIME_SOURCES,
+      `src/${guest.name}.c`,
+    ],
     cwd: GUESTS_DIR,
     stdout: "piped",
     stderr: "piped",

@@ -36,6 +36,15 @@ function program(name: string, tail: number[]): string {
 }
 
 const exit42 = program("exit42", [...li(A7, 93), ...li(A0, 42), ecall()]);
+
+/** A copy of exit42 with other ELF header flags (`e_flags`). */
+function withFlags(name: string, flags: number): string {
+  const b = Deno.readFileSync(exit42);
+  new DataView(b.buffer).setUint32(36, flags, true);
+  const path = `${dir}/${name}.elf`;
+  Deno.writeFileSync(path, b);
+  return path;
+}
 const segv = program("segv", [lui(T0, 0xdeadb), store("sw", 0, T0, 0x7ef)]);
 const illegal = program("illegal", [0xffffffff]);
 const brk = program("ebreak", [ebreak()]);
@@ -149,6 +158,16 @@ Deno.test("bad command lines and files give one line and exit 2 (usage) or 1", a
       /cannot load op_seq\.ts and translate_seq\.ts/,
     ],
     [["--profile=/nonexistent/dir/p.profile", exit42], 1, /\/nonexistent\/dir/],
+    [
+      [withFlags("ilp32d", 0x5)],
+      1,
+      /^oplet-emu: .*ilp32d\.elf: built for the ilp32d ABI \(double-precision float registers, e_flags 0x5\); this emulator runs ilp32 programs \(RV32IMAC\)$/,
+    ],
+    [
+      [withFlags("rve", 0x9)],
+      1,
+      /^oplet-emu: .*rve\.elf: built for RV32E \(EF_RISCV_RVE, 16 registers, e_flags 0x9\); this emulator runs RV32I programs \(RV32IMAC\)$/,
+    ],
   ];
   for (const [args, code, re] of cases) {
     const r = await emu(...args);

@@ -56,10 +56,20 @@ export interface ElfSymbol {
 
 const hex = (n: number) => "0x" + (n >>> 0).toString(16);
 
+/** What the target says about executables it cannot run. */
+export interface ElfChecks {
+  /** Why an executable with these `e_flags` cannot run, or null when it can. */
+  flags(flags: number): string | null;
+  /** The message for a 64-bit executable of the same machine. */
+  rv64: string;
+}
+
 /**
  * Parses and checks the ELF header and program headers of a static RV32
  * executable. Throws {@link ElfError} naming `file`, the offset and what was
- * expected.
+ * expected; with `checks`, also for a 64-bit executable of `machine` and for
+ * header flags the target refuses ("FILE: built for ...; this emulator runs
+ * ...").
  *
  * @example
  * ```ts
@@ -75,6 +85,7 @@ export function parseElf(
   bytes: Uint8Array,
   file: string,
   machine: number,
+  checks?: ElfChecks,
 ): ElfInfo {
   const fail = (off: number, what: string): never => {
     throw new ElfError(`${file}: offset ${hex(off)}: ${what}`);
@@ -91,19 +102,27 @@ export function parseElf(
   ) {
     fail(0, "expected the ELF magic \\x7fELF");
   }
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (
+    checks && bytes[4] === 2 && bytes[5] === 1 &&
+    v.getUint16(18, true) === machine
+  ) {
+    throw new ElfError(`${file}: ${checks.rv64}`);
+  }
   if (bytes[4] !== 1) {
     fail(4, `expected ELF class 1 (32-bit), found ${bytes[4]}`);
   }
   if (bytes[5] !== 1) {
     fail(5, `expected data encoding 1 (little-endian), found ${bytes[5]}`);
   }
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const type = v.getUint16(16, true);
   if (type !== 2) {
     fail(16, `expected type 2 (ET_EXEC, a static executable), found ${type}`);
   }
   const mach = v.getUint16(18, true);
   if (mach !== machine) fail(18, `expected machine ${machine}, found ${mach}`);
+  const problem = checks?.flags(v.getUint32(36, true));
+  if (problem) throw new ElfError(`${file}: ${problem}`);
   const entry = v.getUint32(24, true);
   const phoff = v.getUint32(28, true);
   const phentsize = v.getUint16(42, true);

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { ElfError, loadElf, parseElf, readElfSymbols } from "./elfload.ts";
 import { RiscvCpu } from "../targets/riscv32/cpu.ts";
+import {
+  elfFlagsProblem,
+  EXTENSIONS,
+  ISA_NAME,
+  rv64Problem,
+} from "../targets/riscv32/isa.ts";
 
 /** A minimal static RV32 executable: one PT_LOAD at 0x10000 holding `code`. */
 function tinyElf(
@@ -191,4 +197,65 @@ Deno.test("loadElf zeroes bss and builds the Linux initial stack", () => {
 Deno.test("readElfSymbols returns nothing for a file without a symbol table", () => {
   assert.deepEqual(readElfSymbols(tinyElf()), []);
   assert.deepEqual(readElfSymbols(new Uint8Array(3)), []);
+});
+
+Deno.test("e_flags: RVC and soft float run; RVE, float ABIs without F/D and RV64 are refused in one line", () => {
+  const checks = { flags: elfFlagsProblem, rv64: rv64Problem() };
+  const flags = (f: number) =>
+    tinyElf(undefined, (v) => v.setUint32(36, f, true));
+  for (const ok of [0x0, 0x1, 0x10, 0x11]) {
+    assert.equal(parseElf(flags(ok), "p.elf", MACHINE, checks).entry, 0x10054);
+  }
+  const abi = EXTENSIONS.d ? [] : [
+    [
+      0x5,
+      "p.elf: built for the ilp32d ABI (double-precision float registers, e_flags 0x5); this emulator runs ilp32 programs (RV32IMAC)",
+    ],
+  ];
+  if (!EXTENSIONS.f) {
+    abi.push([
+      0x3,
+      "p.elf: built for the ilp32f ABI (single-precision float registers, e_flags 0x3); this emulator runs ilp32 programs (RV32IMAC)",
+    ]);
+  }
+  const cases: [Uint8Array, string][] = [
+    ...abi.map(([f, m]) =>
+      [flags(f as number), m as string] as [
+        Uint8Array,
+        string,
+      ]
+    ),
+    [
+      flags(0x6),
+      `p.elf: built for the ilp32q ABI (quad-precision float registers, e_flags 0x6); this emulator runs ilp32 programs (${ISA_NAME})`,
+    ],
+    [
+      flags(0x9),
+      `p.elf: built for RV32E (EF_RISCV_RVE, 16 registers, e_flags 0x9); this emulator runs RV32I programs (${ISA_NAME})`,
+    ],
+    [
+      tinyElf(undefined, (v) => v.setUint8(4, 2)),
+      `p.elf: built for RV64 (ELFCLASS64); this emulator runs RV32 programs (${ISA_NAME})`,
+    ],
+  ];
+  for (const [bytes, message] of cases) {
+    assert.throws(
+      () => parseElf(bytes, "p.elf", MACHINE, checks),
+      (e: unknown) => e instanceof ElfError && e.message === message,
+      message,
+    );
+  }
+  // Without checks, a 64-bit file gets the plain header error.
+  assert.throws(
+    () =>
+      parseElf(tinyElf(undefined, (v) => v.setUint8(4, 2)), "p.elf", MACHINE),
+    /offset 0x4: expected ELF class 1/,
+  );
+});
+
+Deno.test("the ISA name follows the extensions", () => {
+  assert.equal(
+    ISA_NAME,
+    `RV32IMA${EXTENSIONS.f ? "F" : ""}${EXTENSIONS.d ? "D" : ""}C`,
+  );
 });

@@ -308,3 +308,101 @@ export function hiLo(v: number): [number, number] {
   const lo = (v << 20) >> 20;
   return [((v - lo) >>> 12) & 0xfffff, lo];
 }
+
+/** The A extension's word-sized atomic memory operations, as funct5. */
+export const AMO_OPS = {
+  "amoadd.w": 0x00,
+  "amoswap.w": 0x01,
+  "amoxor.w": 0x04,
+  "amoor.w": 0x08,
+  "amoand.w": 0x0c,
+  "amomin.w": 0x10,
+  "amomax.w": 0x14,
+  "amominu.w": 0x18,
+  "amomaxu.w": 0x1c,
+} as const;
+
+/** The name of an atomic memory operation. */
+export type AmoOp = keyof typeof AMO_OPS;
+
+/** Opcode of the A extension. */
+export const OPCODE_AMO = 0x2f;
+
+function amoWord(
+  funct5: number,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  aq: number,
+  rl: number,
+): number {
+  if ((aq | rl) & ~1) {
+    throw new RangeError(`aq ${aq} and rl ${rl} are not bits`);
+  }
+  return encR(OPCODE_AMO, rd, 2, rs1, rs2, (funct5 << 2) | (aq << 1) | rl);
+}
+
+/** `op rd, rs2, (rs1)` for every `amo*.w`; `aq` and `rl` are the ordering bits. */
+export function amo(
+  op: AmoOp,
+  rd: number,
+  rs1: number,
+  rs2: number,
+  aq = 0,
+  rl = 0,
+): number {
+  return amoWord(AMO_OPS[op], rd, rs1, rs2, aq, rl);
+}
+
+/** `lr.w rd, (rs1)`. */
+export function lrW(rd: number, rs1: number, aq = 0, rl = 0): number {
+  return amoWord(0x02, rd, rs1, 0, aq, rl);
+}
+
+/** `sc.w rd, rs2, (rs1)`. */
+export function scW(
+  rd: number,
+  rs1: number,
+  rs2: number,
+  aq = 0,
+  rl = 0,
+): number {
+  return amoWord(0x03, rd, rs1, rs2, aq, rl);
+}
+
+/** The user counter CSRs (Zicntr), by name. */
+export const COUNTER_CSRS = {
+  cycle: 0xc00,
+  time: 0xc01,
+  instret: 0xc02,
+  cycleh: 0xc80,
+  timeh: 0xc81,
+  instreth: 0xc82,
+} as const;
+
+/** `csrrw`, `csrrs`, `csrrc` (register forms) and `csrrwi`, `csrrsi`, `csrrci` (immediate forms), as funct3. */
+export const CSR_OPS = {
+  csrrw: 1,
+  csrrs: 2,
+  csrrc: 3,
+  csrrwi: 5,
+  csrrsi: 6,
+  csrrci: 7,
+} as const;
+
+/** The name of a CSR instruction. */
+export type CsrOp = keyof typeof CSR_OPS;
+
+/** `op rd, csr, rs1` (or `uimm` for the immediate forms, 0..31). */
+export function csr(
+  op: CsrOp,
+  rd: number,
+  csrNo: number,
+  rs1OrUimm: number,
+): number {
+  if (!Number.isInteger(csrNo) || csrNo < 0 || csrNo > 0xfff) {
+    throw new RangeError(`CSR number ${csrNo} is not 0..0xfff`);
+  }
+  return ((csrNo << 20) | (reg(rs1OrUimm) << 15) | (CSR_OPS[op] << 12) |
+    (reg(rd) << 7) | OPCODE.SYSTEM) >>> 0;
+}

@@ -53,6 +53,14 @@ export class RiscvCpu {
   wlow: number = MEM_LOW;
   /** `memSize - wlow`: a store to `a` is allowed when `(a - wlow) >>> 0 < wspan`. */
   wspan: number;
+  /**
+   * The address `lr.w` reserved, or -1 (as qemu-riscv32 starts). `sc.w`
+   * succeeds when its address is this one and the word there still equals
+   * {@link resVal}, as under qemu-riscv32; every `sc.w` clears it.
+   */
+  resAddr: number = -1;
+  /** The word `lr.w` loaded. */
+  resVal = 0;
   /** Profile buffer: TB ids appended by `op_profile`. */
   prof: Uint32Array<ArrayBuffer> = new Uint32Array(0);
   /** How many ids `prof` holds. */
@@ -128,4 +136,21 @@ export function storeSlow(
   }
   const b = s.mu8;
   for (let k = 0; k < size; k++) b[a + k] = v >>> (8 * k);
+}
+
+/**
+ * Throws the fault of an atomic access (`lr.w`, `sc.w`, `amo*.w`) at `addr`
+ * that is misaligned (a bus error, SIGBUS, whatever the memory there is, as
+ * under qemu-riscv32) or not mapped, or read-only for a `store`.
+ */
+export function atomicFault(addr: number, store: boolean, pc: number): never {
+  if ((addr & 3) !== 0) {
+    throw new GuestFault("bus error", pc, addr, "misaligned atomic access");
+  }
+  throw new GuestFault(
+    "segmentation fault",
+    pc,
+    addr,
+    store ? "atomic store" : "atomic load",
+  );
 }

@@ -5,13 +5,14 @@
  * @module
  */
 
-/** Major opcodes (bits 6..0) of the instructions RV32IM has. */
+/** Major opcodes (bits 6..0) of the 32-bit instructions RV32IMA and Zicsr have. */
 export const OPC = {
   LOAD: 0x03,
   MISC_MEM: 0x0f,
   OP_IMM: 0x13,
   AUIPC: 0x17,
   STORE: 0x23,
+  AMO: 0x2f,
   OP: 0x33,
   LUI: 0x37,
   BRANCH: 0x63,

@@ -17,6 +17,8 @@ import {
   rs1,
   rs2,
 } from "./decode.ts";
+import { expandCompressed } from "./rvc.ts";
+import { COUNTER_CSRS } from "./csr.ts";
 
 /** ABI names of the 32 integer registers. */
 export const REG_NAMES: readonly string[] = [
@@ -66,6 +68,7 @@ const hex = (n: number) => "0x" + (n >>> 0).toString(16);
  * ```
  */
 export function disassemble(w: number, pc: number): string {
+  if ((w & 3) !== 3) return disassembleCompressed(w & 0xffff, pc);
   const r = REG_NAMES;
   const f3 = funct3(w), f7 = funct7(w);
   switch (w & 0x7f) {
@@ -118,6 +121,27 @@ export function disassemble(w: number, pc: number): string {
       if (n) return `${n} ${r[rd(w)]}, ${r[rs1(w)]}, ${r[rs2(w)]}`;
       break;
     }
+    case OPC.AMO: {
+      const f5 = w >>> 27;
+      const n = f3 !== 2 ? "" : {
+        0: "amoadd",
+        1: "amoswap",
+        2: "lr",
+        3: "sc",
+        4: "amoxor",
+        8: "amoor",
+        12: "amoand",
+        16: "amomin",
+        20: "amomax",
+        24: "amominu",
+        28: "amomaxu",
+      }[f5];
+      if (!n || (f5 === 2 && rs2(w) !== 0)) break;
+      const order = ((w >>> 26) & 1 ? ".aq" : "") +
+        ((w >>> 25) & 1 ? ".rl" : "");
+      if (f5 === 2) return `lr.w${order} ${r[rd(w)]}, (${r[rs1(w)]})`;
+      return `${n}.w${order} ${r[rd(w)]}, ${r[rs2(w)]}, (${r[rs1(w)]})`;
+    }
     case OPC.MISC_MEM:
       if (f3 === 0) return "fence";
       if (f3 === 1) return "fence.i";
@@ -125,7 +149,91 @@ export function disassemble(w: number, pc: number): string {
     case OPC.SYSTEM:
       if (w === 0x00000073) return "ecall";
       if (w === 0x00100073) return "ebreak";
+      if (f3 !== 0 && f3 !== 4) {
+        const n =
+          ["", "csrrw", "csrrs", "csrrc", "", "csrrwi", "csrrsi", "csrrci"][f3];
+        const csr = w >>> 20;
+        const name = COUNTER_CSRS[csr] ?? hex(csr);
+        return `${n} ${r[rd(w)]}, ${name}, ${f3 > 4 ? rs1(w) : r[rs1(w)]}`;
+      }
       break;
   }
   return `.word ${hex(w)}`;
+}
+
+/**
+ * Disassembles one compressed (16-bit) instruction at `pc`, in its
+ * compressed form (`c.addi a0, 1`); `.half 0x...` when it is illegal or
+ * not supported.
+ *
+ * @example
+ * ```ts
+ * import { disassembleCompressed } from "@oplet/emu";
+ * console.log(disassembleCompressed(0x0505, 0x10000)); // "c.addi a0, 1"
+ * ```
+ */
+export function disassembleCompressed(h: number, pc: number): string {
+  const w = expandCompressed(h);
+  if (w === 0) return `.half ${hex(h)}`;
+  const r = REG_NAMES;
+  const d = r[rd(w)], a = r[rs1(w)], b = r[rs2(w)];
+  const f3 = h >>> 13;
+  switch (h & 3) {
+    case 0:
+      if (f3 === 0) return `c.addi4spn ${d}, sp, ${immI(w)}`;
+      if (f3 === 2) return `c.lw ${d}, ${immI(w)}(${a})`;
+      return `c.sw ${b}, ${immS(w)}(${a})`;
+    case 1:
+      switch (f3) {
+        case 0:
+          return rd(w) === 0 && immI(w) === 0
+            ? "c.nop"
+            : `c.addi ${d}, ${immI(w)}`;
+        case 1:
+          return `c.jal ${hex(pc + immJ(w))}`;
+        case 2:
+          return `c.li ${d}, ${immI(w)}`;
+        case 3:
+          return (w & 0x7f) === OPC.LUI
+            ? `c.lui ${d}, ${hex(immU(w) >>> 12)}`
+            : `c.addi16sp sp, ${immI(w)}`;
+        case 4: {
+          const n = (w & 0x7f) === OPC.OP_IMM
+            ? [
+              "",
+              "",
+              "",
+              "",
+              "",
+              funct7(w) ? "c.srai" : "c.srli",
+              "",
+              "c.andi",
+            ][
+              funct3(w)
+            ]
+            : ["c.sub", "", "", "", "c.xor", "", "c.or", "c.and"][funct3(w)];
+          if ((w & 0x7f) === OPC.OP) return `${n} ${d}, ${b}`;
+          return `${n} ${d}, ${funct3(w) === 7 ? immI(w) : rs2(w)}`;
+        }
+        case 5:
+          return `c.j ${hex(pc + immJ(w))}`;
+        default:
+          return `${f3 === 6 ? "c.beqz" : "c.bnez"} ${a}, ${hex(pc + immB(w))}`;
+      }
+    default:
+      switch (f3) {
+        case 0:
+          return `c.slli ${d}, ${rs2(w)}`;
+        case 2:
+          return `c.lwsp ${d}, ${immI(w)}(sp)`;
+        case 4:
+          if ((w & 0x7f) === OPC.JALR) {
+            return `${rd(w) ? "c.jalr" : "c.jr"} ${a}`;
+          }
+          if ((w & 0x7f) === OPC.SYSTEM) return "c.ebreak";
+          return `${rs1(w) === 0 ? "c.mv" : "c.add"} ${d}, ${b}`;
+        default:
+          return `c.swsp ${b}, ${immS(w)}(sp)`;
+      }
+  }
 }

@@ -21,7 +21,9 @@
  */
 
 import {
+  EXIT_CSR,
   EXIT_EBREAK,
+  EXIT_FENCE_I,
   EXIT_GOTO0,
   EXIT_GOTO1,
   EXIT_ILLEGAL,
@@ -30,7 +32,13 @@ import {
   EXIT_YIELD,
 } from "../../oplet.ts";
 import { defineOplet, type OpletDef } from "../../oplet.ts";
-import { loadSlow, MEM_LOW, type RiscvCpu, storeSlow } from "./cpu.ts";
+import {
+  atomicFault,
+  loadSlow,
+  MEM_LOW,
+  type RiscvCpu,
+  storeSlow,
+} from "./cpu.ts";
 
 /** Records that the block with id PARAM1 runs (only in profiling runs); yields when the profile buffer is full. */
 export function op_profile(s: RiscvCpu, c: Int32Array, i: number): number {
@@ -327,6 +335,182 @@ export function op_st32(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
+/**
+ * lr.w: T0 = the word at T0, reserved for a later sc.w; PARAM1 is the guest
+ * pc, for faults (misaligned: SIGBUS).
+ */
+export function op_lr_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - MEM_LOW) >>> 0) >= s.span) {
+    atomicFault(a, false, c[i + 1]);
+  }
+  const v = s.m32[a >>> 2];
+  s.resAddr = a;
+  s.resVal = v;
+  s.t0 = v;
+  return i + 2;
+}
+
+/**
+ * sc.w: stores T1 at T0 and sets T0 = 0 if T0 is the reserved address and
+ * the word there still holds what lr.w loaded, else T0 = 1 (without
+ * touching memory); clears the reservation. PARAM1 is the guest pc, for
+ * faults.
+ */
+export function op_sc_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if (a === s.resAddr) {
+    if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+      atomicFault(a, true, c[i + 1]);
+    }
+    if (s.m32[a >>> 2] === s.resVal) {
+      s.m32[a >>> 2] = s.t1;
+      s.t0 = 0;
+    } else {
+      s.t0 = 1;
+    }
+  } else {
+    s.t0 = 1;
+  }
+  s.resAddr = -1;
+  return i + 2;
+}
+
+/**
+ * amoadd.w: the word at T0 becomes the word + T1, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amoadd_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = (old + s.t1) | 0;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amoswap.w: the word at T0 becomes T1, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amoswap_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amoxor.w: the word at T0 becomes the word ^ T1, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amoxor_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old ^ s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amoor.w: the word at T0 becomes the word | T1, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amoor_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old | s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amoand.w: the word at T0 becomes the word & T1, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amoand_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old & s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amomin.w: the word at T0 becomes the signed minimum, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amomin_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old < s.t1 ? old : s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amomax.w: the word at T0 becomes the signed maximum, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amomax_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old > s.t1 ? old : s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amominu.w: the word at T0 becomes the unsigned minimum, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amominu_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old >>> 0 < s.t1 >>> 0 ? old : s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
+/**
+ * amomaxu.w: the word at T0 becomes the unsigned maximum, and T0 the
+ * word it held; PARAM1 is the guest pc, for faults (misaligned: SIGBUS).
+ */
+export function op_amomaxu_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = s.t0;
+  if ((a & 3) !== 0 || ((a - s.wlow) >>> 0) >= s.wspan) {
+    atomicFault(a, true, c[i + 1]);
+  }
+  const old = s.m32[a >>> 2];
+  s.m32[a >>> 2] = old >>> 0 > s.t1 >>> 0 ? old : s.t1;
+  s.t0 = old;
+  return i + 2;
+}
+
 /** Leaves the block: to PARAM1 through slot 0 if T0 == T1, else to PARAM2 through slot 1. */
 export function op_br_eq(s: RiscvCpu, c: Int32Array, i: number): number {
   if (s.t0 === s.t1) {
@@ -411,6 +595,23 @@ export function op_ebreak(s: RiscvCpu, c: Int32Array, i: number): number {
   return EXIT_EBREAK;
 }
 
+/**
+ * Leaves the block to read a counter CSR at pc PARAM1; PARAM2 is
+ * `csr << 5 | rd`. The loop writes the value (it knows how many
+ * instructions have retired).
+ */
+export function op_csr_counter(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = c[i + 1];
+  s.trap = c[i + 2];
+  return EXIT_CSR;
+}
+
+/** Leaves the block for fence.i at pc PARAM1: the loop drops every translated block. */
+export function op_fence_i(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.pc = c[i + 1];
+  return EXIT_FENCE_I;
+}
+
 /** Leaves the block for an illegal instruction PARAM2 at pc PARAM1. */
 export function op_illegal(s: RiscvCpu, c: Int32Array, i: number): number {
   s.pc = c[i + 1];
@@ -464,6 +665,17 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_st8, 2),
   defineOplet(op_st16, 2),
   defineOplet(op_st32, 2),
+  defineOplet(op_lr_w, 1),
+  defineOplet(op_sc_w, 1),
+  defineOplet(op_amoadd_w, 1),
+  defineOplet(op_amoswap_w, 1),
+  defineOplet(op_amoxor_w, 1),
+  defineOplet(op_amoor_w, 1),
+  defineOplet(op_amoand_w, 1),
+  defineOplet(op_amomin_w, 1),
+  defineOplet(op_amomax_w, 1),
+  defineOplet(op_amominu_w, 1),
+  defineOplet(op_amomaxu_w, 1),
   defineOplet(op_br_eq, 2, true),
   defineOplet(op_br_ne, 2, true),
   defineOplet(op_br_lt, 2, true),
@@ -474,5 +686,7 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_jmp_T0, 1, true),
   defineOplet(op_ecall, 1, true),
   defineOplet(op_ebreak, 1, true),
+  defineOplet(op_csr_counter, 2, true),
+  defineOplet(op_fence_i, 1, true),
   defineOplet(op_illegal, 2, true),
 ];

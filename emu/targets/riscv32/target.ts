@@ -5,10 +5,11 @@
  */
 
 import * as oplet from "../../oplet.ts";
-import { loadSlow, MEM_LOW, RiscvCpu, storeSlow } from "./cpu.ts";
+import { atomicFault, loadSlow, MEM_LOW, RiscvCpu, storeSlow } from "./cpu.ts";
 import { OPLETS } from "./ops.ts";
 import { genIntermediateCode } from "./translate.ts";
 import { disassemble } from "./disas.ts";
+import { readCounterCsr } from "./csr.ts";
 import * as opSeq from "./op_seq.ts";
 import * as translateSeq from "./translate_seq.ts";
 
@@ -22,6 +23,7 @@ export const ELF_MACHINE = 243;
 export const OP_HELPERS: Record<string, unknown> = {
   loadSlow,
   storeSlow,
+  atomicFault,
   MEM_LOW,
   EXIT_GOTO0: oplet.EXIT_GOTO0,
   EXIT_GOTO1: oplet.EXIT_GOTO1,
@@ -30,6 +32,8 @@ export const OP_HELPERS: Record<string, unknown> = {
   EXIT_EBREAK: oplet.EXIT_EBREAK,
   EXIT_ILLEGAL: oplet.EXIT_ILLEGAL,
   EXIT_YIELD: oplet.EXIT_YIELD,
+  EXIT_CSR: oplet.EXIT_CSR,
+  EXIT_FENCE_I: oplet.EXIT_FENCE_I,
 };
 
 /** Fields of {@link RiscvCpu} that do not change while blocks run: the switch dispatcher reads them once per block. */
@@ -57,4 +61,4 @@ export const SYSCALL_NR_REG = 17;
 /** The first argument and result register (a0). */
 export const SYSCALL_ARG0_REG = 10;
 
-export { disassemble, genIntermediateCode, OPLETS, RiscvCpu };
+export { disassemble, genIntermediateCode, OPLETS, readCounterCsr, RiscvCpu };

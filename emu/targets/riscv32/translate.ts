@@ -20,6 +20,9 @@ import {
 } from "./decode.ts";
 import { mapped, type RiscvCpu } from "./cpu.ts";
 import { OPLETS } from "./ops.ts";
+import type * as Ops from "./ops.ts";
+import { expandCompressed } from "./rvc.ts";
+import { isCounterCsr } from "./csr.ts";
 
 /** An oplet's number in {@link OPLETS}, by name; throws for an unknown name. */
 export function opNumber(name: string): number {
@@ -28,16 +31,72 @@ export function opNumber(name: string): number {
   return n;
 }
 
+/**
+ * The name of a base oplet: every `op_NAME` function that `ops.ts` exports,
+ * without its prefix. A misspelt name in the translator does not compile.
+ */
+export type OpletName = {
+  [K in keyof typeof Ops]: K extends `op_${infer N}` ? N : never;
+}[keyof typeof Ops];
+
 const O = Object.fromEntries(OPLETS.map((o, n) => [o.name, n])) as Record<
-  string,
+  OpletName,
   number
 >;
-const ALU_R = ["add", "sll", "slt", "sltu", "xor", "srl", "or", "and"];
-const MUL_R = ["mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"];
-const ALU_I = ["addi", "", "slti", "sltiu", "xori", "", "ori", "andi"];
-const LOADS = ["ld8s", "ld16s", "ld32", "", "ld8u", "ld16u", "", ""];
-const STORES = ["st8", "st16", "st32"];
-const BRANCHES = [
+const ALU_R: readonly OpletName[] = [
+  "add",
+  "sll",
+  "slt",
+  "sltu",
+  "xor",
+  "srl",
+  "or",
+  "and",
+];
+const MUL_R: readonly OpletName[] = [
+  "mul",
+  "mulh",
+  "mulhsu",
+  "mulhu",
+  "div",
+  "divu",
+  "rem",
+  "remu",
+];
+const ALU_I: readonly (OpletName | "")[] = [
+  "addi",
+  "",
+  "slti",
+  "sltiu",
+  "xori",
+  "",
+  "ori",
+  "andi",
+];
+const LOADS: readonly (OpletName | "")[] = [
+  "ld8s",
+  "ld16s",
+  "ld32",
+  "",
+  "ld8u",
+  "ld16u",
+  "",
+  "",
+];
+const STORES: readonly OpletName[] = ["st8", "st16", "st32"];
+/** The A extension's operations by funct5 (bits 31..27); lr.w and sc.w apart. */
+const AMOS: Readonly<Record<number, OpletName>> = {
+  0x00: "amoadd_w",
+  0x01: "amoswap_w",
+  0x04: "amoxor_w",
+  0x08: "amoor_w",
+  0x0c: "amoand_w",
+  0x10: "amomin_w",
+  0x14: "amomax_w",
+  0x18: "amominu_w",
+  0x1c: "amomaxu_w",
+};
+const BRANCHES: readonly (OpletName | "")[] = [
   "br_eq",
   "br_ne",
   "",
@@ -54,8 +113,8 @@ export interface TranslateOptions {
   maxInsns: number;
   /** Go on translating at the target of a direct jump (`jal`) instead of ending the block there. */
   followJumps?: boolean;
-  /** Whether the 4 bytes at `pc` may be executed (default: whenever mapped). */
-  executable?: (pc: number) => boolean;
+  /** Whether the `len` bytes at `pc` may be executed (default: whenever mapped). */
+  executable?: (pc: number, len: number) => boolean;
 }
 
 /** What {@link genIntermediateCode} produces for one block. */
@@ -66,7 +125,7 @@ export interface GuestBlock {
   nops: number;
   /** How many guest instructions the block covers. */
   icount: number;
-  /** The instruction words, for logging. */
+  /** The instruction words, for logging (a compressed one as its 16 bits). */
   words: number[];
   /** Their guest pcs (not contiguous where the block followed a jump). */
   pcs: number[];
@@ -102,26 +161,43 @@ export function genIntermediateCode(
   let nops = prefix.length > 0 ? 1 : 0;
   const words: number[] = [];
   const pcs: number[] = [];
-  const emit = (name: string, ...params: number[]) => {
+  const emit = (name: OpletName, ...params: number[]) => {
     code.push(O[name], ...params);
     nops++;
   };
-  const fetchable = opts.executable ?? ((a: number) => mapped(s, a, 4));
-  if ((pc & 3) !== 0 || !fetchable(pc)) {
-    throw new GuestFault("segmentation fault", pc, pc, "instruction fetch");
+  const fetchable = opts.executable ??
+    ((a: number, len: number) => mapped(s, a, len));
+  // Instructions are fetched by halfwords: a compressed one is 2 bytes, and
+  // a 32-bit one needs its second half fetchable too.
+  const length = (a: number) =>
+    (a & 1) !== 0 || !fetchable(a, 2)
+      ? 0
+      : (s.mu16[a >>> 1] & 3) !== 3
+      ? 2
+      : fetchable(a, 4)
+      ? 4
+      : -2;
+  const first = length(pc);
+  if (first <= 0) {
+    const at = first === 0 ? pc : (pc + 2) | 0;
+    throw new GuestFault("segmentation fault", pc, at, "instruction fetch");
   }
   for (;;) {
-    if (words.length === opts.maxInsns || !fetchable(pc)) {
+    const len = length(pc);
+    if (words.length === opts.maxInsns || len <= 0) {
       emit("goto_tb", pc);
       break;
     }
-    const w = s.m32[pc >>> 2];
-    words.push(w);
+    const h = s.mu16[pc >>> 1];
+    const w = len === 4
+      ? h | (s.mu16[(pc + 2) >>> 1] << 16)
+      : expandCompressed(h);
+    words.push(len === 4 ? w : h);
     pcs.push(pc);
     let jumpTo: number | undefined;
     const d = rd(w), a = rs1(w), b = rs2(w), f3 = funct3(w), f7 = funct7(w);
-    const next = (pc + 4) | 0;
-    let end = false, bad = false;
+    const next = (pc + len) | 0;
+    let end = false, bad = w === 0;
     switch (w & 0x7f) {
       case OPC.LUI:
         if (d) emit("movi_r", d, immU(w));
@@ -135,8 +211,7 @@ export function genIntermediateCode(
         // A direct jump need not end the block: translation goes on at the
         // target, unless the block already holds it or it cannot be fetched.
         if (
-          opts.followJumps && !pcs.includes(target) && (target & 3) === 0 &&
-          fetchable(target)
+          opts.followJumps && !pcs.includes(target) && length(target) > 0
         ) {
           jumpTo = target;
         } else {
@@ -155,25 +230,29 @@ export function genIntermediateCode(
         emit("jmp_T0", immI(w));
         end = true;
         break;
-      case OPC.BRANCH:
-        if (!BRANCHES[f3]) {
+      case OPC.BRANCH: {
+        const name = BRANCHES[f3];
+        if (!name) {
           bad = true;
           break;
         }
         emit("mov_T0_r", a);
         emit("mov_T1_r", b);
-        emit(BRANCHES[f3], (pc + immB(w)) | 0, next);
+        emit(name, (pc + immB(w)) | 0, next);
         end = true;
         break;
-      case OPC.LOAD:
-        if (!LOADS[f3]) {
+      }
+      case OPC.LOAD: {
+        const name = LOADS[f3];
+        if (!name) {
           bad = true;
           break;
         }
         emit("mov_T0_r", a);
-        emit(LOADS[f3], immI(w), pc);
+        emit(name, immI(w), pc);
         if (d) emit("mov_r_T0", d);
         break;
+      }
       case OPC.STORE:
         if (f3 > 2) {
           bad = true;
@@ -183,6 +262,25 @@ export function genIntermediateCode(
         emit("mov_T1_r", b);
         emit(STORES[f3], immS(w), pc);
         break;
+      case OPC.AMO: {
+        // aq and rl (bits 26, 25) order memory between harts: nothing to do
+        // on one.
+        const f5 = w >>> 27;
+        if (f3 !== 2 || (f5 === 2 && b !== 0)) {
+          bad = true;
+          break;
+        }
+        const name = f5 === 2 ? "lr_w" : f5 === 3 ? "sc_w" : AMOS[f5];
+        if (!name) {
+          bad = true;
+          break;
+        }
+        emit("mov_T0_r", a);
+        if (f5 !== 2) emit("mov_T1_r", b);
+        emit(name, pc);
+        if (d) emit("mov_r_T0", d);
+        break;
+      }
       case OPC.OP_IMM: {
         let name = ALU_I[f3];
         let imm = immI(w);
@@ -195,10 +293,10 @@ export function genIntermediateCode(
             ? "srai"
             : "";
           imm = b;
-          if (!name) {
-            bad = true;
-            break;
-          }
+        }
+        if (!name) {
+          bad = true;
+          break;
         }
         if (!d) break; // a hint or nop: no effect
         if (name === "addi" && a === 0) emit("movi_r", d, imm);
@@ -230,19 +328,44 @@ export function genIntermediateCode(
         break;
       }
       case OPC.MISC_MEM:
-        if (f3 > 1) bad = true; // fence and fence.i: no effect on one hart
+        if (f3 > 1) bad = true;
+        else if (f3 === 1) {
+          // fence.i: the loop drops every translated block, so that code
+          // the guest wrote runs as written. (fence: no effect on one hart.)
+          emit("fence_i", pc);
+          end = true;
+        }
         break;
-      case OPC.SYSTEM:
-        if (w === 0x00000073) emit("ecall", pc);
-        else if (w === 0x00100073) emit("ebreak", pc);
-        else bad = true;
+      case OPC.SYSTEM: {
+        if (f3 === 0) {
+          if (w === 0x00000073) emit("ecall", pc);
+          else if (w === 0x00100073) emit("ebreak", pc);
+          else bad = true;
+          end = true;
+          break;
+        }
+        // Zicsr. Only the read-only counters exist: csrrw/csrrwi always
+        // write, csrrs/csrrc write unless rs1 is x0, csrrsi/csrrci unless
+        // the immediate is 0; a write is illegal, as under qemu-riscv32.
+        // The F/D extensions add fflags (0x001), frm (0x002) and fcsr
+        // (0x003) here, with oplets of their own (they are read-write).
+        const csr = w >>> 20;
+        if (f3 === 4 || f3 === 1 || f3 === 5 || a !== 0 || !isCounterCsr(csr)) {
+          bad = true;
+          break;
+        }
+        if (!d) break; // a read into x0: no effect
+        // The block ends here, so that the loop knows how many
+        // instructions have retired before this one.
+        emit("csr_counter", pc, (csr << 5) | d);
         end = true;
         break;
+      }
       default:
         bad = true;
     }
     if (bad) {
-      emit("illegal", pc, w);
+      emit("illegal", pc, len === 4 ? w : h);
       break;
     }
     pc = jumpTo ?? next;
