@@ -21,6 +21,20 @@ export const MEM_LOW = 0x1000;
 export class RiscvCpu {
   /** The 32 integer registers; `x[0]` is always 0. Kept at offset 0 of {@link memory}, in the unmapped first page. */
   readonly x: Int32Array;
+  /** The 32 floating-point registers, 64 bits each, as doubles (F and D). */
+  readonly f: Float64Array = new Float64Array(32);
+  /**
+   * The float registers as 32-bit words: `fw[2 * r]` is the low word of
+   * `f[r]`, `fw[2 * r + 1]` the high word. A single is NaN-boxed: its bits in
+   * the low word, all ones in the high word.
+   */
+  readonly fw: Int32Array = new Int32Array(this.f.buffer);
+  /** The float registers' low words as singles: `fs[2 * r]`. */
+  readonly fs: Float32Array = new Float32Array(this.f.buffer);
+  /** The accrued exception flags (the `fflags` CSR): NV DZ OF UF NX, bits 4..0. */
+  fflags = 0;
+  /** The dynamic rounding mode (the `frm` CSR, 0..7; 5..7 make dynamic-rm instructions illegal). */
+  frm = 0;
   /** The guest pc (valid at block boundaries and in faults). */
   pc = 0;
   /** Temporary T0. */

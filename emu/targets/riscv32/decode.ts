@@ -5,16 +5,23 @@
  * @module
  */
 
-/** Major opcodes (bits 6..0) of the 32-bit instructions RV32IMA and Zicsr have. */
+/** Major opcodes (bits 6..0) of the 32-bit instructions RV32IMAFD and Zicsr have. */
 export const OPC = {
   LOAD: 0x03,
+  LOAD_FP: 0x07,
   MISC_MEM: 0x0f,
   OP_IMM: 0x13,
   AUIPC: 0x17,
   STORE: 0x23,
+  STORE_FP: 0x27,
   AMO: 0x2f,
   OP: 0x33,
   LUI: 0x37,
+  MADD: 0x43,
+  MSUB: 0x47,
+  NMSUB: 0x4b,
+  NMADD: 0x4f,
+  OP_FP: 0x53,
   BRANCH: 0x63,
   JALR: 0x67,
   JAL: 0x6f,
@@ -64,4 +71,8 @@ export function immJ(w: number): number {
   return ((w >> 31) << 20) | (((w >>> 12) & 255) << 12) |
     (((w >>> 20) & 1) << 11) |
     (((w >>> 21) & 1023) << 1);
+}
+/** The third source register of the fused multiply-adds (R4 type), bits 31..27. */
+export function rs3(w: number): number {
+  return w >>> 27;
 }

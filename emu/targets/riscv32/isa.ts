@@ -7,10 +7,10 @@
  * @module
  */
 
-/** The optional extensions implemented: F and D are not yet. */
+/** The optional extensions implemented: F and D. */
 export const EXTENSIONS: { readonly f: boolean; readonly d: boolean } = {
-  f: false,
-  d: false,
+  f: true,
+  d: true,
 };
 
 /** The ISA this emulator runs, as the RISC-V naming convention writes it. */

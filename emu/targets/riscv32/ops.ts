@@ -39,6 +39,35 @@ import {
   type RiscvCpu,
   storeSlow,
 } from "./cpu.ts";
+import {
+  fAddD,
+  fAddS,
+  fClassD,
+  fClassS,
+  fCmpD,
+  fCmpS,
+  fCsr,
+  fCvtDS,
+  fCvtDW,
+  fCvtSD,
+  fCvtSW,
+  fCvtWD,
+  fCvtWS,
+  fDivD,
+  fDivS,
+  fFmaD,
+  fFmaS,
+  fMinMaxD,
+  fMinMaxS,
+  fMulD,
+  fMulS,
+  fSgnjD,
+  fSgnjS,
+  fSqrtD,
+  fSqrtS,
+  fSubD,
+  fSubS,
+} from "./fpu.ts";
 
 /** Records that the block with id PARAM1 runs (only in profiling runs); yields when the profile buffer is full. */
 export function op_profile(s: RiscvCpu, c: Int32Array, i: number): number {
@@ -511,6 +540,360 @@ export function op_amomaxu_w(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 2;
 }
 
+/** Float register PARAM3 = the NaN-boxed single at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_flw(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  const r = 2 * c[i + 3];
+  s.fw[r] = (a & 3) === 0 && ((a - MEM_LOW) >>> 0) < s.span
+    ? s.m32[a >>> 2]
+    : loadSlow(s, a, 4, true, c[i + 2]);
+  s.fw[r + 1] = -1;
+  return i + 4;
+}
+
+/** Float register PARAM3 = the double at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_fld(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  const r = 2 * c[i + 3];
+  if ((a & 7) === 0 && ((a - MEM_LOW) >>> 0) < s.span) {
+    s.fw[r] = s.m32[a >>> 2];
+    s.fw[r + 1] = s.m32[(a >>> 2) + 1];
+  } else {
+    const lo = loadSlow(s, a, 4, true, c[i + 2]);
+    s.fw[r + 1] = loadSlow(s, (a + 4) | 0, 4, true, c[i + 2]);
+    s.fw[r] = lo;
+  }
+  return i + 4;
+}
+
+/** Stores the low word of float register PARAM3 at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_fsw(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  const v = s.fw[2 * c[i + 3]];
+  if ((a & 3) === 0 && ((a - s.wlow) >>> 0) < s.wspan) s.m32[a >>> 2] = v;
+  else storeSlow(s, a, 4, v, c[i + 2]);
+  return i + 4;
+}
+
+/** Stores float register PARAM3 (64 bits) at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
+export function op_fsd(s: RiscvCpu, c: Int32Array, i: number): number {
+  const a = (s.t0 + c[i + 1]) | 0;
+  const r = 2 * c[i + 3];
+  if ((a & 7) === 0 && ((a - s.wlow) >>> 0) < s.wspan) {
+    s.m32[a >>> 2] = s.fw[r];
+    s.m32[(a >>> 2) + 1] = s.fw[r + 1];
+  } else {
+    // the high half first: a store running into an unmapped page writes nothing
+    storeSlow(s, (a + 4) | 0, 4, s.fw[r + 1], c[i + 2]);
+    storeSlow(s, a, 4, s.fw[r], c[i + 2]);
+  }
+  return i + 4;
+}
+
+/** `fadd.s`: f[rd] = f[rs1] + f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fAddS(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fsub.s`: f[rd] = f[rs1] - f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSubS(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fmul.s`: f[rd] = f[rs1] * f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fmul_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fMulS(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fdiv.s`: f[rd] = f[rs1] / f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fdiv_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fDivS(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fsqrt.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fsqrt_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSqrtS(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fmin.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fmin_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fMinMaxS(s, c[i + 1], 0);
+  return i + 2;
+}
+
+/** `fmax.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fmax_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fMinMaxS(s, c[i + 1], 1);
+  return i + 2;
+}
+
+/** `fmadd.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fmadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaS(s, c[i + 1], c[i + 2], 0);
+  return i + 3;
+}
+
+/** `fmsub.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fmsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaS(s, c[i + 1], c[i + 2], 1);
+  return i + 3;
+}
+
+/** `fnmsub.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fnmsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaS(s, c[i + 1], c[i + 2], 2);
+  return i + 3;
+}
+
+/** `fnmadd.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fnmadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaS(s, c[i + 1], c[i + 2], 3);
+  return i + 3;
+}
+
+/** `feq.s`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_feq_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCmpS(s, c[i + 1], 2);
+  return i + 2;
+}
+
+/** `flt.s`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_flt_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCmpS(s, c[i + 1], 1);
+  return i + 2;
+}
+
+/** `fle.s`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fle_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCmpS(s, c[i + 1], 0);
+  return i + 2;
+}
+
+/** `fclass.s`: x[rd] = the class mask; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fclass_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fClassS(s, c[i + 1]);
+  return i + 2;
+}
+
+/** `fcvt.w.s`: x[rd] = f[rs1] as a signed integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_w_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtWS(s, c[i + 1], c[i + 2], 0);
+  return i + 3;
+}
+
+/** `fcvt.wu.s`: x[rd] = f[rs1] as an unsigned integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_wu_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtWS(s, c[i + 1], c[i + 2], 1);
+  return i + 3;
+}
+
+/** `fcvt.s.w`: f[rd] = x[rs1] (signed); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_s_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtSW(s, c[i + 1], c[i + 2], 0);
+  return i + 3;
+}
+
+/** `fcvt.s.wu`: f[rd] = x[rs1] (unsigned); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_s_wu(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtSW(s, c[i + 1], c[i + 2], 1);
+  return i + 3;
+}
+
+/** `fsgnj.s`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fsgnj_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSgnjS(s, c[i + 1], 0);
+  return i + 2;
+}
+
+/** `fsgnjn.s`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fsgnjn_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSgnjS(s, c[i + 1], 1);
+  return i + 2;
+}
+
+/** `fsgnjx.s`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fsgnjx_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSgnjS(s, c[i + 1], 2);
+  return i + 2;
+}
+
+/** `fadd.d`: f[rd] = f[rs1] + f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fAddD(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fsub.d`: f[rd] = f[rs1] - f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSubD(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fmul.d`: f[rd] = f[rs1] * f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fmul_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fMulD(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fdiv.d`: f[rd] = f[rs1] / f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fdiv_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fDivD(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fsqrt.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fsqrt_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSqrtD(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fmin.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fmin_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fMinMaxD(s, c[i + 1], 0);
+  return i + 2;
+}
+
+/** `fmax.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fmax_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fMinMaxD(s, c[i + 1], 1);
+  return i + 2;
+}
+
+/** `fmadd.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaD(s, c[i + 1], c[i + 2], 0);
+  return i + 3;
+}
+
+/** `fmsub.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fmsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaD(s, c[i + 1], c[i + 2], 1);
+  return i + 3;
+}
+
+/** `fnmsub.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fnmsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaD(s, c[i + 1], c[i + 2], 2);
+  return i + 3;
+}
+
+/** `fnmadd.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fnmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fFmaD(s, c[i + 1], c[i + 2], 3);
+  return i + 3;
+}
+
+/** `feq.d`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_feq_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCmpD(s, c[i + 1], 2);
+  return i + 2;
+}
+
+/** `flt.d`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_flt_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCmpD(s, c[i + 1], 1);
+  return i + 2;
+}
+
+/** `fle.d`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fle_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCmpD(s, c[i + 1], 0);
+  return i + 2;
+}
+
+/** `fclass.d`: x[rd] = the class mask; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fclass_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fClassD(s, c[i + 1]);
+  return i + 2;
+}
+
+/** `fcvt.w.d`: x[rd] = f[rs1] as a signed integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_w_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtWD(s, c[i + 1], c[i + 2], 0);
+  return i + 3;
+}
+
+/** `fcvt.wu.d`: x[rd] = f[rs1] as an unsigned integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_wu_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtWD(s, c[i + 1], c[i + 2], 1);
+  return i + 3;
+}
+
+/** `fcvt.d.w`: f[rd] = x[rs1] (signed); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_d_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtDW(s, c[i + 1], c[i + 2], 0);
+  return i + 3;
+}
+
+/** `fcvt.d.wu`: f[rd] = x[rs1] (unsigned); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_d_wu(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtDW(s, c[i + 1], c[i + 2], 1);
+  return i + 3;
+}
+
+/** `fsgnj.d`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fsgnj_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSgnjD(s, c[i + 1], 0);
+  return i + 2;
+}
+
+/** `fsgnjn.d`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fsgnjn_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSgnjD(s, c[i + 1], 1);
+  return i + 2;
+}
+
+/** `fsgnjx.d`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+export function op_fsgnjx_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fSgnjD(s, c[i + 1], 2);
+  return i + 2;
+}
+
+/** `fcvt.s.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_s_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtSD(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fcvt.d.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+export function op_fcvt_d_s(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCvtDS(s, c[i + 1], c[i + 2]);
+  return i + 3;
+}
+
+/** `fmv.d` (fsgnj.d with rs1 = rs2): float register PARAM1 = float register PARAM2, all 64 bits. */
+export function op_fmv_d(s: RiscvCpu, c: Int32Array, i: number): number {
+  const d = 2 * c[i + 1], r = 2 * c[i + 2];
+  s.fw[d] = s.fw[r];
+  s.fw[d + 1] = s.fw[r + 1];
+  return i + 3;
+}
+
+/** `fmv.x.w`: register PARAM1 (never x0) = the low word of float register PARAM2. */
+export function op_fmv_x_w(s: RiscvCpu, c: Int32Array, i: number): number {
+  s.x[c[i + 1]] = s.fw[2 * c[i + 2]];
+  return i + 3;
+}
+
+/** `fmv.w.x`: float register PARAM1 = register PARAM2, NaN-boxed. */
+export function op_fmv_w_x(s: RiscvCpu, c: Int32Array, i: number): number {
+  const d = 2 * c[i + 1];
+  s.fw[d] = s.x[c[i + 2]];
+  s.fw[d + 1] = -1;
+  return i + 3;
+}
+
+/** A CSR instruction on fflags, frm or fcsr; PARAM1 packs csr, funct3, rd and rs1 (see fCsr). */
+export function op_fcsr(s: RiscvCpu, c: Int32Array, i: number): number {
+  fCsr(s, c[i + 1]);
+  return i + 2;
+}
+
 /** Leaves the block: to PARAM1 through slot 0 if T0 == T1, else to PARAM2 through slot 1. */
 export function op_br_eq(s: RiscvCpu, c: Int32Array, i: number): number {
   if (s.t0 === s.t1) {
@@ -676,6 +1059,60 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_amomax_w, 1),
   defineOplet(op_amominu_w, 1),
   defineOplet(op_amomaxu_w, 1),
+  defineOplet(op_flw, 3),
+  defineOplet(op_fld, 3),
+  defineOplet(op_fsw, 3),
+  defineOplet(op_fsd, 3),
+  defineOplet(op_fadd_s, 2),
+  defineOplet(op_fsub_s, 2),
+  defineOplet(op_fmul_s, 2),
+  defineOplet(op_fdiv_s, 2),
+  defineOplet(op_fsqrt_s, 2),
+  defineOplet(op_fmin_s, 1),
+  defineOplet(op_fmax_s, 1),
+  defineOplet(op_fmadd_s, 2),
+  defineOplet(op_fmsub_s, 2),
+  defineOplet(op_fnmsub_s, 2),
+  defineOplet(op_fnmadd_s, 2),
+  defineOplet(op_feq_s, 1),
+  defineOplet(op_flt_s, 1),
+  defineOplet(op_fle_s, 1),
+  defineOplet(op_fclass_s, 1),
+  defineOplet(op_fcvt_w_s, 2),
+  defineOplet(op_fcvt_wu_s, 2),
+  defineOplet(op_fcvt_s_w, 2),
+  defineOplet(op_fcvt_s_wu, 2),
+  defineOplet(op_fsgnj_s, 1),
+  defineOplet(op_fsgnjn_s, 1),
+  defineOplet(op_fsgnjx_s, 1),
+  defineOplet(op_fadd_d, 2),
+  defineOplet(op_fsub_d, 2),
+  defineOplet(op_fmul_d, 2),
+  defineOplet(op_fdiv_d, 2),
+  defineOplet(op_fsqrt_d, 2),
+  defineOplet(op_fmin_d, 1),
+  defineOplet(op_fmax_d, 1),
+  defineOplet(op_fmadd_d, 2),
+  defineOplet(op_fmsub_d, 2),
+  defineOplet(op_fnmsub_d, 2),
+  defineOplet(op_fnmadd_d, 2),
+  defineOplet(op_feq_d, 1),
+  defineOplet(op_flt_d, 1),
+  defineOplet(op_fle_d, 1),
+  defineOplet(op_fclass_d, 1),
+  defineOplet(op_fcvt_w_d, 2),
+  defineOplet(op_fcvt_wu_d, 2),
+  defineOplet(op_fcvt_d_w, 2),
+  defineOplet(op_fcvt_d_wu, 2),
+  defineOplet(op_fsgnj_d, 1),
+  defineOplet(op_fsgnjn_d, 1),
+  defineOplet(op_fsgnjx_d, 1),
+  defineOplet(op_fcvt_s_d, 2),
+  defineOplet(op_fcvt_d_s, 2),
+  defineOplet(op_fmv_d, 2),
+  defineOplet(op_fmv_x_w, 2),
+  defineOplet(op_fmv_w_x, 2),
+  defineOplet(op_fcsr, 1),
   defineOplet(op_br_eq, 2, true),
   defineOplet(op_br_ne, 2, true),
   defineOplet(op_br_lt, 2, true),

@@ -37,9 +37,15 @@ const encR = (
   op: number,
 ) =>
   ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
-const encS = (f3: number, rs1: number, rs2: number, imm: number) =>
+const encS = (
+  f3: number,
+  rs1: number,
+  rs2: number,
+  imm: number,
+  op: number = OPC.STORE,
+) =>
   ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
-    ((imm & 31) << 7) | OPC.STORE) >>> 0;
+    ((imm & 31) << 7) | op) >>> 0;
 const encB = (f3: number, rs1: number, rs2: number, off: number) =>
   ((((off >> 12) & 1) << 31) | (((off >> 5) & 63) << 25) | (rs2 << 20) |
     (rs1 << 15) | (f3 << 12) | (((off >> 1) & 15) << 8) |
@@ -76,12 +82,15 @@ const shamt = (h: number) => (r(h, 12, 1) << 5) | r(h, 2, 5);
 const clwOffset = (h: number) =>
   (r(h, 10, 3) << 3) | (r(h, 6, 1) << 2) | (r(h, 5, 1) << 6);
 
+/** The CL/CS doubleword offset (c.fld, c.fsd). */
+const cldOffset = (h: number) => (r(h, 10, 3) << 3) | (r(h, 5, 2) << 6);
+
 /**
  * Expands the compressed instruction `h` (a halfword whose low two bits are
  * not `11`) into the 32-bit RV32I instruction it stands for; returns 0 for
- * an illegal or reserved encoding, and for the compressed floating-point
- * loads and stores (`c.flw`, `c.fsw`, `c.fld`, `c.fsd` and their
- * sp-relative forms), which come with the F and D extensions. Encodings
+ * an illegal or reserved encoding. The compressed floating-point loads and
+ * stores (`c.flw`, `c.fsw`, `c.fld`, `c.fsd` and their sp-relative forms)
+ * expand to `flw`, `fsw`, `fld` and `fsd`. Encodings
  * follow the RISC-V unprivileged specification's RVC chapter; hints expand
  * to instructions without effect. As under qemu-riscv32, shift amounts of
  * 32 or more and `c.jr` through x0 are illegal.
@@ -108,7 +117,15 @@ export function expandCompressed(h: number): number {
           return encI(OPC.LOAD, rc(h, 2), 2, rc(h, 7), clwOffset(h));
         case 6: // c.sw
           return encS(2, rc(h, 7), rc(h, 2), clwOffset(h));
-        default: // c.fld, c.flw, reserved, c.fsd, c.fsw
+        case 1: // c.fld
+          return encI(OPC.LOAD_FP, rc(h, 2), 3, rc(h, 7), cldOffset(h));
+        case 3: // c.flw
+          return encI(OPC.LOAD_FP, rc(h, 2), 2, rc(h, 7), clwOffset(h));
+        case 5: // c.fsd
+          return encS(3, rc(h, 7), rc(h, 2), cldOffset(h), OPC.STORE_FP);
+        case 7: // c.fsw
+          return encS(2, rc(h, 7), rc(h, 2), clwOffset(h), OPC.STORE_FP);
+        default: // reserved
           return 0;
       }
     case 1:
@@ -189,8 +206,24 @@ export function expandCompressed(h: number): number {
           const imm = (r(h, 9, 4) << 2) | (r(h, 7, 2) << 6);
           return encS(2, 2, rs2, imm);
         }
-        default: // c.fldsp, c.flwsp, c.fsdsp, c.fswsp
-          return 0;
+        case 1: { // c.fldsp
+          const imm = (r(h, 12, 1) << 5) | (r(h, 5, 2) << 3) |
+            (r(h, 2, 3) << 6);
+          return encI(OPC.LOAD_FP, rd, 3, 2, imm);
+        }
+        case 3: { // c.flwsp
+          const imm = (r(h, 12, 1) << 5) | (r(h, 4, 3) << 2) |
+            (r(h, 2, 2) << 6);
+          return encI(OPC.LOAD_FP, rd, 2, 2, imm);
+        }
+        case 5: { // c.fsdsp
+          const imm = (r(h, 10, 3) << 3) | (r(h, 7, 3) << 6);
+          return encS(3, 2, rs2, imm, OPC.STORE_FP);
+        }
+        default: { // c.fswsp
+          const imm = (r(h, 9, 4) << 2) | (r(h, 7, 2) << 6);
+          return encS(2, 2, rs2, imm, OPC.STORE_FP);
+        }
       }
     default:
       return 0;

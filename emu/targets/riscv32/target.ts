@@ -11,6 +11,7 @@ import { OPLETS } from "./ops.ts";
 import { genIntermediateCode } from "./translate.ts";
 import { disassemble } from "./disas.ts";
 import { readCounterCsr } from "./csr.ts";
+import * as fpu from "./fpu.ts";
 import * as opSeq from "./op_seq.ts";
 import * as translateSeq from "./translate_seq.ts";
 
@@ -35,6 +36,33 @@ export const OP_HELPERS: Record<string, unknown> = {
   EXIT_YIELD: oplet.EXIT_YIELD,
   EXIT_CSR: oplet.EXIT_CSR,
   EXIT_FENCE_I: oplet.EXIT_FENCE_I,
+  fAddD: fpu.fAddD,
+  fAddS: fpu.fAddS,
+  fClassD: fpu.fClassD,
+  fClassS: fpu.fClassS,
+  fCmpD: fpu.fCmpD,
+  fCmpS: fpu.fCmpS,
+  fCsr: fpu.fCsr,
+  fCvtDS: fpu.fCvtDS,
+  fCvtDW: fpu.fCvtDW,
+  fCvtSD: fpu.fCvtSD,
+  fCvtSW: fpu.fCvtSW,
+  fCvtWD: fpu.fCvtWD,
+  fCvtWS: fpu.fCvtWS,
+  fDivD: fpu.fDivD,
+  fDivS: fpu.fDivS,
+  fFmaD: fpu.fFmaD,
+  fFmaS: fpu.fFmaS,
+  fMinMaxD: fpu.fMinMaxD,
+  fMinMaxS: fpu.fMinMaxS,
+  fMulD: fpu.fMulD,
+  fMulS: fpu.fMulS,
+  fSgnjD: fpu.fSgnjD,
+  fSgnjS: fpu.fSgnjS,
+  fSqrtD: fpu.fSqrtD,
+  fSqrtS: fpu.fSqrtS,
+  fSubD: fpu.fSubD,
+  fSubS: fpu.fSubS,
 };
 
 /** Fields of {@link RiscvCpu} that do not change while blocks run: the switch dispatcher reads them once per block. */
@@ -49,6 +77,9 @@ export const HOISTED_FIELDS: readonly string[] = [
   "wlow",
   "wspan",
   "prof",
+  "f",
+  "fw",
+  "fs",
 ];
 
 /** Where the oplets' source lives, for the generator (a `file:` URL when installed locally). */

@@ -23,6 +23,7 @@ import { OPLETS } from "./ops.ts";
 import type * as Ops from "./ops.ts";
 import { expandCompressed } from "./rvc.ts";
 import { isCounterCsr } from "./csr.ts";
+import { translateFp } from "./translate_fp.ts";
 
 /** An oplet's number in {@link OPLETS}, by name; throws for an unknown name. */
 export function opNumber(name: string): number {
@@ -350,6 +351,11 @@ export function genIntermediateCode(
         // The F/D extensions add fflags (0x001), frm (0x002) and fcsr
         // (0x003) here, with oplets of their own (they are read-write).
         const csr = w >>> 20;
+        if (csr >= 1 && csr <= 3 && f3 !== 4) {
+          // fflags, frm, fcsr: read and written in an oplet of their own
+          emit("fcsr", csr | (f3 << 2) | (d << 5) | (a << 10));
+          break;
+        }
         if (f3 === 4 || f3 === 1 || f3 === 5 || a !== 0 || !isCounterCsr(csr)) {
           bad = true;
           break;
@@ -361,6 +367,15 @@ export function genIntermediateCode(
         end = true;
         break;
       }
+      case OPC.LOAD_FP:
+      case OPC.STORE_FP:
+      case OPC.MADD:
+      case OPC.MSUB:
+      case OPC.NMSUB:
+      case OPC.NMADD:
+      case OPC.OP_FP:
+        bad = !translateFp(w, pc, emit);
+        break;
       default:
         bad = true;
     }
