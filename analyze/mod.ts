@@ -38,7 +38,7 @@ export * from "./analyze.ts";
 export * from "./report.ts";
 export * from "./symbols.ts";
 export * from "./progress.ts";
-export { DEFAULT_PROFILE, main, USAGE } from "./cli.ts";
+export { DEFAULT_PROFILE } from "./cli.ts";
 
 if (import.meta.main) {
   const { main } = await import("./cli.ts");

@@ -21,6 +21,16 @@ import {
 } from "./profile.ts";
 import type { ProfileSink } from "./profile_sink.ts";
 
+/**
+ * Never called: names the worker's module in a form that `deno cache` and
+ * `deno publish` follow, so that the worker is part of the package's cached
+ * module graph (a `new Worker(url)` alone is not followed) and a profile
+ * can be written on a thread offline.
+ */
+export function profileWorkerModule(): Promise<unknown> {
+  return import("./profile_worker.ts");
+}
+
 /** How many batches of TB ids may wait for the worker before the guest waits. */
 export const PROFILE_BATCHES_IN_FLIGHT = 4;
 

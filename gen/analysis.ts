@@ -18,14 +18,13 @@
 
 import type { OpletInfo } from "@oplet/emu";
 import { GenError, quote } from "./gen_error.ts";
-import { MAX_SEQ_LENGTH } from "./fuse.ts";
+import { MAX_FUSED, MAX_SEQ_LENGTH } from "./limits.ts";
 import type { SeqNotes } from "./render.ts";
 
 /** The analysis format version this generator reads. */
 export const ANALYSIS_VERSION = 1;
 
-/** The most fused oplets one generation makes. */
-export const MAX_FUSED = 256;
+export { MAX_FUSED };
 
 /** A sequence chosen for fusing. */
 export interface ChosenSequence {

@@ -27,18 +27,15 @@
 
 import ts from "typescript";
 import { GenError } from "./gen_error.ts";
+import { MAX_SEQ_LENGTH, STATE_TYPE_NAME } from "./limits.ts";
+
+export { MAX_SEQ_LENGTH, STATE_TYPE_NAME };
 import {
   indexOffset,
   isWriteTarget,
   type OpletBody,
   type OpletIndex,
 } from "./oplet_index.ts";
-
-/** The longest sequence the generator fuses. */
-export const MAX_SEQ_LENGTH = 64;
-
-/** The name the generated module gives the state's structural type. */
-export const STATE_TYPE_NAME = "FusedState";
 
 /** Options for {@link fuseSequence}. */
 export interface FuseOptions {

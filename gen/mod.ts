@@ -40,28 +40,10 @@ export {
 } from "./generate.ts";
 export * from "./format.ts";
 export * from "./write_atomic.ts";
-export {
-  commentText,
-  type RenderInfo,
-  type SeqNotes,
-  shellWord,
-} from "./render.ts";
-export {
-  type FusedOpletInfo,
-  MAX_SEQ_LENGTH,
-  STATE_TYPE_NAME,
-} from "./fuse.ts";
-export {
-  commandLine,
-  failure,
-  type GenArgs,
-  main,
-  parseGenArgs,
-  report,
-  USAGE,
-  UsageError,
-  usageText,
-} from "./cli.ts";
+export * from "./limits.ts";
+export * from "./text.ts";
+export type { FusedOpletInfo } from "./fuse.ts";
+export type { RenderInfo, SeqNotes } from "./render.ts";
 export type { OpletInfo } from "@oplet/emu";
 
 if (import.meta.main) {

@@ -40,8 +40,9 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 
 /**
  * Parses the oplets' source at `path` (read from disk unless `text` is
- * given) into an {@link OpletSource}. The modules it imports are read from
- * disk when they exist; only the file's own syntax must be valid.
+ * given) into an {@link OpletSource}. The modules it imports are taken from
+ * `files` (file name to text; for a source fetched from a registry) or read
+ * from disk when they exist; only the file's own syntax must be valid.
  *
  * Throws {@link GenError} when the file cannot be read or does not parse.
  *
@@ -55,8 +56,13 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
  * console.log(src.sourceFile.statements.length); // 1
  * ```
  */
-export function loadOpletSource(path: string, text?: string): OpletSource {
+export function loadOpletSource(
+  path: string,
+  text?: string,
+  files: ReadonlyMap<string, string> = new Map(),
+): OpletSource {
   const fileName = resolve(path);
+  text ??= files.get(fileName);
   if (text === undefined) {
     try {
       text = Deno.readTextFileSync(fileName);
@@ -79,6 +85,10 @@ export function loadOpletSource(path: string, text?: string): OpletSource {
   host.getSourceFile = (name, lang, onError, create) => {
     const path = resolve(name);
     if (path === fileName) return own;
+    const fetched = files.get(path);
+    if (fetched !== undefined) {
+      return ts.createSourceFile(path, fetched, ts.ScriptTarget.ES2022, true);
+    }
     if (!path.startsWith(libDir)) {
       return getSourceFile(name, lang, onError, create);
     }
@@ -92,9 +102,13 @@ export function loadOpletSource(path: string, text?: string): OpletSource {
     return sf;
   };
   const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => resolve(name) === fileName || fileExists(name);
+  host.fileExists = (name) =>
+    resolve(name) === fileName || files.has(resolve(name)) || fileExists(name);
   const readFile = host.readFile.bind(host);
-  host.readFile = (name) => resolve(name) === fileName ? text : readFile(name);
+  host.readFile = (name) =>
+    resolve(name) === fileName
+      ? text
+      : files.get(resolve(name)) ?? readFile(name);
   const program = ts.createProgram([fileName], COMPILER_OPTIONS, host);
   const diags = program.getSyntacticDiagnostics(own);
   if (diags.length > 0) {

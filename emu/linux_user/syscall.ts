@@ -10,6 +10,7 @@
 import type { Machine } from "../machine.ts";
 import { mapped, type RiscvCpu } from "../targets/riscv32/cpu.ts";
 import { SYSCALL_ARG0_REG, SYSCALL_NR_REG } from "../targets/riscv32/target.ts";
+import { OpenPolicy } from "./open_policy.ts";
 
 /** System call numbers (asm-generic, as riscv32 Linux has them). */
 export const NR = {
@@ -88,8 +89,10 @@ interface OpenFile {
 export class LinuxProcess {
   /** The I/O it is connected to. */
   readonly io: GuestIo;
-  /** Host files the guest may open (read-only), by the path it passes. */
+  /** Host files and folders the guest may open (read-only). */
   readonly allowed: ReadonlySet<string>;
+  /** How `allowed` is matched: files and folders, as Deno's `--allow-read`. */
+  readonly openPolicy: OpenPolicy;
   /** The exit code once the guest has exited, else null. */
   exitCode: number | null = null;
   /** Current program break. */
@@ -111,6 +114,7 @@ export class LinuxProcess {
     this.brk = this.minBrk = brk;
     this.brkLimit = brkLimit;
     this.allowed = new Set(allowed);
+    this.openPolicy = new OpenPolicy(this.allowed);
     for (const fd of [0, 1, 2]) this.files.set(fd, "std");
   }
 
@@ -292,10 +296,11 @@ export class LinuxProcess {
     const name = readCString(s, path);
     if (name === null) return -ERRNO.EFAULT;
     if ((flags & 3) !== 0) return -ERRNO.EACCES; // read-only
-    if (!this.allowed.has(name)) return -ERRNO.ENOENT;
+    const host = this.openPolicy.allows(name);
+    if (host === null) return -ERRNO.ENOENT;
     let data: Uint8Array;
     try {
-      data = Deno.readFileSync(name);
+      data = Deno.readFileSync(host);
     } catch {
       return -ERRNO.ENOENT;
     }
