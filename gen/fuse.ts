@@ -110,18 +110,7 @@ export function checkSequence(
  * `name` (see the module doc). Throws {@link GenError} when the sequence
  * cannot be fused ({@link checkSequence}).
  *
- * @example
- * ```ts ignore
- * import { fileURLToPath } from "node:url";
- * import { OP_HELPERS, OPLETS, OPS_SOURCE_URL } from "@oplet/emu";
- * import { fuseSequence } from "./fuse.ts";
- * import { indexOplets } from "./oplet_index.ts";
- * import { loadOpletSource } from "./oplet_source.ts";
- * const src = loadOpletSource(fileURLToPath(OPS_SOURCE_URL));
- * const index = indexOplets(src, OPLETS, { helpers: Object.keys(OP_HELPERS) });
- * const f = fuseSequence(index, [1, 27, 3], "seq0"); // mov_T0_r, addi, mov_r_T0
- * console.log(f.params); // 3
- * ```
+ * This module is internal to the generator; `fuse_test.ts` shows it at work.
  */
 export function fuseSequence(
   index: OpletIndex,

@@ -9,7 +9,7 @@
  */
 
 import ts from "typescript";
-import { basename, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { GenError } from "./gen_error.ts";
 
 /** The oplets' source, parsed and bound. */
@@ -46,15 +46,7 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
  *
  * Throws {@link GenError} when the file cannot be read or does not parse.
  *
- * @example
- * ```ts
- * import { loadOpletSource } from "./oplet_source.ts";
- * const src = loadOpletSource(
- *   "/tmp/ops.ts",
- *   "export function op_nop(s: unknown, c: Int32Array, i: number): number {\n  return i + 1;\n}\n",
- * );
- * console.log(src.sourceFile.statements.length); // 1
- * ```
+ * This module is internal to the generator; `oplet_index_test.ts` shows it at work.
  */
 export function loadOpletSource(
   path: string,
@@ -104,6 +96,22 @@ export function loadOpletSource(
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) =>
     resolve(name) === fileName || files.has(resolve(name)) || fileExists(name);
+  if (files.size > 0) {
+    // Fetched modules live in folders that exist only in `files`.
+    const dirs = new Set<string>();
+    for (const f of files.keys()) {
+      for (let d = dirname(f); !dirs.has(d); d = dirname(d)) {
+        dirs.add(d);
+        if (dirname(d) === d) break;
+      }
+    }
+    const directoryExists = host.directoryExists?.bind(host);
+    host.directoryExists = (d) =>
+      dirs.has(resolve(d)) || (directoryExists?.(d) ?? false);
+    const realpath = host.realpath?.bind(host);
+    host.realpath = (p) =>
+      files.has(resolve(p)) || dirs.has(resolve(p)) ? p : realpath?.(p) ?? p;
+  }
   const readFile = host.readFile.bind(host);
   host.readFile = (name) =>
     resolve(name) === fileName

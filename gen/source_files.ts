@@ -49,7 +49,7 @@ export async function readSourceFiles(url: URL): Promise<SourceFiles> {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new GenError(
       `Cannot read the oplet source ${
-        quote(url.href)
+        quote(url.href, 300)
       }: expected a file:, http: or https: URL`,
     );
   }
@@ -61,7 +61,7 @@ export async function readSourceFiles(url: URL): Promise<SourceFiles> {
     if (seen.size > MAX_MODULES) {
       throw new GenError(
         `The oplet source ${
-          quote(url.href)
+          quote(url.href, 300)
         } imports more than ${MAX_MODULES} modules`,
       );
     }
@@ -76,7 +76,7 @@ export async function readSourceFiles(url: URL): Promise<SourceFiles> {
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).split("\n")[0];
       throw new GenError(
-        `Cannot fetch the oplet source ${quote(u.href)}: ${why}`,
+        `Cannot fetch the oplet source ${quote(u.href, 300)}: ${why}`,
       );
     }
     files.set(virtualName(u), text);
