@@ -42,9 +42,10 @@ export type Backend = typeof BACKENDS[number];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { callDispatcher } from "@oplet/emu";
  * const fns = [(_s: unknown, _c: Int32Array, i: number) => i + 1, () => -1];
- * console.log(callDispatcher(fns)(null, new Int32Array([0, 0, 1]))); // -1
+ * assert.equal(callDispatcher(fns)(null, new Int32Array([0, 0, 1])), -1);
  * ```
  */
 export function callDispatcher<S>(fns: readonly OpletFn<S>[]): RunTb<S> {
@@ -192,6 +193,7 @@ const PARAM = /\bc\[i \+ (\d+)\]/g;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineOplet, pasteCompiler } from "@oplet/emu";
  * type S = { t0: number; pc: number };
  * function op_addi(s: S, c: Int32Array, i: number): number {
@@ -205,7 +207,8 @@ const PARAM = /\bc\[i \+ (\d+)\]/g;
  * const compile = pasteCompiler([defineOplet(op_addi, 1), defineOplet(op_exit, 0, true)], {});
  * const run = compile(new Int32Array([0, 5, 0, 7, 1]), "demo");
  * const s = { t0: 0, pc: 0 };
- * console.log(run(s, new Int32Array(0)), s.pc); // -1 12
+ * assert.equal(run(s, new Int32Array(0)), -1);
+ * assert.equal(s.pc, 12);
  * ```
  */
 export function pasteCompiler<S>(

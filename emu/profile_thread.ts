@@ -277,6 +277,7 @@ export class ProfileThreadWriter implements ProfileOutput {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OPLETS, opletInfo, startProfileWriter, TARGET_NAME } from "@oplet/emu";
  * const path = await Deno.makeTempFile({ suffix: ".profile" });
  * const w = await startProfileWriter(path, {
@@ -287,7 +288,7 @@ export class ProfileThreadWriter implements ProfileOutput {
  * w.defineTb(0, 0x10074, 3, [5, 27, 50]);
  * await w.executions(new Uint32Array([0, 0, 0]), 3);
  * await w.close();
- * console.log(w.stats.executions); // 3
+ * assert.equal(w.stats.executions, 3);
  * await Deno.remove(path);
  * ```
  */

@@ -68,6 +68,7 @@ export interface ChooseOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseSequences } from "@oplet/gen";
  * const table = [
  *   { name: "a", params: 1, exit: false },
@@ -77,7 +78,7 @@ export interface ChooseOptions {
  *   { version: 1, target: "t", opletHash: "0123abcd", sequences: [{ ops: [0, 1] }] },
  *   { target: "t", table, opletHash: "0123abcd", count: 10 },
  * );
- * console.log(choice.sequences[0].ops); // [0, 1]
+ * assert.deepEqual(choice.sequences[0].ops, [0, 1]);
  * ```
  */
 export function chooseSequences(

@@ -101,11 +101,22 @@ export interface GenerateResult extends GeneratedModules {
  * with a one-line message for any problem.
  *
  * @example
- * ```ts ignore
- * import { generateFromAnalysis, readAnalysisFile } from "@oplet/gen";
- * const analysis = await readAnalysisFile("analysis.json");
- * const r = await generateFromAnalysis({ analysis, input: "analysis.json", out: "/tmp/fused" });
- * console.log(r.fused.length);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OPLETS, opletTableHash, opNumber, TARGET_NAME } from "@oplet/emu";
+ * import { generateFromAnalysis } from "@oplet/gen";
+ * // An analysis as `oplet-analyze --json` writes it (here one sequence).
+ * const analysis = {
+ *   version: 1,
+ *   target: TARGET_NAME,
+ *   opletHash: opletTableHash(OPLETS),
+ *   sequences: [{ ops: ["mov_T0_r", "addi", "mov_r_T0"].map(opNumber) }],
+ * };
+ * const out = await Deno.makeTempDir();
+ * const r = await generateFromAnalysis({ analysis, input: "analysis.json", out });
+ * assert.equal(r.fused.length, 1);
+ * assert.match(await Deno.readTextFile(`${out}/op_seq.ts`), /function op_seq0\(/);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function generateFromAnalysis(

@@ -16,9 +16,15 @@ import { GenError, quote } from "./gen_error.ts";
  * {@link GenError} naming the directory.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { writeFilesAtomic } from "@oplet/gen";
- * await writeFilesAtomic("/tmp", { "a.ts": "export const A = 1;\n" });
+ * const dir = await Deno.makeTempDir();
+ * await writeFilesAtomic(`${dir}/out`, { "a.ts": "export const A = 1;\n" }, {
+ *   create: true,
+ * });
+ * assert.equal(await Deno.readTextFile(`${dir}/out/a.ts`), "export const A = 1;\n");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeFilesAtomic(
