@@ -38,7 +38,12 @@ export function docExamples(file: string, text: string): CodeBlock[] {
   return out;
 }
 
-/** The code blocks of language `lang` in a Markdown text. */
+/**
+ * The code blocks of language `lang` in a Markdown text, with or without
+ * attributes (a README marks its `jsr:` snippets `ignore`, so that
+ * `deno test --doc` in the repository, which cannot reach the registry,
+ * passes them over; the registry test runs them).
+ */
 export function markdownBlocks(
   file: string,
   text: string,
@@ -47,7 +52,8 @@ export function markdownBlocks(
   const out: CodeBlock[] = [];
   const lines = text.split("\n");
   for (let k = 0; k < lines.length; k++) {
-    if (lines[k].trim() !== "```" + lang) continue;
+    const info = lines[k].trim();
+    if (info !== "```" + lang && !info.startsWith("```" + lang + " ")) continue;
     const start = k + 2;
     const body: string[] = [];
     for (k++; k < lines.length && lines[k].trim() !== "```"; k++) {
