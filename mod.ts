@@ -7,15 +7,19 @@
  * `@oplet/gen` (paste oplet bodies into fused oplets and write the two
  * generated modules). Each package is also usable on its own.
  *
- * @example Run a guest and read its counters
+ * @example Run a guest, capture its output, and see what the other packages offer
  * ```ts
- * import { runElf } from "./mod.ts";
- * import { CapturedIo } from "./tests/guest_io.ts";
+ * import assert from "node:assert/strict";
+ * import { CapturedIo, HELLO_ELF, runElf } from "@oplet/emu";
+ * import { analyzeProfiles } from "@oplet/analyze";
+ * import { DEFAULT_COUNT } from "@oplet/gen";
  *
  * const io = new CapturedIo();
- * const elf = await Deno.readFile("tests/guests/bin/exitcode.elf");
- * const r = await runElf(elf, { argv: ["exitcode"], io });
- * console.log(r.exitCode, r.stats.insns > 0);
+ * const r = await runElf(HELLO_ELF, { argv: ["hello"], io });
+ * assert.equal(r.exitCode, 0);
+ * assert.equal(io.stdoutText, "hello, world\n");
+ * assert.equal(typeof analyzeProfiles, "function");
+ * assert.equal(DEFAULT_COUNT, 32);
  * ```
  *
  * @module

@@ -59,12 +59,32 @@ export interface Analysis {
  * profiles are listed in the result instead.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   CapturedIo,
+ *   HELLO_ELF,
+ *   opletInfo,
+ *   OPLETS,
+ *   runElf,
+ *   startProfileWriter,
+ *   TARGET_NAME,
+ * } from "@oplet/emu";
  * import { analyzeProfiles } from "@oplet/analyze";
- * const a = await analyzeProfiles(["/tmp/qemu.profile"], { count: 64 });
+ * const path = await Deno.makeTempFile({ suffix: ".profile" });
+ * const w = await startProfileWriter(path, {
+ *   target: TARGET_NAME,
+ *   oplets: opletInfo(OPLETS),
+ *   guest: "hello",
+ *   argv: ["hello"],
+ * });
+ * await runElf(HELLO_ELF, { argv: ["hello"], io: new CapturedIo(), profile: w });
+ * const a = await analyzeProfiles([path], { count: 64 });
  * for (const s of a.ranking.sequences.slice(0, 5)) {
- *   console.log(s.ops.map((n) => a.table.oplets[n].name).join(" "), s.saved);
+ *   const names = s.ops.map((n) => a.table.oplets[n].name);
+ *   assert.ok(names.length >= 2 && s.saved > 0);
  * }
+ * await Deno.remove(path);
  * ```
  */
 export async function analyzeProfiles(

@@ -1,12 +1,19 @@
 /**
- * The analyzer's command line: `deno run -A analyze/mod.ts [options]
- * [profile...]`. See {@link USAGE}.
+ * The analyzer's command line:
+ * `deno run --allow-read --allow-write jsr:@oplet/analyze [options] [profile...]`.
+ * See {@link USAGE}.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { OPLETS, opletTableHash, TARGET_NAME } from "@oplet/emu";
+import {
+  helpOrVersion,
+  parseArgsError,
+  runCommand,
+  UsageError,
+} from "@oplet/emu/cli";
 import { analyzeProfiles } from "./analyze.ts";
 import { ProfileFormatError } from "./profile_reader.ts";
 import { Progress } from "./progress.ts";
@@ -36,10 +43,12 @@ Options:
   --any-oplets     accept profiles made with another oplet table than this emulator's
   -q, --quiet      no progress bar
   -h, --help       show this help
+  --version        show the version
 
-Exit status: 0 on success, 1 for an unusable profile, 2 for a usage error.`;
+Exit status: 0 on success, 1 for an unusable profile or another error, 2 for a
+usage error, 141 when standard output was closed early.`;
 
-class UsageError extends Error {}
+const NAME = "oplet-analyze";
 
 function count(
   name: string,
@@ -57,8 +66,14 @@ function count(
 }
 
 /** Runs the analyzer with command-line `args`; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  const err = (line: string) => console.error(`oplet-analyze: ${line}`);
+export function main(args: string[]): Promise<number> {
+  return runCommand(NAME, () => run(args));
+}
+
+async function run(args: string[]): Promise<number> {
+  const err = (line: string) => console.error(`${NAME}: ${line}`);
+  const early = helpOrVersion(NAME, USAGE, args);
+  if (early !== null) return early;
   let values, positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -74,19 +89,13 @@ export async function main(args: string[]): Promise<number> {
         elf: { type: "string" },
         "any-oplets": { type: "boolean" },
         quiet: { type: "boolean", short: "q" },
-        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (e) {
-    err(`${(e as Error).message.split("\n")[0]}; try --help`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
+    throw parseArgsError(e);
   }
   let top: number, chosen: number, maxDepth: number, maxNodes: number;
-  try {
+  {
     top = count("top", values.top, 20, 0);
     chosen = count("count", values.count, DEFAULT_COUNT, 0);
     maxDepth = count("max-depth", values["max-depth"], DEFAULT_MAX_DEPTH, 2);
@@ -96,9 +105,6 @@ export async function main(args: string[]): Promise<number> {
         `Option --max-depth expects at most 255, got "${maxDepth}"`,
       );
     }
-  } catch (e) {
-    err(`${(e as Error).message}; try --help`);
-    return 2;
   }
   const paths = positionals.length > 0 ? positionals : [DEFAULT_PROFILE];
   let progress: Progress | null = null;
@@ -141,8 +147,7 @@ export async function main(args: string[]): Promise<number> {
       err(e.message);
       return 1;
     }
-    err(e instanceof Error ? e.message.split("\n")[0] : String(e));
-    return 1;
+    throw e;
   }
 }
 

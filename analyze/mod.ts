@@ -8,21 +8,41 @@
  * Command line (default input `/tmp/qemu.profile`):
  *
  * ```sh
- * deno run -A analyze/mod.ts --top 20 --count 256 --json /tmp/oplets.json /tmp/qemu.profile
+ * deno run --allow-read --allow-write=. jsr:@oplet/analyze --top 20 --json analysis.json prog.profile
  * ```
  *
  * Library, step by step (several profiles merge into one table before the
  * tree is built, which keeps merging exact even when the tree is capped):
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   CapturedIo,
+ *   HELLO_ELF,
+ *   opletInfo,
+ *   OPLETS,
+ *   runElf,
+ *   startProfileWriter,
+ *   TARGET_NAME,
+ * } from "@oplet/emu";
  * import { buildTree, rankSequences, TbTable } from "@oplet/analyze";
+ * const path = await Deno.makeTempFile({ suffix: ".profile" });
+ * const w = await startProfileWriter(path, {
+ *   target: TARGET_NAME,
+ *   oplets: opletInfo(OPLETS),
+ *   guest: "hello",
+ *   argv: ["hello"],
+ * });
+ * await runElf(HELLO_ELF, { argv: ["hello"], io: new CapturedIo(), profile: w });
  * const table = new TbTable();
- * await table.addProfile("/tmp/qemu.profile");
- * await table.addProfile("/tmp/other.profile");
+ * await table.addProfile(path);
+ * await table.addProfile(path); // a second profile merges into the table
  * const tree = buildTree(table, { maxDepth: 8, maxNodes: 200_000 });
  * const ranking = rankSequences(table, tree, { count: 256 });
- * console.log(ranking.saved / ranking.totalDispatches);
+ * assert.equal(table.runs.length, 2);
+ * assert.ok(ranking.saved > 0 && ranking.saved < ranking.totalDispatches);
+ * await Deno.remove(path);
  * ```
  *
  * or in one call with {@link analyzeProfiles}.
@@ -38,7 +58,8 @@ export * from "./analyze.ts";
 export * from "./report.ts";
 export * from "./symbols.ts";
 export * from "./progress.ts";
-export { DEFAULT_PROFILE, main, USAGE } from "./cli.ts";
+export { DEFAULT_PROFILE } from "./cli.ts";
+export type { ElfSymbol, OpletInfo } from "@oplet/emu";
 
 if (import.meta.main) {
   const { main } = await import("./cli.ts");

@@ -153,15 +153,34 @@ const hex = (n: number) => "0x" + n.toString(16).padStart(2, "0");
  * generator yields every complete record, then a `truncated` record.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   CapturedIo,
+ *   HELLO_ELF,
+ *   opletInfo,
+ *   OPLETS,
+ *   runElf,
+ *   startProfileWriter,
+ *   TARGET_NAME,
+ * } from "@oplet/emu";
  * import { readProfile } from "@oplet/analyze";
- * const file = await Deno.open("/tmp/qemu.profile");
+ * const path = await Deno.makeTempFile({ suffix: ".profile" });
+ * const w = await startProfileWriter(path, {
+ *   target: TARGET_NAME,
+ *   oplets: opletInfo(OPLETS),
+ *   guest: "hello",
+ *   argv: ["hello"],
+ * });
+ * await runElf(HELLO_ELF, { argv: ["hello"], io: new CapturedIo(), profile: w });
+ * const file = await Deno.open(path);
  * let executions = 0;
- * for await (const r of readProfile(file.readable, "/tmp/qemu.profile")) {
+ * for await (const r of readProfile(file.readable, path)) {
  *   if (r.kind === "executions") executions += r.count;
  *   if (r.kind === "truncated") console.error(`truncated at offset ${r.offset}`);
  * }
- * console.log(executions);
+ * assert.equal(executions, w.stats.executions);
+ * await Deno.remove(path);
  * ```
  */
 export async function* readProfile(

@@ -73,11 +73,12 @@ export interface Ranking {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildTree, rankSequences, TbTable } from "@oplet/analyze";
  * const table = new TbTable();
  * const tree = buildTree(table);
  * const ranking = rankSequences(table, tree, { count: 16 });
- * console.log(ranking.sequences.length); // 0: an empty table has none
+ * assert.equal(ranking.sequences.length, 0); // an empty table has none
  * ```
  */
 export function rankSequences(

@@ -5,31 +5,42 @@
  */
 
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import {
-  loadFusedSet,
-  type OpSeqModule,
-  type TranslateSeqModule,
-} from "./fused.ts";
+import { loadFusedSet } from "./fused.ts";
+import { loadFusedDir } from "./fused_dir.ts";
 import { opletInfo } from "./oplet.ts";
 import { runElf } from "./run.ts";
 import { type Backend, BACKENDS } from "./dispatch.ts";
+import { parseElf } from "./linux_user/elfload.ts";
 import {
   DEFAULT_FUSED,
+  ELF_MACHINE,
   OP_HELPERS,
   OPLETS,
   type RiscvCpu,
   TARGET_NAME,
 } from "./targets/riscv32/target.ts";
 import type { FusedSet } from "./fused.ts";
-import type { ProfileSink } from "./profile_sink.ts";
+import type { ProfileOutput } from "./profile_thread.ts";
+import { startProfileWriter } from "./profile_thread.ts";
+import {
+  helpOrVersion,
+  parseArgsError,
+  runCommand,
+  UsageError,
+} from "./cli_kit.ts";
+
+/** The command's name, in its usage line and messages. */
+const NAME = "oplet-emu";
+
+/** The profile written by a bare `--profile`, as the seed has it. */
+export const DEFAULT_PROFILE_PATH = "/tmp/qemu.profile";
 
 /** The usage text. */
 export const USAGE =
   `Usage: oplet-emu [options] <program.elf> [guest arguments...]
 
 Runs a static RV32IMAC Linux executable by dynamic translation into oplets.
+Options come before the program; everything after it goes to the guest.
 
 Options:
   --stats              print instructions, blocks, oplets dispatched, time and MIPS to stderr
@@ -41,16 +52,21 @@ Options:
   --backend switch|call|paste  how blocks run: one switch over oplets (default),
                        calls, or each block compiled from its pasted oplets (fastest)
   --no-follow-jumps    end every block at a jump, as QEMU does (default: translate through jal)
-  --profile[=PATH]     profile into PATH (default /tmp/qemu.profile); implies --no-fuse
+  --profile [PATH]     profile into PATH (default ${DEFAULT_PROFILE_PATH}); implies --no-fuse.
+                       PATH may follow after "=" or a space; a word that is an ELF
+                       file is taken as the program instead
   --profile-gzip       gzip the profile
-  --allow-open PATH    let the guest open PATH read-only (repeatable)
+  --allow-open PATH    let the guest open PATH read-only: a file, or a folder and
+                       everything in it; relative to the current folder (repeatable)
   --mem-mb N           guest memory in MiB (default 256)
   --env NAME=VALUE     add to the guest's environment (repeatable; default empty)
-  --help               show this help
-`;
+  -h, --help           show this help
+  --version            show the version
 
-/** A usage error: exit 2. */
-class UsageError extends Error {}
+Exit status: the guest's exit status; 128 + signal after a guest fault (139 for a
+segmentation fault, 132 for an illegal instruction, 133 for ebreak); 1 for an
+emulator error, 2 for a usage error, 130 when interrupted (Ctrl-C), 141 when
+standard output was closed early.`;
 
 const VALUE_OPTS = new Set([
   "--max-insns",
@@ -64,6 +80,18 @@ const VALUE_OPTS = new Set([
   "--profile-path",
 ]);
 
+/** Whether `path` is a readable file that starts like an ELF executable. */
+function isElfFile(path: string): boolean {
+  try {
+    using f = Deno.openSync(path);
+    const head = new Uint8Array(4);
+    return f.readSync(head) === 4 && head[0] === 0x7f && head[1] === 0x45 &&
+      head[2] === 0x4c && head[3] === 0x46;
+  } catch {
+    return false;
+  }
+}
+
 /** Splits the emulator's own options from the program and its arguments. */
 function split(args: readonly string[]): { own: string[]; rest: string[] } {
   const own: string[] = [];
@@ -73,6 +101,14 @@ function split(args: readonly string[]): { own: string[]; rest: string[] } {
     if (!a.startsWith("-") || a === "-") return { own, rest: args.slice(k) };
     if (a.startsWith("--profile=")) {
       a = "--profile-path=" + a.slice("--profile=".length);
+    } else if (
+      a === "--profile" && k + 2 < args.length &&
+      !args[k + 1].startsWith("-") &&
+      !isElfFile(args[k + 1])
+    ) {
+      // "--profile PATH program": PATH is the profile, unless it is an ELF
+      // file (then it is the program, and the profile goes to the default).
+      a = "--profile-path=" + args[++k];
     }
     own.push(a);
     if (VALUE_OPTS.has(a) && k + 1 < args.length) own.push(args[++k]);
@@ -91,42 +127,18 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
-/** Loads a generated fused set from a directory (`--oplets DIR`). */
-export async function loadFusedDir(dir: string): Promise<FusedSet<RiscvCpu>> {
-  const base = pathToFileURL(resolve(dir) + "/");
-  let opSeq: OpSeqModule, translateSeq: TranslateSeqModule;
-  try {
-    opSeq = await import(new URL("op_seq.ts", base).href);
-    translateSeq = await import(new URL("translate_seq.ts", base).href);
-  } catch (e) {
-    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    throw new Error(
-      `${dir}: cannot load op_seq.ts and translate_seq.ts: ${why}`,
-    );
-  }
-  return loadFusedSet(opSeq, translateSeq, OP_HELPERS, dir);
-}
-
 /**
- * Runs the command line; returns the exit code (the guest's, 128 + signal
+ * Runs the command line; returns the exit status (the guest's, 128 + signal
  * after a guest fault, 1 for an emulator error, 2 for a usage error).
  */
-export async function main(args: readonly string[]): Promise<number> {
-  try {
-    return await run(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`oplet-emu: ${e.message}; see --help`);
-      return 2;
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    console.error(`oplet-emu: ${msg.split("\n")[0]}`);
-    return 1;
-  }
+export function main(args: readonly string[]): Promise<number> {
+  return runCommand(NAME, () => run(args));
 }
 
 async function run(args: readonly string[]): Promise<number> {
   const { own, rest } = split(args);
+  const early = helpOrVersion(NAME, USAGE, own);
+  if (early !== null) return early;
   let values;
   try {
     ({ values } = parseArgs({
@@ -146,19 +158,12 @@ async function run(args: readonly string[]): Promise<number> {
         "allow-open": { type: "string", multiple: true },
         "mem-mb": { type: "string" },
         env: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (e) {
-    throw new UsageError(
-      (e as Error).message.split("\n")[0].replace(/\. To specify.*$/, ""),
-    );
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
+    throw parseArgsError(e);
   }
   if (rest.length === 0) {
     throw new UsageError("Missing the program to run (an ELF file)");
@@ -191,7 +196,7 @@ async function run(args: readonly string[]): Promise<number> {
     throw new UsageError(`Option --mem-mb expects 16 to 2047, got "${memMb}"`);
   }
   const profilePath = values["profile-path"] ??
-    (values.profile ? "/tmp/qemu.profile" : undefined);
+    (values.profile ? DEFAULT_PROFILE_PATH : undefined);
 
   const file = rest[0];
   let bytes: Uint8Array;
@@ -203,6 +208,8 @@ async function run(args: readonly string[]): Promise<number> {
       );
     }
     bytes = await Deno.readFile(file);
+    // Checked before a profile is started, so that a bad file leaves none.
+    parseElf(bytes, file, ELF_MACHINE);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       throw new Error(`${file}: no such file`);
@@ -223,9 +230,8 @@ async function run(args: readonly string[]): Promise<number> {
     );
   }
 
-  let profile: ProfileSink | null = null;
+  let profile: ProfileOutput | null = null;
   if (profilePath) {
-    const { startProfileWriter } = await import("./profile_thread.ts");
     profile = await startProfileWriter(profilePath, {
       gzip: values["profile-gzip"] ?? false,
       target: TARGET_NAME,
@@ -256,19 +262,29 @@ async function run(args: readonly string[]): Promise<number> {
     if (r.fault) console.error(r.fault.message());
     if (r.limitHit) {
       console.error(
-        `oplet-emu: stopped after ${r.stats.insns} instructions (--max-insns)`,
+        `${NAME}: stopped after ${r.stats.insns} instructions (--max-insns)`,
       );
     }
     if (values.stats) {
       const st = r.stats;
       const mips = st.insns / (r.wallMs * 1000);
       console.error(
-        `oplet-emu: ${st.insns} insns, ${st.tbs} TBs, ${st.dispatched} oplets (${
+        `${NAME}: ${st.insns} insns, ${st.tbs} TBs, ${st.dispatched} oplets (${
           (st.dispatched / Math.max(1, st.insns)).toFixed(3)
         }/insn), ${(r.wallMs / 1000).toFixed(3)} s, ${mips.toFixed(1)} MIPS`,
       );
     }
+    if (profile) {
+      const st = profile.stats;
+      console.error(
+        `${NAME}: wrote ${profilePath}: ${st.tbs} TBs, ${st.executions} executions, ${st.bytes} bytes`,
+      );
+    }
     return r.exitCode;
+  } catch (e) {
+    // A profile that did not end is not left behind, nor its temporary file.
+    await profile?.abort().catch(() => {});
+    throw e;
   } finally {
     if (profile) Deno.removeSignalListener("SIGINT", onInt);
   }

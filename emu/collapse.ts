@@ -107,11 +107,13 @@ function emitCover(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collapseSeqs } from "@oplet/emu";
  * // base oplets 0 (one parameter) and 1 (none); fused oplet 0 is [0, 1]
  * const table = [{ seq: [0, 1], fused: 0 }];
  * const out = collapseSeqs([0, 7, 1, 1], [1, 0], table, 2, 8);
- * console.log(out.code, out.nops); // [2, 7, 1] 2
+ * assert.deepEqual([...out.code], [2, 7, 1]);
+ * assert.equal(out.nops, 2);
  * ```
  */
 export function collapseSeqs(
@@ -147,6 +149,7 @@ export function collapseSeqs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { collapseSeqs, collapseSeqsOptimal } from "@oplet/emu";
  * // oplets 0..4, none with parameters; greedy takes [0, 1, 2] first
  * const table = [
@@ -156,8 +159,8 @@ export function collapseSeqs(
  * ];
  * const code = [0, 1, 2, 3, 4];
  * const params = [0, 0, 0, 0, 0];
- * console.log(collapseSeqs(code, params, table, 5, 3).nops); // 3
- * console.log(collapseSeqsOptimal(code, params, table, 5, 3).nops); // 2
+ * assert.equal(collapseSeqs(code, params, table, 5, 3).nops, 3);
+ * assert.equal(collapseSeqsOptimal(code, params, table, 5, 3).nops, 2);
  * ```
  */
 export function collapseSeqsOptimal(

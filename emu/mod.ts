@@ -12,20 +12,25 @@
  * `jit`, which starts in the fused interpreter and compiles hot regions of
  * blocks to WebAssembly.
  *
- * Run from the command line:
+ * Run a program from the command line (`--help` lists the options):
  *
  * ```sh
- * deno run --allow-read jsr:@oplet/emu --stats tests/guests/bin/sort.elf
+ * deno run --allow-read jsr:@oplet/emu --stats prog.elf arg1 arg2
+ * deno run --allow-read --allow-write=. jsr:@oplet/emu --profile prog.profile prog.elf
  * ```
  *
- * or from a script:
+ * or from a script, with its output captured:
  *
- * @example
- * ```ts ignore
- * import { runElf } from "@oplet/emu";
- * const elf = await Deno.readFile("tests/guests/bin/sort.elf");
- * const result = await runElf(elf, { argv: ["sort"], backend: "paste" });
- * console.log(result.exitCode, result.stats.insns, result.stats.dispatched);
+ * @example Run a guest and capture its output
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CapturedIo, HELLO_ELF, runElf } from "@oplet/emu";
+ *
+ * const io = new CapturedIo();
+ * const result = await runElf(HELLO_ELF, { argv: ["hello"], io, backend: "paste" });
+ * assert.equal(result.exitCode, 0);
+ * assert.equal(io.stdoutText, "hello, world\n");
+ * assert.ok(result.stats.insns >= 9);
  * ```
  *
  * @module
@@ -42,14 +47,27 @@ export * from "./fused.ts";
 export * from "./collapse.ts";
 export * from "./machine.ts";
 export * from "./exec.ts";
-export * from "./dispatch.ts";
+export {
+  type Backend,
+  BACKENDS,
+  type BlockCompiler,
+  callDispatcher,
+  DispatchError,
+  pasteCompiler,
+  type RunTb,
+  switchDispatcher,
+} from "./dispatch.ts";
 export * from "./run.ts";
 export type { ProfileSink } from "./profile_sink.ts";
 export * from "./profile.ts";
 export * from "./profile_thread.ts";
 export * from "./linux_user/elfload.ts";
 export * from "./linux_user/syscall.ts";
-export { loadFusedDir, main, USAGE } from "./cli.ts";
+export * from "./fused_dir.ts";
+export * from "./captured_io.ts";
+export * from "./hello_elf.ts";
+export * from "./linux_user/open_policy.ts";
+export { VERSION } from "./cli_kit.ts";
 export {
   loadSlow,
   mapped,

@@ -65,12 +65,13 @@ export interface OpletInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { defineOplet } from "@oplet/emu";
  * function op_nop(_s: unknown, _c: Int32Array, i: number): number {
  *   return i + 1;
  * }
  * const def = defineOplet(op_nop, 0);
- * console.log(def.name); // "nop"
+ * assert.equal(def.name, "nop");
  * ```
  */
 export function defineOplet<S>(
@@ -94,9 +95,11 @@ export function defineOplet<S>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { opletTableHash } from "@oplet/emu";
  * const h = opletTableHash([{ name: "nop", params: 0, exit: false }]);
- * console.log(h.length); // 8
+ * assert.match(h, /^[0-9a-f]{8}$/);
+ * assert.notEqual(h, opletTableHash([{ name: "nop", params: 1, exit: false }]));
  * ```
  */
 export function opletTableHash(table: readonly OpletInfo[]): string {

@@ -228,18 +228,29 @@ const MAX_BATCH = 1 << 18;
  * can go into one file:
  *
  * @example
- * ```ts ignore
- * import { createProfileWriter, OPLETS, opletInfo, runElf, TARGET_NAME } from "@oplet/emu";
- * const w = await createProfileWriter("/tmp/qemu.profile", {
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import {
+ *   CapturedIo,
+ *   createProfileWriter,
+ *   HELLO_ELF,
+ *   OPLETS,
+ *   opletInfo,
+ *   runElf,
+ *   TARGET_NAME,
+ * } from "@oplet/emu";
+ * const path = await Deno.makeTempFile({ suffix: ".profile" });
+ * const w = await createProfileWriter(path, {
  *   target: TARGET_NAME,
  *   oplets: opletInfo(OPLETS),
  * });
- * for (const elf of ["a.elf", "b.elf"]) {
- *   const bytes = await Deno.readFile(elf);
- *   await runElf(bytes, { argv: [elf], profile: w.beginRun(elf, [elf]) });
+ * for (const name of ["first", "second"]) {
+ *   const profile = w.beginRun(name, [name]);
+ *   await runElf(HELLO_ELF, { argv: [name], io: new CapturedIo(), profile });
  * }
  * await w.close(); // throws ProfileError if a write failed
- * console.log(w.stats);
+ * assert.equal(w.stats.runs, 2);
+ * await Deno.remove(path);
  * ```
  *
  * With one guest, the writer itself is the sink, and the `close()` that
@@ -627,6 +638,7 @@ class FileProfileWriter extends ProfileWriter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createProfileWriter, opletInfo, OPLETS, TARGET_NAME } from "@oplet/emu";
  * const path = await Deno.makeTempFile({ suffix: ".profile" });
  * const w = await createProfileWriter(path, {
@@ -638,7 +650,7 @@ class FileProfileWriter extends ProfileWriter {
  * w.defineTb(0, 0x10074, 3, [5, 27, 50]);
  * await w.executions(new Uint32Array([0, 0, 0]), 3);
  * await w.close();
- * console.log(w.stats.executions); // 3
+ * assert.equal(w.stats.executions, 3);
  * await Deno.remove(path);
  * ```
  */

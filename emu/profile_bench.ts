@@ -15,7 +15,7 @@ import type { ProfileSink } from "./profile_sink.ts";
 import { runElf } from "./run.ts";
 import { OPLETS, TARGET_NAME } from "./targets/riscv32/target.ts";
 import { opletInfo } from "./oplet.ts";
-import type { GuestIo } from "./linux_user/syscall.ts";
+import { CapturedIo } from "./captured_io.ts";
 
 /** Collects a run's executions in memory. */
 class TraceSink implements ProfileSink {
@@ -39,14 +39,6 @@ class TraceSink implements ProfileSink {
     return Promise.resolve();
   }
 }
-
-const QUIET_IO: GuestIo = {
-  stdout: (b) => b.length,
-  stderr: (b) => b.length,
-  stdin: () => 0,
-  isTerminal: () => false,
-  warn: () => {},
-};
 
 function uvLen(v: number): number {
   return v < 0x80
@@ -173,7 +165,7 @@ async function trace(path: string, args: string[]): Promise<TraceSink> {
   await runElf(await Deno.readFile(path), {
     argv: [path, ...args],
     profile: sink,
-    io: QUIET_IO,
+    io: new CapturedIo(undefined, { keep: false }),
   });
   return sink;
 }

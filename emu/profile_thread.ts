@@ -21,6 +21,16 @@ import {
 } from "./profile.ts";
 import type { ProfileSink } from "./profile_sink.ts";
 
+/**
+ * Never called: names the worker's module in a form that `deno cache` and
+ * `deno publish` follow, so that the worker is part of the package's cached
+ * module graph (a `new Worker(url)` alone is not followed) and a profile
+ * can be written on a thread offline.
+ */
+export function profileWorkerModule(): Promise<unknown> {
+  return import("./profile_worker.ts");
+}
+
 /** How many batches of TB ids may wait for the worker before the guest waits. */
 export const PROFILE_BATCHES_IN_FLIGHT = 4;
 
@@ -267,6 +277,7 @@ export class ProfileThreadWriter implements ProfileOutput {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OPLETS, opletInfo, startProfileWriter, TARGET_NAME } from "@oplet/emu";
  * const path = await Deno.makeTempFile({ suffix: ".profile" });
  * const w = await startProfileWriter(path, {
@@ -277,7 +288,7 @@ export class ProfileThreadWriter implements ProfileOutput {
  * w.defineTb(0, 0x10074, 3, [5, 27, 50]);
  * await w.executions(new Uint32Array([0, 0, 0]), 3);
  * await w.close();
- * console.log(w.stats.executions); // 3
+ * assert.equal(w.stats.executions, 3);
  * await Deno.remove(path);
  * ```
  */

@@ -8,17 +8,25 @@
  * @module
  */
 
-/// <reference no-default-lib="true" />
-/// <reference lib="deno.worker" />
-
 import { createProfileWriter, type ProfileWriter } from "./profile.ts";
 import type { ProfileRequest, ProfileResponse } from "./profile_thread.ts";
+
+/** The worker's global scope, as far as this module uses it. */
+interface WorkerScope {
+  postMessage(message: ProfileResponse, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<ProfileRequest>) => void) | null;
+}
+
+// Typed here rather than with a `/// <reference lib="deno.worker" />`,
+// which a published module may not carry (it would change its users'
+// globals).
+const scope = self as unknown as WorkerScope;
 
 let writer: ProfileWriter | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 function reply(r: ProfileResponse): void {
-  self.postMessage(r);
+  scope.postMessage(r);
 }
 
 async function handle(m: ProfileRequest): Promise<void> {
@@ -40,7 +48,7 @@ async function handle(m: ProfileRequest): Promise<void> {
       }
       if (m.n > 0) await w.executions(m.ids, m.n);
       // The buffer goes back to be filled again.
-      self.postMessage({ kind: "ok", ids: m.ids } as ProfileResponse, [
+      scope.postMessage({ kind: "ok", ids: m.ids }, [
         m.ids.buffer,
       ]);
       return;
@@ -58,7 +66,7 @@ async function handle(m: ProfileRequest): Promise<void> {
   }
 }
 
-self.onmessage = (e: MessageEvent<ProfileRequest>) => {
+scope.onmessage = (e: MessageEvent<ProfileRequest>) => {
   const m = e.data;
   queue = queue.then(() => handle(m));
 };

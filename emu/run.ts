@@ -57,11 +57,15 @@ export interface RunResult {
  * Throws `ElfError` for a bad file; guest faults end the run normally.
  *
  * @example
- * ```ts ignore
- * import { runElf } from "@oplet/emu";
- * const bytes = await Deno.readFile("tests/guests/bin/sort.elf");
- * const r = await runElf(bytes, { argv: ["sort"] });
- * console.log(r.exitCode, r.stats.insns);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CapturedIo, HELLO_ELF, runElf } from "@oplet/emu";
+ * // Any static RV32 ELF: `await Deno.readFile("prog.elf")`.
+ * const io = new CapturedIo();
+ * const r = await runElf(HELLO_ELF, { argv: ["hello"], io });
+ * assert.equal(r.exitCode, 0);
+ * assert.equal(r.fault, null);
+ * assert.equal(r.stats.insns, 9);
  * ```
  */
 export async function runElf(

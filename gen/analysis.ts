@@ -18,14 +18,13 @@
 
 import type { OpletInfo } from "@oplet/emu";
 import { GenError, quote } from "./gen_error.ts";
-import { MAX_SEQ_LENGTH } from "./fuse.ts";
+import { MAX_FUSED, MAX_SEQ_LENGTH } from "./limits.ts";
 import type { SeqNotes } from "./render.ts";
 
 /** The analysis format version this generator reads. */
 export const ANALYSIS_VERSION = 1;
 
-/** The most fused oplets one generation makes. */
-export const MAX_FUSED = 256;
+export { MAX_FUSED };
 
 /** A sequence chosen for fusing. */
 export interface ChosenSequence {
@@ -69,6 +68,7 @@ export interface ChooseOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chooseSequences } from "@oplet/gen";
  * const table = [
  *   { name: "a", params: 1, exit: false },
@@ -78,7 +78,7 @@ export interface ChooseOptions {
  *   { version: 1, target: "t", opletHash: "0123abcd", sequences: [{ ops: [0, 1] }] },
  *   { target: "t", table, opletHash: "0123abcd", count: 10 },
  * );
- * console.log(choice.sequences[0].ops); // [0, 1]
+ * assert.deepEqual(choice.sequences[0].ops, [0, 1]);
  * ```
  */
 export function chooseSequences(

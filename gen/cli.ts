@@ -1,50 +1,59 @@
 /**
  * The generator's command line:
- * `deno run -A gen/mod.ts --from analysis.json [--count N] [--out DIR]`.
+ * `deno run -A jsr:@oplet/gen --from analysis.json --out DIR [--count N]`.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { MAX_FUSED, readAnalysisFile } from "./analysis.ts";
+import {
+  EXIT_STATUS_HELP,
+  helpOrVersion,
+  parseArgsError,
+  reportError,
+  runCommand,
+  UsageError,
+} from "@oplet/emu/cli";
+import { readAnalysisFile } from "./analysis.ts";
 import { GenError, quote } from "./gen_error.ts";
 import { generateFromAnalysis, type GenerateResult } from "./generate.ts";
-import { shellWord } from "./render.ts";
+import { DEFAULT_COUNT, MAX_FUSED } from "./limits.ts";
+import { shellWord } from "./text.ts";
 
-/** The usage text for `command` (the first line) and how it takes its input. */
+export { UsageError };
+
+/** The command's name, in its usage line and messages. */
+export const NAME = "oplet-gen";
+
+/** The usage text for `command` (the first line), how it takes its input and what `--out` defaults to. */
 export function usageText(
-  command = "oplet-gen --from analysis.json [options]",
+  command = "oplet-gen --from analysis.json --out DIR [options]",
   from = "the analysis (JSON) to read; required",
+  out = "the folder to write into, created if missing; required",
 ): string {
   return `Usage: ${command}
 
 Generates fused oplets (op_seq.ts and translate_seq.ts) for the most
-frequent oplet sequences of an analysis made by @oplet/analyze.
+frequent oplet sequences of an analysis made by @oplet/analyze. Run the
+emulator with --oplets DIR to use them.
 
 Options:
   --from FILE      ${from}
-  --count N        fuse the N best sequences (default and at most ${MAX_FUSED})
-  --out DIR        write into DIR (default: the emulator's target directory)
-  --source FILE    the oplets' source (default: the emulator's ops.ts)
+  --out DIR        ${out}
+  --count N        fuse the N best sequences (default ${DEFAULT_COUNT}, the size that ran
+                   fastest; at most ${MAX_FUSED})
+  --source FILE    the oplets' source, a path or a URL (default: the emulator's
+                   own ops.ts, wherever it was loaded from)
   --fuse-exits     also fuse sequences that end with an exit oplet
   --no-format      do not run deno fmt on the output
-  --help           show this help
+  -h, --help       show this help
+  --version        show the version
 
-Exit status: 0 on success, 1 for an error, 2 for a usage error.
-`;
+${EXIT_STATUS_HELP}`;
 }
 
 /** The usage text. */
 export const USAGE: string = usageText();
-
-/** A usage error: exit 2. */
-export class UsageError extends Error {
-  /** Creates the error; `message` is the whole one-line message. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 /** The generator's options, as the command line gives them. */
 export interface GenArgs {
@@ -86,13 +95,13 @@ export function parseGenArgs(
         "fuse-exits": { type: "boolean" },
         "no-format": { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
       },
       strict: true,
       allowPositionals,
     });
   } catch (e) {
-    const msg = (e instanceof Error ? e.message : String(e)).split("\n")[0];
-    throw new UsageError(msg.replace(/\. To specify.*$/, ""));
+    throw parseArgsError(e);
   }
   const v = parsed.values;
   let count: number | undefined;
@@ -136,7 +145,7 @@ export function report(r: GenerateResult): void {
     skipped.push(`${r.choice.skippedDuplicates} duplicates`);
   }
   console.error(
-    `oplet-gen: wrote ${r.fused.length} fused oplet${
+    `${NAME}: wrote ${r.fused.length} fused oplet${
       r.fused.length === 1 ? "" : "s"
     } to ${r.outDir ?? "nowhere"}${
       skipped.length ? ` (passed over ${skipped.join(", ")})` : ""
@@ -150,21 +159,22 @@ export function commandLine(prefix: string, args: readonly string[]): string {
 }
 
 /**
- * Runs the command line; returns the exit code: 0, 1 for an error (one
+ * Runs the command line; returns the exit status: 0, 1 for an error (one
  * line on stderr), 2 for a usage error.
  */
-export async function main(
+export function main(
   args: readonly string[],
-  prefix = "deno run -A gen/mod.ts",
+  prefix = "deno run -A jsr:@oplet/gen",
 ): Promise<number> {
-  try {
+  return runCommand(NAME, async () => {
+    const early = helpOrVersion(NAME, USAGE, args);
+    if (early !== null) return early;
     const a = parseGenArgs(args);
-    if (a.help) {
-      console.log(USAGE);
-      return 0;
-    }
     if (a.from === undefined) {
       throw new UsageError("Missing --from analysis.json");
+    }
+    if (a.out === undefined) {
+      throw new UsageError("Missing --out DIR, the folder to write into");
     }
     const analysis = await readAnalysisFile(a.from);
     const r = await generateFromAnalysis({
@@ -179,20 +189,18 @@ export async function main(
     });
     report(r);
     return 0;
-  } catch (e) {
-    return failure(e);
-  }
+  });
 }
 
-/** Prints an error as one line and returns its exit code (2 for usage, else 1). */
+/** Prints an error as one line and returns its exit status (2 for usage, else 1). */
 export function failure(e: unknown): number {
-  if (e instanceof UsageError) {
-    console.error(`oplet-gen: ${e.message}; see --help`);
-    return 2;
+  if (e instanceof UsageError || e instanceof GenError) {
+    return reportError(NAME, e);
   }
-  const msg = e instanceof GenError
-    ? e.message
-    : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
-  console.error(`oplet-gen: ${msg.split("\n")[0]}`);
-  return 1;
+  return reportError(
+    NAME,
+    new Error(
+      `Unexpected error: ${e instanceof Error ? e.message : String(e)}`,
+    ),
+  );
 }

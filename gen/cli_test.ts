@@ -73,7 +73,18 @@ Deno.test("the command line: help, usage errors (2) and errors (1), one line eac
       /Option --count expects a whole number from 0 to 256, got "300"/,
     );
 
-    r = await gen(["--from", join(dir, "missing.json")]);
+    r = await gen(["--from", "a.json"]);
+    assert.equal(r.code, 2);
+    oneLine(
+      r.stderr,
+      /Missing --out DIR, the folder to write into; see --help/,
+    );
+
+    const version = await gen(["--version"]);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^oplet-gen \d+\.\d+\.\d+\n$/);
+
+    r = await gen(["--from", join(dir, "missing.json"), "--out", dir]);
     assert.equal(r.code, 1);
     oneLine(
       r.stderr,
@@ -82,7 +93,7 @@ Deno.test("the command line: help, usage errors (2) and errors (1), one line eac
 
     const bad = join(dir, "bad.json");
     await Deno.writeTextFile(bad, "{ not json");
-    r = await gen(["--from", bad]);
+    r = await gen(["--from", bad, "--out", dir]);
     assert.equal(r.code, 1);
     oneLine(r.stderr, /Analysis ".*bad.json" is not valid JSON: /);
 
@@ -110,13 +121,15 @@ Deno.test("the command line: help, usage errors (2) and errors (1), one line eac
       /Cannot write to the output directory ".*good.json": not a directory/,
     );
 
-    r = await gen(["--from", good, "--out", dir, "--count", "5"]);
+    // A missing --out folder is created, with its parents.
+    const out = join(dir, "new", "fused");
+    r = await gen(["--from", good, "--out", out, "--count", "5"]);
     assert.equal(r.code, 0, r.stderr);
     oneLine(r.stderr, /wrote 1 fused oplet to /);
-    const text = await Deno.readTextFile(join(dir, "op_seq.ts"));
+    const text = await Deno.readTextFile(join(out, "op_seq.ts"));
     assert.match(
       text,
-      /\/\/ Command: deno run -A gen\/mod.ts --from .*good.json --out .* --count 5\n/,
+      /\/\/ Command: deno run -A jsr:@oplet\/gen --from .*good.json --out .* --count 5\n/,
     );
     assert.match(
       text,

@@ -13,9 +13,10 @@ import { GenError } from "./gen_error.ts";
  * Throws {@link GenError} when the formatter cannot run or rejects the text.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTypeScript } from "@oplet/gen";
- * console.log(await formatTypeScript("const a=1")); // const a = 1;
+ * assert.equal(await formatTypeScript("const a=1"), "const a = 1;\n");
  * ```
  */
 export async function formatTypeScript(

@@ -27,18 +27,15 @@
 
 import ts from "typescript";
 import { GenError } from "./gen_error.ts";
+import { MAX_SEQ_LENGTH, STATE_TYPE_NAME } from "./limits.ts";
+
+export { MAX_SEQ_LENGTH, STATE_TYPE_NAME };
 import {
   indexOffset,
   isWriteTarget,
   type OpletBody,
   type OpletIndex,
 } from "./oplet_index.ts";
-
-/** The longest sequence the generator fuses. */
-export const MAX_SEQ_LENGTH = 64;
-
-/** The name the generated module gives the state's structural type. */
-export const STATE_TYPE_NAME = "FusedState";
 
 /** Options for {@link fuseSequence}. */
 export interface FuseOptions {
@@ -113,18 +110,7 @@ export function checkSequence(
  * `name` (see the module doc). Throws {@link GenError} when the sequence
  * cannot be fused ({@link checkSequence}).
  *
- * @example
- * ```ts ignore
- * import { fileURLToPath } from "node:url";
- * import { OP_HELPERS, OPLETS, OPS_SOURCE_URL } from "@oplet/emu";
- * import { fuseSequence } from "./fuse.ts";
- * import { indexOplets } from "./oplet_index.ts";
- * import { loadOpletSource } from "./oplet_source.ts";
- * const src = loadOpletSource(fileURLToPath(OPS_SOURCE_URL));
- * const index = indexOplets(src, OPLETS, { helpers: Object.keys(OP_HELPERS) });
- * const f = fuseSequence(index, [1, 27, 3], "seq0"); // mov_T0_r, addi, mov_r_T0
- * console.log(f.params); // 3
- * ```
+ * This module is internal to the generator; `fuse_test.ts` shows it at work.
  */
 export function fuseSequence(
   index: OpletIndex,

@@ -23,8 +23,9 @@ export class GenError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quote } from "@oplet/gen";
- * console.log(quote("a\nb")); // "a\nb" (with the quotes)
+ * assert.equal(quote("a\nb"), '"a\\nb"');
  * ```
  */
 export function quote(value: unknown, max = 40): string {

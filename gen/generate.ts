@@ -5,8 +5,8 @@
  * @module
  */
 
-import { dirname, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   OP_HELPERS,
   type OpletInfo,
@@ -15,22 +15,13 @@ import {
   OPS_SOURCE_URL,
   TARGET_NAME,
 } from "@oplet/emu";
-import { type Choice, chooseSequences, MAX_FUSED } from "./analysis.ts";
-import { type FusedOpletInfo, fuseSequence } from "./fuse.ts";
+import { type Choice, chooseSequences } from "./analysis.ts";
+import type { FusedOpletInfo } from "./fuse.ts";
 import { formatTypeScript } from "./format.ts";
 import { GenError } from "./gen_error.ts";
-import {
-  indexOplets,
-  type OpletIndex,
-  readSourceTable,
-} from "./oplet_index.ts";
-import { loadOpletSource } from "./oplet_source.ts";
-import {
-  type RenderInfo,
-  renderOpSeq,
-  renderTranslateSeq,
-  type SeqNotes,
-} from "./render.ts";
+import { DEFAULT_COUNT, type MAX_FUSED } from "./limits.ts";
+import type { RenderInfo } from "./render.ts";
+import { readSourceFiles } from "./source_files.ts";
 import { checkOutputDir, writeFilesAtomic } from "./write_atomic.ts";
 
 /** The generated modules' file names. */
@@ -48,33 +39,6 @@ export interface GeneratedModules {
   readonly fused: readonly FusedOpletInfo[];
 }
 
-/**
- * Fuses each of `sequences` (fused oplet k from sequence k) and renders the
- * two modules, unformatted. Throws {@link GenError} for a sequence that
- * cannot be fused.
- */
-export function generateModules(
-  index: OpletIndex,
-  sequences: readonly (readonly number[])[],
-  info: RenderInfo,
-  options: { fuseExits?: boolean; notes?: readonly (SeqNotes | undefined)[] } =
-    {},
-): GeneratedModules {
-  if (sequences.length > MAX_FUSED) {
-    throw new GenError(
-      `Cannot make ${sequences.length} fused oplets; at most ${MAX_FUSED}`,
-    );
-  }
-  const fused = sequences.map((seq, k) =>
-    fuseSequence(index, seq, `seq${k}`, { fuseExits: options.fuseExits })
-  );
-  return {
-    opSeq: renderOpSeq(index, fused, info, options.notes),
-    translateSeq: renderTranslateSeq(index, fused, info),
-    fused,
-  };
-}
-
 /** What the emulator contributes to a generation; the defaults are `@oplet/emu`'s. */
 export interface EmulatorInfo {
   /** The target's name. */
@@ -83,7 +47,7 @@ export interface EmulatorInfo {
   readonly table: readonly OpletInfo[];
   /** The helper names fused oplets get. */
   readonly helpers: readonly string[];
-  /** The oplets' source (a `file:` URL), when installed locally. */
+  /** The oplets' source: a `file:` URL, or `https:` when loaded from a registry. */
   readonly sourceUrl: URL;
 }
 
@@ -101,12 +65,15 @@ export interface GenerateOptions {
   readonly analysis: unknown;
   /** What the analysis came from, for the generated header (a file name). */
   readonly input: string;
-  /** How many sequences to fuse (default and most {@link MAX_FUSED}). */
+  /** How many sequences to fuse (default {@link DEFAULT_COUNT}, at most {@link MAX_FUSED}). */
   readonly count?: number;
-  /** Where to write; default the emulator's target directory (beside its oplets). */
+  /**
+   * The folder to write into, created if missing; required unless `write`
+   * is false. Nothing is written anywhere else.
+   */
   readonly out?: string;
-  /** The oplets' source file; default the emulator's. */
-  readonly source?: string;
+  /** The oplets' source, a path or a URL; default the emulator's own (`file:` or `https:`). */
+  readonly source?: string | URL;
   /** Allow an exit oplet as a sequence's last member. */
   readonly fuseExits?: boolean;
   /** The command, for the generated header. */
@@ -134,11 +101,22 @@ export interface GenerateResult extends GeneratedModules {
  * with a one-line message for any problem.
  *
  * @example
- * ```ts ignore
- * import { generateFromAnalysis, readAnalysisFile } from "@oplet/gen";
- * const analysis = await readAnalysisFile("analysis.json");
- * const r = await generateFromAnalysis({ analysis, input: "analysis.json", out: "/tmp/fused" });
- * console.log(r.fused.length);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OPLETS, opletTableHash, opNumber, TARGET_NAME } from "@oplet/emu";
+ * import { generateFromAnalysis } from "@oplet/gen";
+ * // An analysis as `oplet-analyze --json` writes it (here one sequence).
+ * const analysis = {
+ *   version: 1,
+ *   target: TARGET_NAME,
+ *   opletHash: opletTableHash(OPLETS),
+ *   sequences: [{ ops: ["mov_T0_r", "addi", "mov_r_T0"].map(opNumber) }],
+ * };
+ * const out = await Deno.makeTempDir();
+ * const r = await generateFromAnalysis({ analysis, input: "analysis.json", out });
+ * assert.equal(r.fused.length, 1);
+ * assert.match(await Deno.readTextFile(`${out}/op_seq.ts`), /function op_seq0\(/);
+ * await Deno.remove(out, { recursive: true });
  * ```
  */
 export async function generateFromAnalysis(
@@ -150,66 +128,77 @@ export async function generateFromAnalysis(
     target: emu.target,
     table: emu.table,
     opletHash: baseHash,
-    count: options.count ?? MAX_FUSED,
+    count: options.count ?? DEFAULT_COUNT,
     fuseExits: options.fuseExits,
   });
-  const sourcePath = options.source ?? fileOf(emu.sourceUrl, "--source");
   const write = options.write ?? true;
-  const outDir = write
-    ? options.out ?? dirname(fileOf(emu.sourceUrl, "--out"))
-    : null;
-  if (outDir !== null) await checkOutputDir(outDir);
-  const source = loadOpletSource(sourcePath);
-  const own = readSourceTable(source);
-  if (own && opletTableHash(own) !== baseHash) {
-    throw new GenError(
-      `The oplet source "${sourcePath}" declares oplet table ${
-        opletTableHash(own)
-      }, but the emulator's is ${baseHash}`,
-    );
+  const outDir = write ? options.out ?? null : null;
+  if (write && outDir === null) {
+    throw new GenError("No output folder given: pass out (--out DIR)");
   }
-  const index = indexOplets(source, emu.table, { helpers: emu.helpers });
+  if (outDir !== null) await checkOutputDir(outDir, { create: true });
+  const sources = await readSourceFiles(sourceUrl(options.source, emu));
+  // The TypeScript compiler is loaded only now, when it is needed.
+  const { buildModules } = await import("./modules.ts");
   const info: RenderInfo = {
     baseHash,
     target: emu.target,
     input: options.input,
     command: options.command ?? "(library call)",
-    sourceName: displayPath(source.fileName),
+    sourceName: displayPath(sources.displayName),
   };
-  const modules = generateModules(
-    index,
-    choice.sequences.map((s) => s.ops),
-    info,
-    {
-      fuseExits: options.fuseExits,
-      notes: choice.sequences.map((s) => s.notes),
-    },
-  );
+  const modules = buildModules(sources, emu, choice, info, {
+    fuseExits: options.fuseExits,
+  });
   let { opSeq, translateSeq } = modules;
   if (options.format ?? true) {
-    opSeq = await formatTypeScript(opSeq, outDir ?? undefined);
-    translateSeq = await formatTypeScript(translateSeq, outDir ?? undefined);
+    // Formatted with the configuration that governs the output folder (the
+    // nearest existing one: the folder is created only when writing).
+    const cwd = outDir === null ? undefined : await existingAncestor(outDir);
+    opSeq = await formatTypeScript(opSeq, cwd);
+    translateSeq = await formatTypeScript(translateSeq, cwd);
   }
   if (outDir !== null) {
     await writeFilesAtomic(outDir, {
       [OP_SEQ_FILE]: opSeq,
       [TRANSLATE_SEQ_FILE]: translateSeq,
-    });
+    }, { create: true });
   }
   return { opSeq, translateSeq, fused: modules.fused, outDir, choice };
 }
 
-function fileOf(url: URL, option: string): string {
-  if (url.protocol !== "file:") {
-    throw new GenError(
-      `The emulator's oplets are at ${url.href}, not in a local file; pass ${option}`,
-    );
+/** `dir`, or its nearest ancestor that exists. */
+async function existingAncestor(dir: string): Promise<string> {
+  let d = resolve(dir);
+  for (;;) {
+    try {
+      if ((await Deno.stat(d)).isDirectory) return d;
+    } catch {
+      // Missing: try the parent.
+    }
+    const up = dirname(d);
+    if (up === d) return d;
+    d = up;
   }
-  return fileURLToPath(url);
+}
+
+/** The oplets' source as a URL: a given path or URL, or the emulator's. */
+function sourceUrl(source: string | URL | undefined, emu: EmulatorInfo): URL {
+  if (source === undefined) return emu.sourceUrl;
+  if (source instanceof URL) return source;
+  if (/^(file|https?):/i.test(source)) {
+    try {
+      return new URL(source);
+    } catch {
+      throw new GenError(`The oplet source "${source}" is not a valid URL`);
+    }
+  }
+  return pathToFileURL(isAbsolute(source) ? source : resolve(source));
 }
 
 /** A path relative to the current directory when it is inside it. */
 function displayPath(path: string): string {
+  if (!isAbsolute(path)) return path;
   let cwd: string;
   try {
     cwd = Deno.cwd();

@@ -8,19 +8,34 @@
  * `translate-seq.h`.
  *
  * ```sh
- * deno run -A gen/mod.ts --from analysis.json --count 64 --out /tmp/fused
- * deno run -A emu/mod.ts --oplets /tmp/fused --stats tests/guests/bin/sort.elf
+ * deno run -A jsr:@oplet/gen --from analysis.json --out fused
+ * deno run --allow-read jsr:@oplet/emu --oplets fused --stats prog.elf
  * ```
+ *
+ * The TypeScript compiler is loaded only when generating, so importing this
+ * module (or running `--help`) needs no permission.
  *
  * The pasting itself (`oplet_source.ts`, `oplet_index.ts`, `fuse.ts`,
  * `type_text.ts`, `render.ts`) works on the TypeScript compiler's syntax
  * trees and is internal.
  *
  * @example
- * ```ts ignore
- * import { generateFromAnalysis, readAnalysisFile } from "@oplet/gen";
- * const analysis = await readAnalysisFile("analysis.json");
- * await generateFromAnalysis({ analysis, input: "analysis.json", out: "/tmp/fused" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OPLETS, opletTableHash, opNumber, TARGET_NAME } from "@oplet/emu";
+ * import { generateFromAnalysis } from "@oplet/gen";
+ * // An analysis as `oplet-analyze --json` writes it (here one sequence).
+ * const analysis = {
+ *   version: 1,
+ *   target: TARGET_NAME,
+ *   opletHash: opletTableHash(OPLETS),
+ *   sequences: [{ ops: ["mov_T0_r", "addi", "mov_r_T0"].map(opNumber) }],
+ * };
+ * const out = await Deno.makeTempDir();
+ * const r = await generateFromAnalysis({ analysis, input: "analysis.json", out });
+ * assert.equal(r.fused.length, 1);
+ * assert.match(await Deno.readTextFile(`${out}/op_seq.ts`), /function op_seq0\(/);
+ * await Deno.remove(out, { recursive: true });
  * ```
  *
  * @module
@@ -40,28 +55,10 @@ export {
 } from "./generate.ts";
 export * from "./format.ts";
 export * from "./write_atomic.ts";
-export {
-  commentText,
-  type RenderInfo,
-  type SeqNotes,
-  shellWord,
-} from "./render.ts";
-export {
-  type FusedOpletInfo,
-  MAX_SEQ_LENGTH,
-  STATE_TYPE_NAME,
-} from "./fuse.ts";
-export {
-  commandLine,
-  failure,
-  type GenArgs,
-  main,
-  parseGenArgs,
-  report,
-  USAGE,
-  UsageError,
-  usageText,
-} from "./cli.ts";
+export * from "./limits.ts";
+export * from "./text.ts";
+export type { FusedOpletInfo } from "./fuse.ts";
+export type { RenderInfo, SeqNotes } from "./render.ts";
 export type { OpletInfo } from "@oplet/emu";
 
 if (import.meta.main) {

@@ -74,19 +74,7 @@ export interface IndexOptions {
  * checks that its body follows the conventions. Throws {@link GenError}
  * naming the oplet and the line of the first violation.
  *
- * @example
- * ```ts
- * import { indexOplets } from "./oplet_index.ts";
- * import { loadOpletSource } from "./oplet_source.ts";
- * const src = loadOpletSource(
- *   "/tmp/ops.ts",
- *   "export function op_nop(s: unknown, c: Int32Array, i: number): number {\n  return i + 1;\n}\n",
- * );
- * const index = indexOplets(src, [{ name: "nop", params: 0, exit: false }], {
- *   helpers: [],
- * });
- * console.log(index.oplets[0].line); // 1
- * ```
+ * This module is internal to the generator; `oplet_index_test.ts` shows it at work.
  */
 export function indexOplets(
   source: OpletSource,

@@ -9,7 +9,7 @@
  */
 
 import ts from "typescript";
-import { basename, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { GenError } from "./gen_error.ts";
 
 /** The oplets' source, parsed and bound. */
@@ -40,23 +40,21 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
 
 /**
  * Parses the oplets' source at `path` (read from disk unless `text` is
- * given) into an {@link OpletSource}. The modules it imports are read from
- * disk when they exist; only the file's own syntax must be valid.
+ * given) into an {@link OpletSource}. The modules it imports are taken from
+ * `files` (file name to text; for a source fetched from a registry) or read
+ * from disk when they exist; only the file's own syntax must be valid.
  *
  * Throws {@link GenError} when the file cannot be read or does not parse.
  *
- * @example
- * ```ts
- * import { loadOpletSource } from "./oplet_source.ts";
- * const src = loadOpletSource(
- *   "/tmp/ops.ts",
- *   "export function op_nop(s: unknown, c: Int32Array, i: number): number {\n  return i + 1;\n}\n",
- * );
- * console.log(src.sourceFile.statements.length); // 1
- * ```
+ * This module is internal to the generator; `oplet_index_test.ts` shows it at work.
  */
-export function loadOpletSource(path: string, text?: string): OpletSource {
+export function loadOpletSource(
+  path: string,
+  text?: string,
+  files: ReadonlyMap<string, string> = new Map(),
+): OpletSource {
   const fileName = resolve(path);
+  text ??= files.get(fileName);
   if (text === undefined) {
     try {
       text = Deno.readTextFileSync(fileName);
@@ -79,6 +77,10 @@ export function loadOpletSource(path: string, text?: string): OpletSource {
   host.getSourceFile = (name, lang, onError, create) => {
     const path = resolve(name);
     if (path === fileName) return own;
+    const fetched = files.get(path);
+    if (fetched !== undefined) {
+      return ts.createSourceFile(path, fetched, ts.ScriptTarget.ES2022, true);
+    }
     if (!path.startsWith(libDir)) {
       return getSourceFile(name, lang, onError, create);
     }
@@ -92,9 +94,29 @@ export function loadOpletSource(path: string, text?: string): OpletSource {
     return sf;
   };
   const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => resolve(name) === fileName || fileExists(name);
+  host.fileExists = (name) =>
+    resolve(name) === fileName || files.has(resolve(name)) || fileExists(name);
+  if (files.size > 0) {
+    // Fetched modules live in folders that exist only in `files`.
+    const dirs = new Set<string>();
+    for (const f of files.keys()) {
+      for (let d = dirname(f); !dirs.has(d); d = dirname(d)) {
+        dirs.add(d);
+        if (dirname(d) === d) break;
+      }
+    }
+    const directoryExists = host.directoryExists?.bind(host);
+    host.directoryExists = (d) =>
+      dirs.has(resolve(d)) || (directoryExists?.(d) ?? false);
+    const realpath = host.realpath?.bind(host);
+    host.realpath = (p) =>
+      files.has(resolve(p)) || dirs.has(resolve(p)) ? p : realpath?.(p) ?? p;
+  }
   const readFile = host.readFile.bind(host);
-  host.readFile = (name) => resolve(name) === fileName ? text : readFile(name);
+  host.readFile = (name) =>
+    resolve(name) === fileName
+      ? text
+      : files.get(resolve(name)) ?? readFile(name);
   const program = ts.createProgram([fileName], COMPILER_OPTIONS, host);
   const diags = program.getSyntacticDiagnostics(own);
   if (diags.length > 0) {

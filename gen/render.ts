@@ -11,7 +11,11 @@
  */
 
 import { compareSeqs, type SeqEntry } from "@oplet/emu";
-import { type FusedOpletCode, printFused, STATE_TYPE_NAME } from "./fuse.ts";
+import { type FusedOpletCode, printFused } from "./fuse.ts";
+import { STATE_TYPE_NAME } from "./limits.ts";
+import { commentText, shellWord } from "./text.ts";
+
+export { commentText, shellWord };
 import type { OpletIndex } from "./oplet_index.ts";
 import { helperTypes, stateFieldTypes } from "./type_text.ts";
 
@@ -37,37 +41,6 @@ export interface SeqNotes {
   readonly saved?: number;
   /** A guest pc where it occurs. */
   readonly examplePc?: number;
-}
-
-/**
- * Escapes text for a single-line comment: anything outside printable ASCII
- * becomes `\uXXXX`, so that no line break or comment end can get through.
- *
- * @example
- * ```ts
- * import { commentText } from "@oplet/gen";
- * console.log(commentText("a\nb")); // a\u000ab
- * ```
- */
-export function commentText(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code >= 0x20 && code < 0x7f) out += ch;
-    else if (code > 0xffff) {
-      out += `\\u{${code.toString(16)}}`;
-    } else out += `\\u${code.toString(16).padStart(4, "0")}`;
-  }
-  return out.replaceAll("*/", "*\\/");
-}
-
-/** Quotes a command-line argument for the header, shell style. */
-export function shellWord(arg: string): string {
-  let plain = arg.length > 0;
-  for (const ch of arg) {
-    if (!/[A-Za-z0-9_.,:=/@%+-]/.test(ch)) plain = false;
-  }
-  return plain ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
 function header(info: RenderInfo): string {

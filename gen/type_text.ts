@@ -10,7 +10,7 @@
 
 import ts from "typescript";
 import { GenError } from "./gen_error.ts";
-import { STATE_TYPE_NAME } from "./fuse.ts";
+import { STATE_TYPE_NAME } from "./limits.ts";
 import type { OpletIndex } from "./oplet_index.ts";
 
 const FLAGS = ts.NodeBuilderFlags.NoTruncation |

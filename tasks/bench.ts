@@ -43,7 +43,7 @@ import { renderChart } from "./bench_chart.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
 
 const USAGE =
-  `Usage: deno task bench [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call]
+  `Usage: oplet-bench (deno task bench) [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call]
 
 Every benchmark guest unfused and fused on every backend (switch, call,
 paste), with and without profiling, and under qemu-riscv32 where it is
@@ -70,7 +70,7 @@ const reps = values.quick
   : wholeNumber("bench", "reps", values.reps as string);
 const fused: FusedSet<RiscvCpu> = values.oplets
   ? await loadFusedDir(values.oplets as string).catch((e) => {
-    console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
+    console.error(`oplet-bench: ${(e as Error).message.split("\n")[0]}`);
     Deno.exit(1);
   })
   : loadFusedSet(
@@ -198,7 +198,7 @@ for (const g of guests) {
       try {
         (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
       } catch (e) {
-        console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
+        console.error(`oplet-bench: ${(e as Error).message.split("\n")[0]}`);
         Deno.exit(1);
       }
     }
@@ -322,7 +322,9 @@ if (outDir) {
   writeAtomic(`${outDir}/latest.json`, JSON.stringify(json, null, 2) + "\n");
   writeAtomic(`${outDir}/chart.svg`, renderChart(results));
   writeAtomic(`${outDir}/latest.md`, lines.join("\n") + "\n");
-  console.error(`wrote ${outDir}/latest.json, chart.svg, latest.md`);
+  console.error(
+    `oplet-bench: wrote ${outDir}/latest.json, chart.svg, latest.md`,
+  );
 }
 
 // Not @oplet/gen's writeFilesAtomic: importing the generator would load the

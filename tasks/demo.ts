@@ -17,6 +17,7 @@
 
 import { analysisJson, analyzeProfiles } from "@oplet/analyze";
 import {
+  CapturedIo,
   loadFusedDir,
   opletInfo,
   OPLETS,
@@ -28,7 +29,6 @@ import {
 import { generateFromAnalysis } from "@oplet/gen";
 import { taskArgs, usageError, wholeNumber } from "./task_args.ts";
 import {
-  CapturedIo,
   elfPath,
   expected,
   gaveExpected,
@@ -37,7 +37,7 @@ import {
 } from "../tests/guest_io.ts";
 
 const USAGE =
-  `Usage: deno task demo [--guest NAME] [--count N] [--reps N] [--keep]
+  `Usage: oplet-demo (deno task demo) [--guest NAME] [--count N] [--reps N] [--keep]
 
 The whole pipeline on the bundled guests: profile the training guests,
 analyze, generate fused oplets into a temporary folder, and run a held-out
@@ -70,6 +70,24 @@ const t0 = performance.now();
 const step = (s: string) => console.log(`\n== ${s}`);
 const dir = await Deno.makeTempDir({ prefix: "oplet-demo-" });
 const profilePath = `${dir}/qemu.profile`;
+// The temporary folder goes on every way out: the end, an error, Ctrl-C.
+let kept = false;
+const cleanup = () => {
+  if (kept) return;
+  kept = true;
+  try {
+    Deno.removeSync(dir, { recursive: true });
+  } catch {
+    // Already gone.
+  }
+};
+const onInt = () => {
+  cleanup();
+  console.error("oplet-demo: interrupted");
+  Deno.exit(130);
+};
+Deno.addSignalListener("SIGINT", onInt);
+globalThis.addEventListener("unload", cleanup);
 
 // 1. Profile the training guests into one file, one run per guest.
 step("1. profile: the training guests run once with --profile");
@@ -164,7 +182,7 @@ for (let rep = 0; rep < reps; rep++) {
     });
     if (!gaveExpected(want, r.exitCode, io.stdoutBytes)) {
       console.error(
-        `demo: the ${kind} run of ${held.name} did not give qemu-riscv32's output`,
+        `oplet-demo: the ${kind} run of ${held.name} did not give qemu-riscv32's output`,
       );
       Deno.exit(1);
     }
@@ -204,13 +222,15 @@ step(
     (mu / mf).toFixed(2)
   }x (median of ${reps}, measured now)`,
 );
+Deno.removeSignalListener("SIGINT", onInt);
 if (values.keep) {
+  kept = true;
   console.log(
     `\nkept ${dir}; run it yourself: deno task emu --oplets ${fusedDir} --stats ${
       elfPath(held.name)
     } ...`,
   );
 } else {
-  await Deno.remove(dir, { recursive: true });
+  cleanup();
 }
 console.log(`(demo took ${((performance.now() - t0) / 1000).toFixed(1)} s)`);

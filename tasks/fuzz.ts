@@ -13,11 +13,25 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { Differential, hasQemu, QEMU } from "../tests/fuzz/differential.ts";
+import { taskArgs, usageError } from "./task_args.ts";
 
 const USAGE =
-  "usage: deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]";
+  `Usage: oplet-fuzz (deno task fuzz) [--seed S] [--count N] [--time SECONDS] [--jobs J] [--elf FILE...]
+
+Differential fuzzing: random RV32IM programs run on qemu-riscv32 and on oplet
+(unfused and fused, every backend); every mismatch is reported with its seed
+and saved executable. Stops after N programs or SECONDS seconds (default 60
+when neither is given) or at Ctrl-C.
+
+  --seed S        the first seed (default: from the clock)
+  --count N       programs to compare
+  --time SECONDS  stop after this long
+  --jobs J        programs run at once
+  --elf FILE      check saved executables again instead (repeatable)
+
+Exit status: 0 when everything agreed, 1 for a mismatch or an error, 2 for a
+usage error.`;
 
 function num(
   name: string,
@@ -27,44 +41,29 @@ function num(
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) {
-    console.error(
-      `fuzz: --${name} expects an integer >= ${min}, got "${v}"\n${USAGE}`,
+    usageError(
+      "fuzz",
+      `Option --${name} expects an integer >= ${min}, got "${v}"`,
     );
-    Deno.exit(2);
   }
   return n;
 }
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      options: {
-        seed: { type: "string" },
-        count: { type: "string" },
-        time: { type: "string" },
-        jobs: { type: "string" },
-        elf: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    console.error(`fuzz: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const o = parsed.values;
-  if (o.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const o = taskArgs("fuzz", USAGE, Deno.args, {
+    seed: { type: "string" },
+    count: { type: "string" },
+    time: { type: "string" },
+    jobs: { type: "string" },
+    elf: { type: "string", multiple: true },
+  }) as Record<string, string | undefined> & { elf?: string[] };
   const seed0 = num("seed", o.seed, 0) ?? (Date.now() % 1_000_000_000);
   const count = num("count", o.count, 1);
   const time = num("time", o.time, 1) ?? (count === undefined ? 60 : undefined);
   const jobs = num("jobs", o.jobs, 1) ?? 3;
   if (!hasQemu()) {
     console.error(
-      `fuzz: cannot run ${QEMU}: install qemu-user (Debian: apt-get install qemu-user)`,
+      `oplet-fuzz: cannot run ${QEMU}: install qemu-user (Debian: apt-get install qemu-user)`,
     );
     return 2;
   }
@@ -81,12 +80,12 @@ async function main(): Promise<number> {
     return bad > 0 ? 1 : 0;
   }
   console.log(
-    `fuzz: seeds from ${seed0}${count ? `, ${count} programs` : ""}${
+    `oplet-fuzz: seeds from ${seed0}${count ? `, ${count} programs` : ""}${
       time ? `, ${time} s` : ""
     }`,
   );
   console.log(
-    `fuzz: comparing qemu-riscv32 with oplet ${
+    `oplet-fuzz: comparing qemu-riscv32 with oplet ${
       d.variants.map((v) => v.name).join("; ")
     }`,
   );
@@ -112,7 +111,9 @@ async function main(): Promise<number> {
       const now = performance.now();
       if (now - lastReport >= 5000) {
         lastReport = now;
-        console.log(`fuzz: ${done} programs, ${rate()}/s, ${bad} mismatches`);
+        console.log(
+          `oplet-fuzz: ${done} programs, ${rate()}/s, ${bad} mismatches`,
+        );
       }
     },
   });
@@ -120,12 +121,12 @@ async function main(): Promise<number> {
   await d.close();
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(
-    `fuzz: ${r.compared} programs compared in ${secs} s (${rate()}/s), seeds ${seed0}..${
+    `oplet-fuzz: ${r.compared} programs compared in ${secs} s (${rate()}/s), seeds ${seed0}..${
       seed0 + r.compared - 1
     }: ${r.mismatches.length} mismatches${interrupted ? " (interrupted)" : ""}`,
   );
   for (const m of r.mismatches) {
-    console.log(`fuzz: mismatch: seed ${m.seed}, saved as ${m.elfPath}`);
+    console.log(`oplet-fuzz: mismatch: seed ${m.seed}, saved as ${m.elfPath}`);
   }
   return r.mismatches.length > 0 ? 1 : 0;
 }

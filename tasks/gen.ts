@@ -1,43 +1,53 @@
 /**
  * `deno task gen [--from analysis.json | profile...] [--count N] [--out DIR]`:
- * generates the fused oplets (`op_seq.ts`, `translate_seq.ts`) from an
- * analysis, or from profiles, which it analyzes first with
- * `@oplet/analyze` (the same ranking as `analyze/mod.ts --json`).
+ * the repository's generator task. It generates the fused oplets
+ * (`op_seq.ts`, `translate_seq.ts`) from an analysis, or from profiles,
+ * which it analyzes first with `@oplet/analyze` (the same ranking as
+ * `oplet-analyze --json`).
  *
- * Without `--out` it writes into the emulator's own target directory,
- * `emu/targets/riscv32/`, the committed fused set.
+ * Without `--out` it regenerates the committed default set in
+ * `emu/targets/riscv32/` (from the training guests' profile:
+ * `deno task profile && deno task gen /tmp/qemu.profile`). The published
+ * `jsr:@oplet/gen` never writes into a package: it needs `--out`.
  *
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { analysisJson, analyzeProfiles } from "@oplet/analyze";
 import { OPLETS, opletTableHash, TARGET_NAME } from "@oplet/emu";
+import { helpOrVersion, runCommand } from "@oplet/emu/cli";
 import {
-  commandLine,
-  failure,
+  DEFAULT_COUNT,
   generateFromAnalysis,
   GenError,
-  MAX_FUSED,
-  parseGenArgs,
   readAnalysisFile,
+} from "@oplet/gen";
+import {
+  commandLine,
+  parseGenArgs,
   report,
   UsageError,
   usageText,
-} from "@oplet/gen";
+} from "../gen/cli.ts";
+
+/** The committed default set's folder. */
+const DEFAULTS_DIR = fileURLToPath(
+  new URL("../emu/targets/riscv32/", import.meta.url),
+);
 
 const TASK_USAGE = usageText(
-  "deno task gen [--from analysis.json | profile...] [options]",
+  "oplet-gen (deno task gen) [--from analysis.json | profile...] [options]",
   "the analysis (JSON) to read, instead of profiles to analyze",
+  "the folder to write into (default: regenerate the committed set\n                   in emu/targets/riscv32/)",
 );
 
 /** Runs the task; returns the exit code (0, 1 for an error, 2 for a usage error). */
-export async function main(args: readonly string[]): Promise<number> {
-  try {
+export function main(args: readonly string[]): Promise<number> {
+  return runCommand("oplet-gen", async () => {
+    const early = helpOrVersion("oplet-gen", TASK_USAGE, args);
+    if (early !== null) return early;
     const a = parseGenArgs(args, true);
-    if (a.help) {
-      console.log(TASK_USAGE);
-      return 0;
-    }
     const profiles = a.positionals;
     if ((a.from === undefined) === (profiles.length === 0)) {
       throw new UsageError(
@@ -55,7 +65,7 @@ export async function main(args: readonly string[]): Promise<number> {
         result = await analyzeProfiles(profiles, {
           target: TARGET_NAME,
           opletHash: opletTableHash(OPLETS),
-          count: a.count ?? MAX_FUSED,
+          count: a.count ?? DEFAULT_COUNT,
           fuseExits: a.fuseExits,
         });
       } catch (e) {
@@ -76,7 +86,7 @@ export async function main(args: readonly string[]): Promise<number> {
       analysis,
       input,
       count: a.count,
-      out: a.out,
+      out: a.out ?? DEFAULTS_DIR,
       source: a.source,
       fuseExits: a.fuseExits,
       format: a.format,
@@ -84,9 +94,7 @@ export async function main(args: readonly string[]): Promise<number> {
     });
     report(r);
     return 0;
-  } catch (e) {
-    return failure(e);
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,5 +1,5 @@
 /**
- * `deno task profile [--out PATH] [--gzip] [elf...]`: profiles the training
+ * `deno task profile [--profile PATH] [--profile-gzip] [elf...]`: profiles the training
  * guests (those of `tests/guests/guests.json` whose `set` is "train", run
  * with their `args`), or the ELFs given, into one profile with a run per
  * guest (default `/tmp/qemu.profile`), and prints what it wrote. The guests'
@@ -8,15 +8,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import {
-  type GuestIo,
+  CapturedIo,
   opletInfo,
   OPLETS,
   runElf,
   startProfileWriter,
   TARGET_NAME,
 } from "@oplet/emu";
+import { DEFAULT_PROFILE } from "@oplet/analyze";
+import { runCommand } from "@oplet/emu/cli";
+import { taskArgs } from "./task_args.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const GUESTS = new URL("tests/guests/guests.json", ROOT);
@@ -28,31 +30,27 @@ interface Guest {
   stdin?: Uint8Array;
 }
 
-const USAGE = `Usage: deno task profile [--out PATH] [--gzip] [elf...]
+const USAGE =
+  `Usage: oplet-profile (deno task profile) [--profile PATH] [--profile-gzip] [elf...]
 
 Profiles the training guests of tests/guests/guests.json (or the ELFs given)
-into one profile, a run per guest.
+into one profile, a run per guest. The guests' output is discarded.
 
 Options:
-  --out PATH   the profile to write (default /tmp/qemu.profile)
-  --gzip       gzip it
-  -h, --help   show this help`;
+  --profile PATH   the profile to write (default ${DEFAULT_PROFILE}; also --out PATH)
+  --profile-gzip   gzip it (also --gzip)
+  -h, --help       show this help
+  --version        show the version
+
+Exit status: 0 on success, 1 for an error, 2 for a usage error, 130 when
+interrupted (Ctrl-C; the runs so far are kept as a complete profile).`;
 
 /** Where guest output goes: nowhere; stdin comes from `input`. */
-function quietIo(input: Uint8Array = new Uint8Array(0)): GuestIo {
-  let at = 0;
-  return {
-    stdout: (b) => b.length,
-    stderr: (b) => b.length,
-    stdin: (buf) => {
-      const n = Math.min(buf.length, input.length - at);
-      buf.set(input.subarray(at, at + n));
-      at += n;
-      return n;
-    },
-    isTerminal: () => false,
-    warn: (line) => console.error(`profile: guest: ${line}`),
-  };
+function quietIo(input?: Uint8Array): CapturedIo {
+  return new CapturedIo(input, {
+    keep: false,
+    onWarning: (line) => console.error(`oplet-profile: guest: ${line}`),
+  });
 }
 
 async function trainingGuests(): Promise<Guest[]> {
@@ -93,30 +91,17 @@ async function trainingGuests(): Promise<Guest[]> {
 }
 
 /** Runs the task; returns the exit status. */
-export async function main(args: string[]): Promise<number> {
-  let values, positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        gzip: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    console.error(
-      `profile: ${(e as Error).message.split("\n")[0]}; try --help`,
-    );
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const out = values.out ?? "/tmp/qemu.profile";
-  try {
+export function main(args: string[]): Promise<number> {
+  const values = taskArgs("profile", USAGE, args, {
+    profile: { type: "string" },
+    out: { type: "string" },
+    "profile-gzip": { type: "boolean" },
+    gzip: { type: "boolean" },
+  }, true);
+  const positionals = values._;
+  const out = (values.profile ?? values.out ?? DEFAULT_PROFILE) as string;
+  const gzip = Boolean(values["profile-gzip"] ?? values.gzip);
+  return runCommand("oplet-profile", async () => {
     const guests = positionals.length > 0
       ? positionals.map((elf) => ({ elf, argv: [elf] }))
       : await trainingGuests();
@@ -130,7 +115,7 @@ export async function main(args: string[]): Promise<number> {
       }
     }));
     const writer = await startProfileWriter(out, {
-      gzip: values.gzip ?? false,
+      gzip,
       target: TARGET_NAME,
       oplets: opletInfo(OPLETS),
     });
@@ -158,7 +143,7 @@ export async function main(args: string[]): Promise<number> {
           ? ` (exit code ${r.exitCode})`
           : "";
         console.log(
-          `profile: ${g.argv.join(" ")}: ${
+          `oplet-profile: ${g.argv.join(" ")}: ${
             writer.stats.executions - before
           } TB executions, ${r.stats.tbs} TBs${note}`,
         );
@@ -172,15 +157,12 @@ export async function main(args: string[]): Promise<number> {
       ? Math.round((s.bytes * 1e6) / s.executions)
       : 0;
     console.log(
-      `profile: wrote ${out}: ${s.runs} runs, ${s.tbs} TBs, ${s.executions} executions, ${s.bytes} bytes (${perM} bytes per million executions) in ${
+      `oplet-profile: wrote ${out}: ${s.runs} runs, ${s.tbs} TBs, ${s.executions} executions, ${s.bytes} bytes (${perM} bytes per million executions) in ${
         ((performance.now() - t0) / 1000).toFixed(1)
       } s`,
     );
     return stop ? 130 : 0;
-  } catch (e) {
-    console.error(`profile: ${(e as Error).message.split("\n")[0]}`);
-    return 1;
-  }
+  });
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -3,17 +3,35 @@
  * `deno lint`, `deno check`, `deno test` — stopping at the first that fails.
  * Ends with Deno's own test summary as a line `N passed, N failed`.
  *
+ * The tests get a temporary folder of their own (`TMPDIR`), and fail if
+ * they leave anything in it, so that a run leaves nothing in `/tmp`.
+ *
  * @module
  */
+
+import { taskArgs } from "./task_args.ts";
+
+const USAGE = `Usage: oplet-test (deno task test) [deno test options...]
+
+Runs deno fmt --check, deno lint, deno check --doc and every test (with any
+options given passed on to deno test), stopping at the first that fails, and
+ends with a line "N passed, N failed".
+
+Exit status: 0 when everything passed, 1 otherwise.`;
+if (Deno.args.some((a) => ["-h", "--help", "--version"].includes(a))) {
+  taskArgs("test", USAGE, Deno.args, {});
+}
 
 async function step(
   name: string,
   args: string[],
   capture = false,
+  env: Record<string, string> = {},
 ): Promise<{ ok: boolean; out: string }> {
   console.error(`\n== ${name}: deno ${args.join(" ")}`);
   const cmd = new Deno.Command(Deno.execPath(), {
     args,
+    env,
     stdout: capture ? "piped" : "inherit",
     stderr: "inherit",
   });
@@ -46,15 +64,30 @@ for (const [name, args] of checks) {
     Deno.exit(1);
   }
 }
-const test = await step("tests", [
-  "test",
-  "-A",
-  "--doc",
-  "--parallel",
-  ".",
-  "README.md",
-  ...extra,
-], true);
+const tmp = await Deno.makeTempDir({ prefix: "oplet-test-" });
+const test = await step(
+  "tests",
+  [
+    "test",
+    "-A",
+    "--doc",
+    "--parallel",
+    ".",
+    "README.md",
+    ...extra,
+  ],
+  true,
+  { TMPDIR: tmp },
+);
+const left = [...Deno.readDirSync(tmp)].map((e) => e.name).sort();
+await Deno.remove(tmp, { recursive: true });
+if (left.length > 0) {
+  console.error(
+    `oplet-test: the tests left ${left.length} file(s) in their temporary folder: ${
+      left.slice(0, 10).join(", ")
+    }`,
+  );
+}
 // deno test ends with e.g. "ok | 41 passed (3 steps) | 0 failed | 2 ignored (4s)".
 // deno-lint-ignore no-control-regex
 const plain = test.out.replace(/\x1b\[[0-9;]*m/g, "");
@@ -68,4 +101,4 @@ if (m) {
 } else {
   console.log(`0 passed, 1 failed`);
 }
-Deno.exit(test.ok ? 0 : 1);
+Deno.exit(test.ok && left.length === 0 ? 0 : 1);

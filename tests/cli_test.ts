@@ -10,6 +10,13 @@ import { readProfile } from "@oplet/analyze";
 const EMU = new URL("../emu/mod.ts", import.meta.url).pathname;
 const QEMU = hasCommand("qemu-riscv32");
 const dir = Deno.makeTempDirSync({ prefix: "oplet-cli-" });
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(dir, { recursive: true });
+  } catch {
+    // Already gone.
+  }
+});
 const A0 = 10, A1 = 11, A2 = 12, A7 = 17, T0 = 5;
 
 /** Writes an ELF whose code prints "hi\n" (from the data segment) and then runs `tail`. */
@@ -183,10 +190,113 @@ Deno.test("bad command lines and files give one line and exit 2 (usage) or 1", a
   }
 });
 
-Deno.test("--help prints the usage", async () => {
-  const r = await emu("--help");
-  assert.equal(r.code, 0);
-  assert.match(r.stdout, /^Usage: oplet-emu \[options\] <program\.elf>/);
+Deno.test("--help, -h and --version answer without any permission", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const r = await runNoPermissions(flag);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: oplet-emu \[options\] <program\.elf>/);
+    assert.match(r.stdout, /Exit status: the guest's exit status/);
+  }
+  const v = await runNoPermissions("--version");
+  assert.equal(v.code, 0, v.stderr);
+  assert.match(v.stdout, /^oplet-emu \d+\.\d+\.\d+\n$/);
+  // Guest arguments are the guest's: --help after the program is not ours.
+  const g = await emu(exit42, "--help");
+  assert.equal(g.code, 42);
+});
+
+async function runNoPermissions(...args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--no-prompt", EMU, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
+}
+
+Deno.test("--profile PATH with a space names the profile, and says what it wrote", async () => {
+  const path = `${dir}/spaced.profile`;
+  const r = await emu("--profile", path, exit42);
+  assert.equal(r.code, 42, r.stderr);
+  assert.equal(r.stdout, "hi\n");
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^oplet-emu: wrote ${path}: \\d+ TBs, \\d+ executions, \\d+ bytes\n$`,
+    ),
+  );
+  assert.ok((await Deno.stat(path)).size > 0);
+});
+
+Deno.test("a bad ELF with --profile leaves no profile and no temporary file", async () => {
+  const bad = `${dir}/bad-elf`;
+  await Deno.writeTextFile(bad, "not an ELF at all, just text");
+  const out = `${dir}/bad-out`;
+  await Deno.mkdir(out);
+  for (
+    const args of [[`--profile=${out}/p.profile`, bad], [
+      "--profile",
+      `${out}/q.profile`,
+      bad,
+    ]]
+  ) {
+    const r = await emu(...args);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^oplet-emu: .*bad-elf/);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.deepEqual([...Deno.readDirSync(out)], []);
+  }
+});
+
+Deno.test("a closed standard output ends the run quietly with 141", async () => {
+  // Prints "hi\n" forever: the write, then a jump back to it.
+  const words = li(A7, 64).length + li(A0, 1).length + li(A1, 0x12000).length +
+    li(A2, 3).length + 1;
+  const spam = program("spam", [jal(0, -4 * words)]);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", EMU, spam],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Read one chunk, then go away, as `| head -c 10` does.
+  const reader = child.stdout.getReader();
+  await reader.read();
+  await reader.cancel();
+  const [status, err] = await Promise.all([
+    child.status,
+    new Response(child.stderr).text(),
+  ]);
+  assert.equal(err, "");
+  assert.equal(status.code, 141);
+});
+
+Deno.test("relative paths are the caller's under deno task (INIT_CWD)", async () => {
+  const sub = `${dir}/caller`;
+  await Deno.mkdir(sub, { recursive: true });
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", EMU, "--profile", "rel.profile", exit42],
+    cwd: dir,
+    env: { INIT_CWD: sub },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 42, new TextDecoder().decode(out.stderr));
+  assert.ok((await Deno.stat(`${sub}/rel.profile`)).isFile);
+  // An INIT_CWD that is not inside the current folder is not the caller's.
+  const elsewhere = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", EMU, "--profile", "rel2.profile", exit42],
+    cwd: sub,
+    env: { INIT_CWD: "/" },
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  assert.equal(elsewhere.code, 42);
+  assert.ok((await Deno.stat(`${sub}/rel2.profile`)).isFile);
 });
 
 Deno.test("Ctrl-C during --profile flushes a complete profile and exits 130", async () => {
@@ -240,7 +350,10 @@ Deno.test("--profile falls back quietly to the guest's thread when its worker ma
     stdout: "piped",
     stderr: "piped",
   }).output();
-  assert.equal(new TextDecoder().decode(out.stderr), "");
+  assert.match(
+    new TextDecoder().decode(out.stderr),
+    /^oplet-emu: wrote .*fallback\.profile: \d+ TBs, \d+ executions, \d+ bytes\n$/,
+  );
   assert.equal(out.code, 42);
   assert.equal(new TextDecoder().decode(out.stdout), "hi\n");
   const kinds = [];

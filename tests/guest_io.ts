@@ -1,11 +1,9 @@
 /**
  * Helpers for tests and tasks that run the bundled guest programs: the
- * manifest, the expected files, and guest I/O captured in memory.
+ * manifest, the expected files, and running commands.
  *
  * @module
  */
-
-import type { GuestIo } from "@oplet/emu";
 
 /** One guest of `tests/guests/guests.json`. */
 export interface Guest {
@@ -107,49 +105,8 @@ export function stdinOf(g: Guest): Uint8Array {
     : new Uint8Array(0);
 }
 
-/** Guest I/O kept in memory: stdin from bytes, stdout and stderr collected. */
-export class CapturedIo implements GuestIo {
-  private out: Uint8Array[] = [];
-  private err: Uint8Array[] = [];
-  private pos = 0;
-  /** Emulator warnings. */
-  readonly warnings: string[] = [];
-  /** Creates it with the bytes stdin will give. */
-  constructor(private readonly input: Uint8Array = new Uint8Array(0)) {}
-  /** Collects stdout. */
-  stdout = (b: Uint8Array): number => (this.out.push(b.slice()), b.length);
-  /** Collects stderr. */
-  stderr = (b: Uint8Array): number => (this.err.push(b.slice()), b.length);
-  /** Gives stdin. */
-  stdin = (b: Uint8Array): number => {
-    const n = Math.min(b.length, this.input.length - this.pos);
-    b.set(this.input.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return n;
-  };
-  /** Never a terminal. */
-  isTerminal = (): boolean => false;
-  /** Collects warnings. */
-  warn = (l: string): void => void this.warnings.push(l);
-  /** All of stdout so far. */
-  get stdoutBytes(): Uint8Array {
-    return concat(this.out);
-  }
-  /** All of stderr so far. */
-  get stderrBytes(): Uint8Array {
-    return concat(this.err);
-  }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  return all;
-}
+/** Guest I/O kept in memory: the one in `@oplet/emu`. */
+export { CapturedIo } from "@oplet/emu";
 
 /** Whether a command runs on this machine. */
 export function hasCommand(cmd: string): boolean {

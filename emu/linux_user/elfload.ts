@@ -73,12 +73,12 @@ export interface ElfChecks {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ElfError, parseElf } from "@oplet/emu";
- * try {
- *   parseElf(new Uint8Array(8), "empty.elf", 243);
- * } catch (e) {
- *   console.log((e as ElfError).message);
- * }
+ * assert.throws(
+ *   () => parseElf(new Uint8Array(8), "empty.elf", 243),
+ *   (e) => e instanceof ElfError && e.message.startsWith("empty.elf"),
+ * );
  * ```
  */
 export function parseElf(

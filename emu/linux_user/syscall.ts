@@ -29,6 +29,7 @@ import {
   USER_HZ,
 } from "./clock.ts";
 import { MmapArea, PAGE, pageUp } from "./mmap.ts";
+import { OpenPolicy } from "./open_policy.ts";
 
 /** System call numbers (asm-generic, as riscv32 Linux has them). */
 export const NR = {
@@ -205,8 +206,10 @@ const SIG_NAMES: Record<number, string> = {
 export class LinuxProcess {
   /** The I/O it is connected to. */
   readonly io: GuestIo;
-  /** Host files the guest may open (read-only), by the path it passes. */
+  /** Host files and folders the guest may open (read-only). */
   readonly allowed: ReadonlySet<string>;
+  /** How `allowed` is matched: files and folders, as Deno's `--allow-read`. */
+  readonly openPolicy: OpenPolicy;
   /** The exit code once the guest has exited, else null. */
   exitCode: number | null = null;
   /** The signal that ended the process (by `kill` or `abort`), else 0. */
@@ -243,6 +246,7 @@ export class LinuxProcess {
     // One free page below the stack, as a guard.
     this.maps = new MmapArea(Math.max(brk, brkLimit - PAGE));
     this.allowed = new Set(allowed);
+    this.openPolicy = new OpenPolicy(this.allowed);
     const std = (n: number): OpenFile => ({
       std: n,
       data: new Uint8Array(0),
@@ -603,12 +607,13 @@ export class LinuxProcess {
       if (!(flags & 0x1000)) return -ERRNO.ENOENT; // AT_EMPTY_PATH
       return this.files.get(dirfd) ?? -ERRNO.EBADF;
     }
-    if (!this.allowed.has(name)) return -ERRNO.ENOENT;
+    const host = this.openPolicy.allows(name);
+    if (host === null) return -ERRNO.ENOENT;
     try {
-      const data = Deno.readFileSync(name);
+      const data = Deno.readFileSync(host);
       let mode = 0o100444, mtimeMs = 0;
       try {
-        const st = Deno.statSync(name);
+        const st = Deno.statSync(host);
         mode = st.mode ?? mode;
         mtimeMs = st.mtime?.getTime() ?? 0;
       } catch { /* size and type are enough */ }

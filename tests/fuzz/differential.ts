@@ -21,9 +21,9 @@
 import { join } from "node:path";
 import {
   type Backend,
+  CapturedIo,
   DEFAULT_FUSED,
   type FusedSet,
-  type GuestIo,
   loadFusedSet,
   Machine,
   OP_HELPERS,
@@ -95,44 +95,6 @@ export interface Variant {
   backend?: Backend;
 }
 
-/** Captures the guest's stdout; drops stderr and warnings. */
-export class CaptureIo implements GuestIo {
-  private readonly chunks: Uint8Array[] = [];
-  /** Warnings the emulator printed. */
-  readonly warnings: string[] = [];
-  /** Collects stdout bytes. */
-  stdout(b: Uint8Array): number {
-    this.chunks.push(b.slice());
-    return b.length;
-  }
-  /** Discards stderr bytes. */
-  stderr(b: Uint8Array): number {
-    return b.length;
-  }
-  /** Reads nothing: end of file. */
-  stdin(_b: Uint8Array): number {
-    return 0;
-  }
-  /** No terminals. */
-  isTerminal(_fd: number): boolean {
-    return false;
-  }
-  /** Keeps emulator warnings. */
-  warn(line: string): void {
-    this.warnings.push(line);
-  }
-  /** The stdout bytes so far, concatenated. */
-  bytes(): Uint8Array {
-    const out = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0));
-    let o = 0;
-    for (const c of this.chunks) {
-      out.set(c, o);
-      o += c.length;
-    }
-    return out;
-  }
-}
-
 /**
  * Runs an executable file on qemu-riscv32, killing it after `timeoutMs`;
  * `cwd` is where QEMU would drop a core file after a guest fault.
@@ -169,7 +131,7 @@ export async function runOplet(
   v: Variant,
   maxInsns = FUZZ_MAX_INSNS,
 ): Promise<Outcome> {
-  const io = new CaptureIo();
+  const io = new CapturedIo();
   const r = await runElf(elf, {
     argv: ["fuzz"],
     io,
@@ -180,7 +142,7 @@ export async function runOplet(
     backend: v.backend,
   });
   return {
-    stdout: io.bytes(),
+    stdout: io.stdoutBytes,
     exitCode: r.exitCode,
     note: r.fault
       ? r.fault.message()
@@ -235,7 +197,7 @@ export async function composedFusedSet(
     const p = randomProgram(0x5eed0000 + seed);
     const res = await runElf(p.elf, {
       argv: ["probe"],
-      io: new CaptureIo(),
+      io: new CapturedIo(),
       maxInsns: FUZZ_MAX_INSNS,
       memSize: FUZZ_MEM_SIZE,
     });

@@ -1,7 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { OPLETS, runElf } from "@oplet/emu";
+import { CapturedIo, OPLETS, runElf } from "@oplet/emu";
 import {
-  CaptureIo,
   composedFusedSet,
   describeDiff,
   Differential,
@@ -114,10 +113,10 @@ Deno.test("composed fused set: collapses blocks and leaves the results alone", a
   for (const seed of [11, 12, 13]) {
     const elf = randomProgram(seed).elf;
     const opts = { argv: ["t"], memSize: 16 << 20, maxInsns: 1e6 };
-    const u = await runElf(elf, { ...opts, io: new CaptureIo() });
+    const u = await runElf(elf, { ...opts, io: new CapturedIo() });
     const f = await runElf(elf, {
       ...opts,
-      io: new CaptureIo(),
+      io: new CapturedIo(),
       fused: set,
       backend: "call",
     });

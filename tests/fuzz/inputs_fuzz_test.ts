@@ -10,6 +10,7 @@
 
 import { ok } from "node:assert/strict";
 import {
+  CapturedIo,
   cpuExec,
   disassemble,
   ElfError,
@@ -21,7 +22,6 @@ import {
   RiscvCpu,
   runElf,
 } from "@oplet/emu";
-import { CaptureIo } from "./differential.ts";
 import { wordsToBytes, writeElf } from "./elf_write.ts";
 import { Prng } from "./prng.ts";
 import { DATA_ADDR, randomProgram } from "./random_program.ts";
@@ -135,7 +135,7 @@ async function tryElf(bytes: Uint8Array, name: string): Promise<string> {
   try {
     const info = parseElf(bytes, name, 243);
     loadElf(new RiscvCpu(MEM), bytes, info, name, [name], [], STACK);
-    const io = new CaptureIo();
+    const io = new CapturedIo();
     await runElf(bytes, { argv: [name], io, memSize: MEM, maxInsns: 5000 });
     return "";
   } catch (e) {
@@ -272,7 +272,7 @@ Deno.test("inputs fuzz: random instruction words give a result or a GuestFault, 
       m.cpu.pc = TEXT;
       m.insnLimit = m.stats.insns + 2000;
       insns -= m.stats.insns;
-      const proc = new LinuxProcess(new CaptureIo(), 0x200000, MEM - STACK);
+      const proc = new LinuxProcess(new CapturedIo(), 0x200000, MEM - STACK);
       const label = `batch ${batch} run ${n}: words ${
         words.map((w) => w.toString(16).padStart(8, "0")).join(" ")
       }`;

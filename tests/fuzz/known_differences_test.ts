@@ -16,8 +16,8 @@
 
 import { strictEqual } from "node:assert/strict";
 import { join } from "node:path";
-import { runElf } from "@oplet/emu";
-import { CaptureIo, hasQemu, runOplet, runQemu } from "./differential.ts";
+import { CapturedIo, runElf } from "@oplet/emu";
+import { hasQemu, runOplet, runQemu } from "./differential.ts";
 import { wordsToBytes, writeElf } from "./elf_write.ts";
 import * as rv from "./rv_encode.ts";
 
@@ -130,7 +130,7 @@ Deno.test({
       await Deno.writeFile(path, elf, { mode: 0o755 });
       const q = await runQemu(path, 5000, dir);
       strictEqual(new TextDecoder().decode(q.stdout), "5", `qemu: ${q.note}`);
-      const io = new CaptureIo();
+      const io = new CapturedIo();
       await runElf(elf, {
         argv: ["llseek"],
         io,
@@ -138,7 +138,7 @@ Deno.test({
         memSize: 16 << 20,
       });
       strictEqual(
-        new TextDecoder().decode(io.bytes()),
+        new TextDecoder().decode(io.stdoutBytes),
         "5",
         "oplet read from the wrong offset",
       );

@@ -63,8 +63,9 @@ const hex = (n: number) => "0x" + (n >>> 0).toString(16);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { disassemble } from "@oplet/emu";
- * console.log(disassemble(0x00150513, 0x10000)); // "addi a0, a0, 1"
+ * assert.equal(disassemble(0x00150513, 0x10000), "addi a0, a0, 1");
  * ```
  */
 export function disassemble(w: number, pc: number): string {

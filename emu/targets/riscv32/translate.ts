@@ -144,12 +144,14 @@ export interface GuestBlock {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { genIntermediateCode, RiscvCpu } from "@oplet/emu";
  * const cpu = new RiscvCpu(1 << 20);
  * cpu.m32[0x10000 >> 2] = 0x00150513; // addi a0, a0, 1
  * cpu.m32[0x10004 >> 2] = 0x00000073; // ecall
  * const tb = genIntermediateCode(cpu, 0x10000, [], { maxInsns: 64 });
- * console.log(tb.icount, tb.nops); // 2 4
+ * assert.equal(tb.icount, 2);
+ * assert.equal(tb.nops, 4);
  * ```
  */
 export function genIntermediateCode(
