@@ -15,6 +15,7 @@ import {
   UsageError,
 } from "@oplet/emu/cli";
 import { analyzeProfiles } from "./analyze.ts";
+import { htmlReport, writeHtmlReport } from "./html_report.ts";
 import { ProfileFormatError } from "./profile_reader.ts";
 import { Progress } from "./progress.ts";
 import { DEFAULT_COUNT } from "./rank.ts";
@@ -36,6 +37,7 @@ Options:
   --top N          rows to print (default 20)
   --count N        sequences to choose (default ${DEFAULT_COUNT})
   --json FILE      write the full result as JSON for @oplet/gen
+  --html FILE      write a self-contained HTML report (curve, tree, hot TBs, runs)
   --max-depth N    longest sequence (default ${DEFAULT_MAX_DEPTH})
   --max-nodes N    most tree nodes kept; the least frequent are pruned (default ${DEFAULT_MAX_NODES})
   --fuse-exits     let an exit oplet end a sequence (default: never fuse one)
@@ -83,6 +85,7 @@ async function run(args: string[]): Promise<number> {
         top: { type: "string" },
         count: { type: "string" },
         json: { type: "string" },
+        html: { type: "string" },
         "max-depth": { type: "string" },
         "max-nodes": { type: "string" },
         "fuse-exits": { type: "boolean" },
@@ -139,6 +142,13 @@ async function run(args: string[]): Promise<number> {
       const text = JSON.stringify(analysisJson(analysis, symbol), null, 1) +
         "\n";
       await writeAtomically(values.json, text);
+    }
+    if (values.html !== undefined) {
+      const html = await htmlReport(analysis, {
+        elf: values.elf,
+        chosen: values.count !== undefined ? chosen : undefined,
+      });
+      await writeHtmlReport(values.html, html);
     }
     return 0;
   } catch (e) {

@@ -35,6 +35,18 @@ export interface RunSource {
   argv: string[];
 }
 
+/** What one run executed (see {@link TbTable.runStats}). */
+export interface RunStats {
+  /** TB definitions of the run. */
+  tbs: number;
+  /** TB executions of the run. */
+  executions: number;
+  /** The shapes (indexes in the table) the run executed. */
+  shapes: number[];
+  /** How many times the run executed each of {@link shapes}. */
+  counts: number[];
+}
+
 /** What {@link TbTable.addProfile} found. */
 export interface AddProfileResult {
   /** The `truncated` record if the profile is cut short, else null. */
@@ -59,6 +71,12 @@ export class TbTable {
   readonly profiles: string[] = [];
   /** Every run read, in order. */
   readonly runs: RunSource[] = [];
+  /**
+   * Per run, in the order of {@link runs}: its TB definitions and executions
+   * and the shapes it executed. Grows with the runs' TB definitions, never
+   * with executions.
+   */
+  readonly runStats: RunStats[] = [];
   /** How many shapes there are. */
   size = 0;
   /** TB definitions read. */
@@ -148,6 +166,7 @@ export class TbTable {
       case "executions":
         countIds(this.#counts, this.#counts2, r.ids, r.count);
         this.executions += r.count;
+        if (this.#run >= 0) this.runStats[this.#run].executions += r.count;
         return;
       case "tb":
         return this.#defineTb(r.id, r.pc, r.ops, r.offset);
@@ -155,6 +174,12 @@ export class TbTable {
         this.endRun();
         this.#run = this.runs.length;
         this.#runOffset = r.offset;
+        this.runStats.push({
+          tbs: 0,
+          executions: 0,
+          shapes: [],
+          counts: [],
+        });
         this.runs.push({
           profile: this.profiles[this.#profile],
           profileIndex: this.#profile,
@@ -175,6 +200,7 @@ export class TbTable {
   endRun(): void {
     if (this.#run < 0) return;
     const counts = this.#counts, counts2 = this.#counts2, map = this.#idToShape;
+    const stats = this.runStats[this.#run];
     for (let id = 0; id < this.#defined; id++) {
       const c = counts[id] + counts2[id];
       if (c === 0) continue;
@@ -188,6 +214,8 @@ export class TbTable {
         );
       }
       this.weight[s] += c;
+      stats.shapes.push(s);
+      stats.counts.push(c);
     }
     this.#counts.fill(0, 0, this.#defined);
     this.#counts2.fill(0, 0, this.#defined);
@@ -207,14 +235,22 @@ export class TbTable {
     for (const r of other.runs) {
       this.runs.push({ ...r, profileIndex: r.profileIndex + profBase });
     }
+    const shapeOf = new Int32Array(other.size);
     for (let s = 0; s < other.size; s++) {
-      const t = this.#intern(
+      const t = shapeOf[s] = this.#intern(
         other.shapeOps(s),
         other.pc[s],
         other.runOf[s] + runBase,
         other.offset[s],
       );
       this.weight[t] += other.weight[s];
+    }
+    for (const r of other.runStats) {
+      this.runStats.push({
+        ...r,
+        shapes: r.shapes.map((s) => shapeOf[s]),
+        counts: [...r.counts],
+      });
     }
     this.tbDefs += other.tbDefs;
     this.executions += other.executions;
@@ -246,6 +282,7 @@ export class TbTable {
 
   #defineTb(id: number, pc: number, ops: Uint16Array, offset: number): void {
     this.tbDefs++;
+    if (this.#run >= 0) this.runStats[this.#run].tbs++;
     if (id >= this.#defined) {
       this.#defined = id + 1;
       if (id >= this.#counts.length) {

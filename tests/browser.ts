@@ -1,0 +1,288 @@
+/**
+ * Loads a local HTML file in headless Chromium and reports what happened,
+ * driving the browser with the Chrome DevTools Protocol over a WebSocket:
+ * console errors and uncaught exceptions, every request the page made, the
+ * value of a check evaluated in the page, and a PNG screenshot. For the
+ * tests of the HTML reports (and the README's screenshot).
+ *
+ * @module
+ */
+
+/** Where Chromium is, or null: `$CHROMIUM`, else Debian's `chromium`. */
+export function findChromium(): string | null {
+  const candidates = [
+    Deno.env.get("CHROMIUM"),
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+  ];
+  for (const c of candidates) {
+    if (!c) continue;
+    try {
+      if (Deno.statSync(c).isFile) return c;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** Options for {@link loadPage}. */
+export interface LoadOptions {
+  /** A JavaScript expression evaluated in the page once loaded; its value (JSON) is returned. */
+  check?: string;
+  /** Viewport width in CSS pixels (default 1200). */
+  width?: number;
+  /** Viewport height (default 900). */
+  height?: number;
+  /** Capture the whole page instead of the viewport. */
+  fullPage?: boolean;
+  /** Give up after this many milliseconds (default 20000). */
+  timeoutMs?: number;
+}
+
+/** What {@link loadPage} saw. */
+export interface PageReport {
+  /** Console messages of level error, uncaught exceptions and log errors (CSP violations among them). */
+  errors: string[];
+  /** The URL of every request the page made, the document's own included. */
+  requests: string[];
+  /** The value of `check`. */
+  value: unknown;
+  /** The screenshot, PNG bytes. */
+  png: Uint8Array;
+}
+
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+  sessionId?: string;
+};
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--no-default-browser-check",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-extensions",
+  "--hide-scrollbars",
+  "--remote-debugging-port=0",
+];
+
+/**
+ * Opens `path` (a local file) in a fresh headless Chromium with a
+ * temporary profile (removed afterwards), waits for the load event,
+ * evaluates `check`, takes a screenshot and closes the browser.
+ */
+export async function loadPage(
+  chromium: string,
+  path: string,
+  options: LoadOptions = {},
+): Promise<PageReport> {
+  const profile = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
+  const child = new Deno.Command(chromium, {
+    args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const timeoutMs = options.timeoutMs ?? 20000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Chromium did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  const sockets: WebSocket[] = [];
+  try {
+    return await Promise.race([timeout, drive()]);
+  } finally {
+    clearTimeout(timer);
+    for (const ws of sockets) {
+      try {
+        ws.close();
+      } catch {
+        // already closed
+      }
+    }
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+
+  async function drive(): Promise<PageReport> {
+    const url = await devtoolsUrl(child.stderr);
+    const socket = new WebSocket(url);
+    sockets.push(socket);
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = () => reject(new Error(`Cannot connect to ${url}`));
+    });
+    let next = 1;
+    const pending = new Map<
+      number,
+      {
+        resolve: (r: Record<string, unknown>) => void;
+        reject: (e: Error) => void;
+      }
+    >();
+    const listeners: ((m: Message) => void)[] = [];
+    socket.onmessage = (ev) => {
+      const m = JSON.parse(ev.data as string) as Message;
+      if (m.id !== undefined) {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        if (m.error) p?.reject(new Error(m.error.message));
+        else p?.resolve(m.result ?? {});
+      } else {
+        for (const l of listeners) l(m);
+      }
+    };
+    const send = (
+      method: string,
+      params: Record<string, unknown> = {},
+      sessionId?: string,
+    ) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        socket.send(JSON.stringify({ id, method, params, sessionId }));
+      });
+
+    const { targetId } = await send("Target.createTarget", {
+      url: "about:blank",
+    });
+    const { sessionId } = await send("Target.attachToTarget", {
+      targetId,
+      flatten: true,
+    }) as { sessionId: string };
+    const errors: string[] = [];
+    const requests: string[] = [];
+    let loaded: () => void;
+    const load = new Promise<void>((r) => (loaded = r));
+    listeners.push((m) => {
+      if (m.sessionId !== sessionId || !m.params) return;
+      // deno-lint-ignore no-explicit-any
+      const p = m.params as Record<string, any>;
+      switch (m.method) {
+        case "Runtime.consoleAPICalled":
+          if (p.type === "error" || p.type === "assert") {
+            errors.push(
+              `console.${p.type}: ${
+                (p.args ?? []).map((a: { value?: unknown }) => a.value).join(
+                  " ",
+                )
+              }`,
+            );
+          }
+          break;
+        case "Runtime.exceptionThrown":
+          errors.push(`exception: ${p.exceptionDetails?.text}`);
+          break;
+        case "Log.entryAdded":
+          if (p.entry?.level === "error") {
+            errors.push(`${p.entry.source}: ${p.entry.text}`);
+          }
+          break;
+        case "Network.requestWillBeSent":
+          requests.push(p.request?.url);
+          break;
+        case "Page.loadEventFired":
+          loaded();
+          break;
+      }
+    });
+    for (const domain of ["Page", "Runtime", "Log", "Network"]) {
+      await send(`${domain}.enable`, {}, sessionId);
+    }
+    await send("Emulation.setDeviceMetricsOverride", {
+      width: options.width ?? 1200,
+      height: options.height ?? 900,
+      deviceScaleFactor: 1,
+      mobile: false,
+    }, sessionId);
+    const fileUrl = new URL(`file://${await Deno.realPath(path)}`).href;
+    await send("Page.navigate", { url: fileUrl }, sessionId);
+    await load;
+    let value: unknown = null;
+    if (options.check) {
+      const r = await send("Runtime.evaluate", {
+        expression: options.check,
+        returnByValue: true,
+      }, sessionId) as {
+        result: { value?: unknown };
+        exceptionDetails?: { text: string };
+      };
+      if (r.exceptionDetails) {
+        errors.push(`check threw: ${r.exceptionDetails.text}`);
+      }
+      value = r.result.value;
+    }
+    let clip = {};
+    if (options.fullPage) {
+      const m = await send("Page.getLayoutMetrics", {}, sessionId) as {
+        cssContentSize: { width: number; height: number };
+      };
+      clip = {
+        captureBeyondViewport: true,
+        clip: {
+          x: 0,
+          y: 0,
+          width: m.cssContentSize.width,
+          height: m.cssContentSize.height,
+          scale: 1,
+        },
+      };
+    }
+    const shot = await send("Page.captureScreenshot", {
+      format: "png",
+      ...clip,
+    }, sessionId) as { data: string };
+    const png = Uint8Array.from(atob(shot.data), (c) => c.charCodeAt(0));
+    await send("Browser.close").catch(() => {});
+    return { errors, requests, value, png };
+  }
+}
+
+/**
+ * Reads Chromium's stderr until it names its DevTools WebSocket, and goes on
+ * draining it in the background (a full pipe would stall the browser).
+ */
+function devtoolsUrl(stderr: ReadableStream<Uint8Array>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const dec = new TextDecoder();
+    let text = "", found = false;
+    (async () => {
+      for await (const chunk of stderr) {
+        if (found) continue;
+        text += dec.decode(chunk, { stream: true });
+        const m = text.match(/DevTools listening on (ws:\/\/\S+)/);
+        if (m) {
+          found = true;
+          resolve(m[1]);
+        }
+      }
+      if (!found) {
+        reject(
+          new Error(
+            `Chromium exited before it listened: ${
+              text.trim().split("\n").pop()
+            }`,
+          ),
+        );
+      }
+    })().catch(reject);
+  });
+}
