@@ -89,6 +89,24 @@ const onInt = () => {
 };
 Deno.addSignalListener("SIGINT", onInt);
 globalThis.addEventListener("unload", cleanup);
+// An unexpected error: one line, no folder left, exit 1.
+const failed = (e: unknown) => {
+  cleanup();
+  console.error(
+    `oplet-demo: ${
+      (e instanceof Error ? e.message : String(e)).split("\n")[0]
+    }`,
+  );
+  Deno.exit(1);
+};
+globalThis.addEventListener("error", (ev) => {
+  ev.preventDefault();
+  failed(ev.error);
+});
+globalThis.addEventListener("unhandledrejection", (ev) => {
+  ev.preventDefault();
+  failed(ev.reason);
+});
 dir = Deno.makeTempDirSync({ prefix: "oplet-demo-" });
 const profilePath = `${dir}/qemu.profile`;
 
@@ -184,10 +202,11 @@ for (let rep = 0; rep < reps; rep++) {
       backend: kind === "paste" ? "paste" : "switch",
     });
     if (!gaveExpected(want, r.exitCode, io.stdoutBytes)) {
-      console.error(
-        `oplet-demo: the ${kind} run of ${held.name} did not give qemu-riscv32's output`,
+      failed(
+        new Error(
+          `The ${kind} run of ${held.name} did not give qemu-riscv32's output`,
+        ),
       );
-      Deno.exit(1);
     }
     const e = (runs[kind] ??= {
       ms: [],
