@@ -95,14 +95,14 @@ Deno.test("cli: usage errors exit 2 with one line; --help exits 0", async () => 
   assert.match(help.stdout, /^Usage: oplet-analyze/);
   for (
     const [args, re] of [
-      [["--bogus"], /^oplet-analyze: Unknown option '--bogus'.*; try --help$/],
+      [["--bogus"], /^oplet-analyze: Unknown option '--bogus'.*; see --help$/],
       [
         ["--top", "x"],
-        /^oplet-analyze: Option --top expects an integer >= 0, got "x"; try --help$/,
+        /^oplet-analyze: Option --top expects an integer >= 0, got "x"; see --help$/,
       ],
       [
         ["--max-depth", "1"],
-        /^oplet-analyze: Option --max-depth expects an integer >= 2, got "1"; try --help$/,
+        /^oplet-analyze: Option --max-depth expects an integer >= 2, got "1"; see --help$/,
       ],
     ] as const
   ) {

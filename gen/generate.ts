@@ -19,7 +19,7 @@ import { type Choice, chooseSequences } from "./analysis.ts";
 import type { FusedOpletInfo } from "./fuse.ts";
 import { formatTypeScript } from "./format.ts";
 import { GenError } from "./gen_error.ts";
-import { DEFAULT_COUNT, type MAX_FUSED } from "./limits.ts";
+import { DEFAULT_COUNT } from "./limits.ts";
 import type { RenderInfo } from "./render.ts";
 import { readSourceFiles } from "./source_files.ts";
 import { checkOutputDir, writeFilesAtomic } from "./write_atomic.ts";
@@ -65,7 +65,7 @@ export interface GenerateOptions {
   readonly analysis: unknown;
   /** What the analysis came from, for the generated header (a file name). */
   readonly input: string;
-  /** How many sequences to fuse (default {@link DEFAULT_COUNT}, at most {@link MAX_FUSED}). */
+  /** How many sequences to fuse (default {@link DEFAULT_COUNT}, at most `MAX_FUSED`). */
   readonly count?: number;
   /**
    * The folder to write into, created if missing; required unless `write`

@@ -71,7 +71,9 @@ if (import.meta.main) {
     const req = JSON.parse(Deno.args[0] ?? "") as SampleRequest;
     console.log(JSON.stringify(await sample(req)));
   } catch (e) {
-    console.error(`bench sample: ${(e as Error).message.split("\n")[0]}`);
+    console.error(
+      `oplet-bench: sample: ${(e as Error).message.split("\n")[0]}`,
+    );
     Deno.exit(1);
   }
 }

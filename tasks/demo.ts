@@ -68,12 +68,13 @@ const count = wholeNumber("demo", "count", values.count as string);
 const reps = wholeNumber("demo", "reps", values.reps as string);
 const t0 = performance.now();
 const step = (s: string) => console.log(`\n== ${s}`);
-const dir = await Deno.makeTempDir({ prefix: "oplet-demo-" });
-const profilePath = `${dir}/qemu.profile`;
 // The temporary folder goes on every way out: the end, an error, Ctrl-C.
+// The handler is in place before the folder exists (made synchronously,
+// so that no Ctrl-C can come between the two).
+let dir = "";
 let kept = false;
 const cleanup = () => {
-  if (kept) return;
+  if (kept || dir === "") return;
   kept = true;
   try {
     Deno.removeSync(dir, { recursive: true });
@@ -88,6 +89,26 @@ const onInt = () => {
 };
 Deno.addSignalListener("SIGINT", onInt);
 globalThis.addEventListener("unload", cleanup);
+// An unexpected error: one line, no folder left, exit 1.
+const failed = (e: unknown) => {
+  cleanup();
+  console.error(
+    `oplet-demo: ${
+      (e instanceof Error ? e.message : String(e)).split("\n")[0]
+    }`,
+  );
+  Deno.exit(1);
+};
+globalThis.addEventListener("error", (ev) => {
+  ev.preventDefault();
+  failed(ev.error);
+});
+globalThis.addEventListener("unhandledrejection", (ev) => {
+  ev.preventDefault();
+  failed(ev.reason);
+});
+dir = Deno.makeTempDirSync({ prefix: "oplet-demo-" });
+const profilePath = `${dir}/qemu.profile`;
 
 // 1. Profile the training guests into one file, one run per guest.
 step("1. profile: the training guests run once with --profile");
@@ -181,10 +202,11 @@ for (let rep = 0; rep < reps; rep++) {
       backend: kind === "paste" ? "paste" : "switch",
     });
     if (!gaveExpected(want, r.exitCode, io.stdoutBytes)) {
-      console.error(
-        `oplet-demo: the ${kind} run of ${held.name} did not give qemu-riscv32's output`,
+      failed(
+        new Error(
+          `The ${kind} run of ${held.name} did not give qemu-riscv32's output`,
+        ),
       );
-      Deno.exit(1);
     }
     const e = (runs[kind] ??= {
       ms: [],

@@ -57,6 +57,16 @@ const checks: [string, string[]][] = [
   ["lint", ["lint"]],
   ["type check", ["check", "--doc", "."]],
 ];
+// Each package's documentation, on its own (its exports' entry points), as
+// JSR checks it: every export documented, no private type in a public one.
+for (const pkg of ["emu", "analyze", "gen"]) {
+  const cfg = JSON.parse(
+    Deno.readTextFileSync(new URL(`../${pkg}/deno.json`, import.meta.url)),
+  );
+  const entries = Object.values(cfg.exports as Record<string, string>)
+    .map((e) => `${pkg}/${e.replace(/^\.\//, "")}`);
+  checks.push([`doc lint (${pkg})`, ["doc", "--lint", ...entries]]);
+}
 for (const [name, args] of checks) {
   if (!(await step(name, args)).ok) {
     console.log(`0 passed, 1 failed`);

@@ -155,9 +155,39 @@ Deno.test("the published packages work from an empty folder: README commands, sc
     await t.step(
       "the profile worker is part of the cached module graph",
       async () => {
+        ok(await run(["cache", "jsr:@oplet/emu"], work, env), "deno cache");
         const r = await run(["info", "jsr:@oplet/emu"], work, env);
         ok(r, "deno info jsr:@oplet/emu");
         assert.match(r.stdout, /profile_worker\.ts/);
+      },
+    );
+
+    await t.step(
+      "offline after deno cache, the emulator writes profiles on its worker thread",
+      async () => {
+        await Deno.writeTextFile(
+          join(work, "thread.ts"),
+          `import { opletInfo, OPLETS, ProfileThreadWriter, startProfileWriter, TARGET_NAME } from "jsr:@oplet/emu";
+const w = await startProfileWriter("thread.profile", { target: TARGET_NAME, oplets: opletInfo(OPLETS) });
+await w.close();
+console.log(w instanceof ProfileThreadWriter ? "worker" : "main thread");
+await Deno.remove("thread.profile");
+`,
+        );
+        const r = await run(
+          [
+            "run",
+            "--cached-only",
+            "--allow-read",
+            "--allow-write=.",
+            "thread.ts",
+          ],
+          work,
+          env,
+        );
+        ok(r, "thread.ts");
+        assert.equal(r.stdout, "worker\n");
+        await Deno.remove(join(work, "thread.ts"));
       },
     );
 

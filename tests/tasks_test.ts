@@ -12,6 +12,57 @@ function run(task: string, ...args: string[]) {
   );
 }
 
+// The tasks that follow the shared conventions (build_guests keeps its own).
+const CONVENTIONAL = ["demo", "bench", "profile", "gen", "fuzz"];
+
+for (const task of CONVENTIONAL) {
+  Deno.test(`task ${task}: oplet-${task} in usage and messages, --version, exit statuses in the help`, async () => {
+    const help = await run(task, "-h");
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, new RegExp(`^Usage: oplet-${task} `));
+    assert.match(help.stdout, /Exit status: /);
+    const version = await run(task, "--version");
+    assert.equal(version.code, 0, version.stderr);
+    assert.match(
+      version.stdout,
+      new RegExp(`^oplet-${task} \\d+\\.\\d+\\.\\d+\n$`),
+    );
+    const bad = await run(task, "--no-such-option");
+    assert.match(bad.stderr, new RegExp(`^oplet-${task}: .*; see --help\n$`));
+  });
+}
+
+Deno.test("task demo: Ctrl-C leaves no temporary folder and exits 130", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "oplet-demo-int-" });
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../tasks/demo.ts", import.meta.url).pathname,
+      ],
+      env: { TMPDIR: tmp },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    // Wait until the demo has made its folder, then interrupt it.
+    for (let k = 0; k < 600 && [...Deno.readDirSync(tmp)].length === 0; k++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal([...Deno.readDirSync(tmp)].length, 1, "no demo folder seen");
+    child.kill("SIGINT");
+    const [status, err] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+    ]);
+    assert.equal(status.code, 130, err);
+    assert.match(err, /^oplet-demo: interrupted$/m);
+    assert.deepEqual([...Deno.readDirSync(tmp)], []);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 for (const task of TASKS) {
   Deno.test(`task ${task}: --help prints a usage, an unknown option is a one-line usage error`, async () => {
     const help = await run(task, "--help");
