@@ -45,6 +45,7 @@ import {
 } from "./html_page.ts";
 import { barChart, lineChart, treeChart, type TreeNode } from "./svg.ts";
 import { SymbolTable } from "./symbols.ts";
+import type { TbTable } from "./tb_table.ts";
 
 /** Options for {@link htmlReport}. */
 export interface HtmlReportOptions {
@@ -199,6 +200,41 @@ function retranslate(
   );
 }
 
+/**
+ * The sequence table `collapseSeqs` takes for `sequences`: sorted, each
+ * entry's `fused` its index in `sequences`.
+ */
+export function seqTable(
+  sequences: readonly (readonly number[])[],
+): SeqEntry[] {
+  return sequences.map((seq, k) => ({ seq, fused: k })).sort((a, b) =>
+    compareSeqs(a.seq, b.seq)
+  );
+}
+
+/**
+ * Oplets each TB shape of `table` dispatches once collapsed with `seqs` (a
+ * table from {@link seqTable}; greedy longest match, as `collapseSeqs`),
+ * and the dispatches of all executions together.
+ */
+export function fusedDispatches(
+  table: TbTable,
+  seqs: readonly SeqEntry[],
+): { perShape: Float64Array; total: number } {
+  const perShape = new Float64Array(table.size);
+  const params = table.oplets.map(() => 0);
+  const max = Math.max(2, ...seqs.map((e) => e.seq.length));
+  let total = 0;
+  for (let s = 0; s < table.size; s++) {
+    const ops = Array.from(table.shapeOps(s));
+    perShape[s] = seqs.length === 0
+      ? ops.length
+      : collapseSeqs(ops, params, seqs, table.oplets.length, max).nops;
+    total += table.weight[s] * perShape[s];
+  }
+  return { perShape, total };
+}
+
 /** Formats one oplet with its parameters, as `--log op` does. */
 function opText(name: string, ps: number[]): string {
   const p = ps.map((v) =>
@@ -235,37 +271,16 @@ export async function htmlReport(
   const omitted: string[] = [];
 
   // The chosen set as collapseSeqs takes it: sorted, each naming its rank.
-  const chosenTable: SeqEntry[] = seqs.slice(0, chosen)
-    .map((s, k) => ({ seq: s.ops, fused: k }))
-    .sort((a, b) => compareSeqs(a.seq, b.seq));
+  const chosenTable = seqTable(seqs.slice(0, chosen).map((s) => s.ops));
   const chosenMax = Math.max(2, ...chosenTable.map((e) => e.seq.length));
   const base = table.oplets.length;
-  const zeros = table.oplets.map(() => 0);
-  const cover = (
-    ops: ArrayLike<number>,
-    t: readonly SeqEntry[],
-    max: number,
-  ) =>
-    t.length === 0
-      ? ops.length
-      : collapseSeqs(Array.from(ops), zeros, t, base, max).nops;
-  const fusedLen = new Float64Array(table.size);
-  let fusedTotal = 0;
-  for (let s = 0; s < table.size; s++) {
-    fusedLen[s] = cover(table.shapeOps(s), chosenTable, chosenMax);
-    fusedTotal += table.weight[s] * fusedLen[s];
-  }
-  let committedSaved: number | null = null;
-  if (sameTable && committed.length > 0) {
-    const max = Math.max(2, ...committed.map((e) => e.seq.length));
-    committedSaved = 0;
-    for (let s = 0; s < table.size; s++) {
-      if (table.weight[s] === 0) continue;
-      const ops = table.shapeOps(s);
-      committedSaved += table.weight[s] *
-        (ops.length - cover(ops, committed, max));
-    }
-  }
+  const { perShape: fusedLen, total: fusedTotal } = fusedDispatches(
+    table,
+    chosenTable,
+  );
+  const committedSaved = sameTable && committed.length > 0
+    ? total - fusedDispatches(table, committed).total
+    : null;
 
   const parts: string[] = [];
   const profiles = table.profiles.slice(0, PROFILES_MAX).map((p) =>

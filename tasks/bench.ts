@@ -3,9 +3,10 @@
  * backend, with and without profiling, side by side in one run and
  * interleaved (the machines are shared and noisy), several repetitions,
  * medians. Where qemu-riscv32 is installed its wall time on the same ELF is
- * the native reference. Writes `bench/results/latest.json` and
+ * the native reference. Writes `bench/results/latest.json`,
  * `bench/results/chart.svg` (speed-up per guest and dispatches per
- * instruction), and prints a Markdown table.
+ * instruction) and `bench/results/report.html` (`bench_html.ts`), and
+ * prints a Markdown table.
  *
  * Every sample runs in a fresh process (`bench_sample.ts`), so that no
  * configuration runs on code that V8 compiled, or type feedback it
@@ -36,6 +37,7 @@ import {
 } from "../tests/guest_io.ts";
 import type { SampleRequest, SampleResult } from "./bench_sample.ts";
 import { renderChart } from "./bench_chart.ts";
+import { renderBenchHtml } from "./bench_html.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
 
 const USAGE =
@@ -44,7 +46,8 @@ const USAGE =
 Every benchmark guest unfused and fused on every backend (switch, call,
 paste), with and without profiling, and under qemu-riscv32 where it is
 installed: side by side, interleaved, each sample in a fresh process,
-medians. Writes bench/results/latest.json, latest.md and chart.svg.
+medians. Writes bench/results/latest.json, latest.md, chart.svg and
+report.html (deno task bench-report writes the page again from the JSON).
 
   --reps N      repetitions of every configuration (default 3)
   --quick       test-size arguments, one repetition, no files unless --out
@@ -286,7 +289,10 @@ if (outDir) {
   writeAtomic(`${outDir}/latest.json`, JSON.stringify(json, null, 2) + "\n");
   writeAtomic(`${outDir}/chart.svg`, renderChart(results));
   writeAtomic(`${outDir}/latest.md`, lines.join("\n") + "\n");
-  console.error(`wrote ${outDir}/latest.json, chart.svg, latest.md`);
+  writeAtomic(`${outDir}/report.html`, renderBenchHtml(json));
+  console.error(
+    `wrote ${outDir}/latest.json, chart.svg, latest.md, report.html`,
+  );
 }
 
 // Not @oplet/gen's writeFilesAtomic: importing the generator would load the
