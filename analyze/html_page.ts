@@ -99,8 +99,8 @@ summary { cursor: pointer; color: #36c; }
 svg { display: block; max-width: 100%; height: auto; }
 svg text { font-family: system-ui, sans-serif; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; min-width: 150px; }
-.card b { display: block; font-size: 20px; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; flex: 1 1 130px; color: #555; font-size: 13px; }
+.card b { display: block; font-size: 20px; color: #222; }
 .tb { border: 1px solid #ddd; border-radius: 6px; padding: 6px 10px; margin: 10px 0; }
 .tb h3 { margin: 2px 0 6px; }
 .cols { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 0.8fr) minmax(0, 1.3fr); gap: 14px; }
