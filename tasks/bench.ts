@@ -15,7 +15,9 @@
  * Options: `--reps N` (default 3), `--quick` (test-size arguments, 1
  * repetition, no files written unless `--out` is given), `--only a,b`,
  * `--oplets DIR` (a generated fused set instead of the committed one),
- * `--out DIR`, `--no-call` (skip the slow call dispatcher).
+ * `--out DIR`, `--no-call` (skip the slow call dispatcher), `--sweep
+ * 32,64,…` (also runs `switch` fused with sets of these sizes, generated
+ * from a fresh profile of the training guests, into `sweep` of the JSON).
  *
  * @module
  */
@@ -41,7 +43,7 @@ import { renderBenchHtml } from "./bench_html.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
 
 const USAGE =
-  `Usage: deno task bench [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call]
+  `Usage: deno task bench [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call] [--sweep N,N]
 
 Every benchmark guest unfused and fused on every backend (switch, call,
 paste), with and without profiling, and under qemu-riscv32 where it is
@@ -54,7 +56,9 @@ report.html (deno task bench-report writes the page again from the JSON).
   --only a,b    only these guests
   --oplets DIR  a generated fused set instead of the committed one
   --out DIR     where the results go (default bench/results)
-  --no-call     skip the (slow) call backend`;
+  --no-call     skip the (slow) call backend
+  --sweep N,N   also run switch fused with sets of these sizes, generated
+                from a fresh profile of the training guests (e.g. 32,64,128,256)`;
 const values = taskArgs("bench", USAGE, Deno.args, {
   reps: { type: "string", default: "3" },
   quick: { type: "boolean" },
@@ -62,7 +66,13 @@ const values = taskArgs("bench", USAGE, Deno.args, {
   oplets: { type: "string" },
   out: { type: "string" },
   "no-call": { type: "boolean" },
+  sweep: { type: "string" },
 });
+const sweepSizes = values.sweep === undefined
+  ? []
+  : (values.sweep as string).split(",").map((t) =>
+    wholeNumber("bench", "sweep", t.trim())
+  );
 const reps = values.quick
   ? 1
   : wholeNumber("bench", "reps", values.reps as string);
@@ -89,6 +99,7 @@ const backends: Backend[] = values["no-call"]
 
 type Config = {
   key: string;
+  oplets?: string;
   backend?: Backend;
   fused: boolean;
   profile?: boolean;
@@ -106,6 +117,61 @@ configs.push({
   profile: true,
 });
 if (qemu) configs.push({ key: "qemu", fused: false, qemu: true });
+
+// The size sweep: sets generated from the training guests only, as the
+// committed one is, each run on switch in the same interleaving.
+let sweepDir: string | null = null;
+if (sweepSizes.length > 0) {
+  sweepDir = await Deno.makeTempDir({ prefix: "oplet-sweep-" });
+  const task = (name: string, ...args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL(`./${name}`, import.meta.url).pathname,
+        ...args,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  const prof = await task("profile.ts", "--out", `${sweepDir}/train.profile`);
+  if (prof.code !== 0) {
+    console.error(
+      `bench: --sweep: profiling the training guests failed: ${
+        new TextDecoder().decode(prof.stderr).trim().split("\n").pop()
+      }`,
+    );
+    Deno.removeSync(sweepDir, { recursive: true });
+    Deno.exit(1);
+  }
+  for (const n of sweepSizes) {
+    const dir = `${sweepDir}/g${n}`;
+    await Deno.mkdir(dir);
+    const gen = await task(
+      "gen.ts",
+      `${sweepDir}/train.profile`,
+      "--count",
+      String(n),
+      "--out",
+      dir,
+    );
+    if (gen.code !== 0) {
+      console.error(
+        `bench: --sweep: generating ${n} fused oplets failed: ${
+          new TextDecoder().decode(gen.stderr).trim().split("\n").pop()
+        }`,
+      );
+      Deno.removeSync(sweepDir, { recursive: true });
+      Deno.exit(1);
+    }
+    configs.push({
+      key: `sweep/${n}`,
+      backend: "switch",
+      fused: true,
+      oplets: dir,
+    });
+  }
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -147,7 +213,7 @@ async function runOnce(
     backend: c.backend!,
     fused: c.fused,
     profile: c.profile ?? false,
-    oplets: values.oplets as string | undefined,
+    oplets: c.oplets ?? values.oplets as string | undefined,
   };
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", SAMPLE, JSON.stringify(req)],
@@ -175,6 +241,11 @@ export interface GuestResult {
 }
 
 const results: GuestResult[] = [];
+const sweep: {
+  guest: string;
+  backend: string;
+  points: { count: number; mips: number; perInsn: number }[];
+}[] = [];
 for (const g of guests) {
   const args = values.quick ? g.args : g.benchArgs!;
   const input = stdinOf(g);
@@ -185,6 +256,7 @@ for (const g of guests) {
         (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
       } catch (e) {
         console.error(`bench: ${(e as Error).message.split("\n")[0]}`);
+        if (sweepDir) Deno.removeSync(sweepDir, { recursive: true });
         Deno.exit(1);
       }
     }
@@ -198,6 +270,16 @@ for (const g of guests) {
       mips: insns / (ms * 1000),
       perInsn: ss[0].insns ? ss[0].dispatched / ss[0].insns : 0,
     };
+  }
+  if (sweepSizes.length > 0) {
+    sweep.push({
+      guest: g.name,
+      backend: "switch",
+      points: sweepSizes.map((n) => ({ count: n, ...res[`sweep/${n}`] })).map((
+        p,
+      ) => ({ count: p.count, mips: p.mips, perInsn: p.perInsn })),
+    });
+    for (const n of sweepSizes) delete res[`sweep/${n}`];
   }
   const speedup: Record<string, number> = {};
   for (const b of backends) {
@@ -285,6 +367,7 @@ if (outDir) {
     reps,
     fusedOplets: fused.oplets.length,
     guests: results,
+    ...(sweep.length > 0 ? { sweep } : {}),
   };
   writeAtomic(`${outDir}/latest.json`, JSON.stringify(json, null, 2) + "\n");
   writeAtomic(`${outDir}/chart.svg`, renderChart(results));
@@ -292,6 +375,17 @@ if (outDir) {
   writeAtomic(`${outDir}/report.html`, renderBenchHtml(json));
   console.error(
     `wrote ${outDir}/latest.json, chart.svg, latest.md, report.html`,
+  );
+}
+
+if (sweepDir) await Deno.remove(sweepDir, { recursive: true });
+for (const s of sweep) {
+  console.error(
+    `sweep ${s.guest} on switch: ${
+      s.points.map((p) =>
+        `${p.count} -> ${p.mips.toFixed(0)} MIPS, ${p.perInsn.toFixed(2)}/insn`
+      ).join("; ")
+    }`,
   );
 }
 
