@@ -126,7 +126,7 @@ export function lineChart(o: LineChartOptions): string {
       }</text>`,
     );
   }
-  for (const v of ticks(xMax, 8)) {
+  for (const v of ticks(xMax, 8).filter(Number.isInteger)) {
     out.push(
       `<line x1="${f1(X(v))}" x2="${f1(X(v))}" y1="${t + ph}" y2="${
         t + ph + 4
