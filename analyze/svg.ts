@@ -216,7 +216,7 @@ export interface BarChartOptions {
   ref?: number;
   /** Its label. */
   refLabel?: string;
-  /** Width (default 760). */
+  /** Width (default 900). */
   width?: number;
   /** A note under the chart. */
   note?: string;
@@ -224,7 +224,7 @@ export interface BarChartOptions {
 
 /** Grouped horizontal bars with value labels and a legend. */
 export function barChart(o: BarChartOptions): string {
-  const w = o.width ?? 760;
+  const w = o.width ?? 900;
   const n = Math.max(1, o.series.length);
   const barH = n > 4 ? 9 : 12;
   const groupH = n * barH + 10;

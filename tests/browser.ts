@@ -36,7 +36,7 @@ export interface LoadOptions {
   height?: number;
   /** Capture the whole page instead of the viewport. */
   fullPage?: boolean;
-  /** Give up after this many milliseconds (default 20000). */
+  /** Give up after this many milliseconds (default 45000). */
   timeoutMs?: number;
 }
 
@@ -93,7 +93,7 @@ export async function loadPage(
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const timeoutMs = options.timeoutMs ?? 20000;
+  const timeoutMs = options.timeoutMs ?? 45000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
