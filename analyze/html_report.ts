@@ -96,7 +96,7 @@ async function loadGuest(path: string): Promise<Guest> {
     bytes = await Deno.readFile(path);
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
-      ? "no such file"
+      ? "no such file (--elf names it)"
       : (e as Error).message.split("\n")[0];
     return {
       error: `cannot read the guest ELF "${clip(path, PATH_MAX)}": ${why}`,

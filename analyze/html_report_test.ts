@@ -94,7 +94,7 @@ Deno.test("html report: curve, tree, hot TBs and runs, each chart with a text al
     // The synthetic guests have no ELF: the page says so instead of code.
     assert.match(
       html,
-      /No guest code: cannot read the guest ELF &quot;synthetic0\.elf&quot;: no such file\./,
+      /No guest code: cannot read the guest ELF &quot;synthetic0\.elf&quot;: no such file \(--elf names it\)\./,
     );
     // The fused column of the hottest block names chosen sequences by rank.
     assert.match(html, /<span class="fused">#\d+ /);
