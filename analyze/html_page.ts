@@ -105,6 +105,12 @@ svg text { font-family: system-ui, sans-serif; }
 .tb h3 { margin: 2px 0 6px; }
 .cols { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 0.8fr) minmax(0, 1.3fr); gap: 14px; }
 .cols pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.cols2 { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 28px; }
+.cols2 h4 { margin: 2px 0 3px; font-size: 13px; color: #555; }
+.cols2 pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.asm { margin: 0; font-size: 12px; }
+table.asm th { font: 600 13px system-ui, sans-serif; color: #555; }
+table.asm td { white-space: pre; padding: 1px 10px 1px 0; }
 .cols h4 { margin: 0 0 3px; font-size: 13px; color: #555; }
 .fused { color: #1b7a3e; font-weight: 600; }
 .omitted li { color: #555; }

@@ -142,6 +142,42 @@ interface Retranslated {
   pcs: number[];
   /** Why there is no guest code, if there is none. */
   why: string | null;
+  /** How many of the block's oplets each instruction gave, or null when unknown. */
+  groups: number[] | null;
+}
+
+/** The oplet numbers of code that interleaves them with parameters. */
+function opsOf(code: readonly number[], params: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < code.length; i += 1 + params[code[i]]) out.push(code[i]);
+  return out;
+}
+
+/**
+ * How many oplets each of a block's `n` instructions gave: the block cut
+ * after k instructions holds the first k instructions' oplets and then a
+ * `goto_tb`. Null when a cut block does not agree with `ops` (then the page
+ * does not pair instructions with oplets).
+ */
+function groupsOf(
+  translate: (maxInsns: number) => number[],
+  ops: readonly number[],
+  n: number,
+): number[] | null {
+  const groups: number[] = [];
+  let prev = 0;
+  for (let k = 1; k <= n; k++) {
+    let upTo = ops.length;
+    if (k < n) {
+      const cut = translate(k);
+      upTo = cut.length - 1;
+      for (let j = 0; j < upTo; j++) if (cut[j] !== ops[j]) return null;
+    }
+    if (upTo < prev) return null;
+    groups.push(upTo - prev);
+    prev = upTo;
+  }
+  return groups;
 }
 
 function retranslate(
@@ -157,6 +193,7 @@ function retranslate(
     words: [],
     pcs: [],
     why,
+    groups: null,
   });
   if ("error" in guest) return plain(guest.error);
   if (!sameTable) {
@@ -178,17 +215,24 @@ function retranslate(
       } catch {
         return plain(`pc ${hex8(pc)} is not in the ELF's executable code`);
       }
-      const got: number[] = [];
-      for (let i = 0; i < g.code.length; i += 1 + paramsOf[g.code[i]]) {
-        got.push(g.code[i]);
-      }
+      const got = opsOf(g.code, paramsOf);
       if (got.length === ops.length && got.every((o, k) => o === ops[k])) {
+        const cut = (n: number) =>
+          opsOf(
+            genIntermediateCode(guest.cpu, pc, [], {
+              maxInsns: n,
+              followJumps,
+              executable,
+            }).code,
+            paramsOf,
+          );
         return {
           code: g.code,
           params: paramsOf,
           words: g.words,
           pcs: g.pcs,
           why: null,
+          groups: groupsOf(cut, got, g.words.length),
         };
       }
     }
@@ -613,6 +657,33 @@ export async function htmlReport(
         }  ${disassemble(w, rt.pcs[j])}`,
       )
     );
+    // Each instruction beside the oplets it gave, when that is known.
+    let paired = "";
+    if (rt.groups && !rt.why) {
+      const rows: string[] = [];
+      let at = 0;
+      for (const [j, n] of rt.groups.entries()) {
+        if (j === lineMax) {
+          cut++;
+          rows.push(
+            `<tr><td colspan="2">… ${
+              rt.groups.length - lineMax
+            } more instructions</td></tr>`,
+          );
+          break;
+        }
+        rows.push(
+          `<tr><td>${asm[j]}</td><td>${
+            unfused.slice(at, at + n).join("<br>")
+          }</td></tr>`,
+        );
+        at += n;
+      }
+      paired =
+        `<table class="asm mono"><thead><tr><th scope="col">guest code (${rt.words.length} instructions)</th><th scope="col">oplets, unfused (${unfused.length})</th></tr></thead><tbody>${
+          rows.join("")
+        }</tbody></table>`;
+    }
     const lines = (xs: string[]) => {
       if (xs.length <= lineMax) return xs.join("\n");
       cut++;
@@ -634,15 +705,15 @@ export async function htmlReport(
           ),
         )
       }</code></p>`,
-      `<div class="cols">`,
-      `<div><h4>guest code (${rt.words.length} instructions)</h4>${
-        rt.why
-          ? `<p class="note">No guest code: ${esc(rt.why)}.</p>`
-          : `<pre class="asm">${lines(asm)}</pre>`
-      }</div>`,
-      `<div><h4>oplets, unfused (${unfused.length})</h4><pre>${
-        lines(unfused)
-      }</pre></div>`,
+      paired
+        ? `<div class="cols2"><div>${paired}</div>`
+        : `<div class="cols"><div><h4>guest code (${rt.words.length} instructions)</h4>${
+          rt.why
+            ? `<p class="note">No guest code: ${esc(rt.why)}.</p>`
+            : `<pre class="asm">${lines(asm)}</pre>`
+        }</div><div><h4>oplets, unfused (${unfused.length})</h4><pre>${
+          lines(unfused)
+        }</pre></div>`,
       `<div><h4>oplets, fused (${fused.length})</h4><pre>${
         lines(fused)
       }</pre></div>`,

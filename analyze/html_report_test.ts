@@ -223,12 +223,27 @@ Deno.test("cli --html: a training guest's report shows its guest code; a bad pat
     const html = await Deno.readTextFile(`${dir}/r.html`);
     assertSelfContained(html);
     // Guest code: pc, word, disassembly; a symbol in a block heading.
-    assert.match(html, /<pre class="asm">[0-9a-f]{8} {2}[0-9a-f]{8} {2}[a-z]+/);
+    // Each instruction beside the oplets it gave.
+    assert.match(
+      html,
+      /<table class="asm mono">.*?<tr><td>[0-9a-f]{8} {2}[0-9a-f]{8} {2}[a-z]+[^<]*<\/td><td>mov_/s,
+    );
     assert.match(
       html,
       /<h3>#1 <code>0x[0-9a-f]{8}<\/code> <code>[A-Za-z_]\w*(\+0x[0-9a-f]+)?<\/code>/,
     );
     assert.doesNotMatch(html, /No guest code/);
+    // The oplets paired with the instructions are all the block's oplets.
+    for (const t of html.match(/<table class="asm mono">.*?<\/table>/gs)!) {
+      const n = Number(t.match(/oplets, unfused \((\d+)\)/)![1]);
+      const cells = [
+        ...t.matchAll(/<tr><td>[^<]*<\/td><td>(.*?)<\/td><\/tr>/g),
+      ];
+      assert.equal(
+        cells.reduce((a, c) => a + (c[1] ? c[1].split("<br>").length : 0), 0),
+        n,
+      );
+    }
 
     const bad = await cli(
       "--html",

@@ -84,7 +84,7 @@ Deno.test({
             treeBoxes: q("svg#seq-tree rect"),
             treeBox: box("svg#seq-tree"),
             hot: q("section.tb"),
-            asm: q("section.tb pre.asm"),
+            asm: q("section.tb table.asm"),
             fused: q("section.tb .fused"),
             runs: q("#runs-table tbody tr"),
             tables: q("table"),
