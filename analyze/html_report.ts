@@ -417,9 +417,7 @@ export async function htmlReport(
       : "The committed fused set was made for another oplet table, so its saving is not shown."
     : `The committed set of ${committed.length} fused oplets (from the training guests) saves ${
       pct(committedSaved, total)
-    } on these profiles (the dot${
-      committed.length === chosen ? " on the same line" : ""
-    }).`;
+    } on these profiles (the green dot).`;
   parts.push(
     `<h2 id="coverage-heading">Coverage: dispatches saved against fused oplets</h2>`,
     `<p class="note">Fusing the first N ranked sequences saves this share of the ${
@@ -449,6 +447,7 @@ export async function htmlReport(
       marks: marks.map((m, k) => ({
         ...m,
         color: k === 0 ? "#cc3333" : "#22aa77",
+        dotOnly: k > 0,
       })),
       xLabel: "fused oplets (sequences chosen, best first)",
       yLabel: "dispatches saved",

@@ -72,6 +72,8 @@ export interface LineMark {
   y?: number;
   /** Its colour (default red). */
   color?: string;
+  /** Draw only the dot, no vertical line. */
+  dotOnly?: boolean;
 }
 
 /** Options for {@link lineChart}. */
@@ -164,11 +166,13 @@ export function lineChart(o: LineChartOptions): string {
   for (const m of o.marks ?? []) {
     const c = m.color ?? "#cc3333";
     const x = X(m.x);
-    out.push(
-      `<line x1="${f1(x)}" x2="${f1(x)}" y1="${t}" y2="${
-        t + ph
-      }" stroke="${c}" stroke-dasharray="4 3"/>`,
-    );
+    if (!m.dotOnly) {
+      out.push(
+        `<line x1="${f1(x)}" x2="${f1(x)}" y1="${t}" y2="${
+          t + ph
+        }" stroke="${c}" stroke-dasharray="4 3"/>`,
+      );
+    }
     const ly = m.y !== undefined ? Y(m.y) : t + 12;
     if (m.y !== undefined) {
       out.push(
@@ -176,11 +180,13 @@ export function lineChart(o: LineChartOptions): string {
       );
     }
     const right = x < l + pw * 0.7;
-    out.push(
-      `<text x="${f1(x + (right ? 7 : -7))}" y="${f1(ly + 16)}" fill="${c}"${
-        right ? "" : ' text-anchor="end"'
-      }>${esc(m.label)}</text>`,
-    );
+    if (m.label) {
+      out.push(
+        `<text x="${f1(x + (right ? 7 : -7))}" y="${f1(ly + 16)}" fill="${c}"${
+          right ? "" : ' text-anchor="end"'
+        }>${esc(m.label)}</text>`,
+      );
+    }
   }
   out.push(`</g>`, `</svg>`);
   return out.join("\n");
