@@ -87,9 +87,12 @@ export async function loadPages(
   pages: readonly LoadOptions[],
   timeoutMs = 45000,
 ): Promise<PageReport[]> {
-  const profile = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
+  // Its profile and its temporary files (TMPDIR) in one folder of ours.
+  const base = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
+  await Deno.mkdir(`${base}/tmp`);
   const child = new Deno.Command(chromium, {
-    args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+    args: [...FLAGS, `--user-data-dir=${base}/profile`, "about:blank"],
+    env: { TMPDIR: `${base}/tmp` },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -113,13 +116,17 @@ export async function loadPages(
         // already closed
       }
     }
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
+    // After Browser.close Chromium quits and cleans up after itself; kill
+    // it only if it has not quit in a few seconds.
+    if (!(await settles(child.status, 5000))) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await child.status;
     }
-    await child.status;
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
+    await removeSoon(base);
   }
 
   async function drive(): Promise<PageReport[]> {
@@ -261,6 +268,32 @@ export async function loadPages(
       await send("Target.closeTarget", { targetId }).catch(() => {});
       return { errors, requests, value, png };
     }
+  }
+}
+
+/** Removes a folder, retrying for a few seconds while helper processes still hold files in it. */
+async function removeSoon(path: string): Promise<void> {
+  for (let k = 0;; k++) {
+    try {
+      return await Deno.remove(path, { recursive: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      if (k === 50) throw e;
+      await settles(new Promise(() => {}), 100);
+    }
+  }
+}
+
+/** Whether `p` settles within `ms` milliseconds (the timer is cleared either way). */
+async function settles(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((
+    r,
+  ) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
