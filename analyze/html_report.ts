@@ -293,10 +293,16 @@ function opText(name: string, ps: number[]): string {
  * that cannot be read is named in the page instead.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { analyzeProfiles, htmlReport, writeHtmlReport } from "@oplet/analyze";
- * const a = await analyzeProfiles(["/tmp/qemu.profile"]);
- * await writeHtmlReport("report.html", await htmlReport(a, { chosen: 32 }));
+ * // Your profiles here, e.g. ["/tmp/qemu.profile"]; none gives an empty report.
+ * const analysis = await analyzeProfiles([]);
+ * const html = await htmlReport(analysis, { chosen: 32 });
+ * const path = await Deno.makeTempFile({ suffix: ".html" });
+ * await writeHtmlReport(path, html);
+ * assert.match(await Deno.readTextFile(path), /<title>oplet profile report<\/title>/);
+ * await Deno.remove(path);
  * ```
  */
 export async function htmlReport(
