@@ -103,21 +103,29 @@ async function loadGuest(path: string): Promise<Guest> {
     };
   }
   try {
-    const info = parseElf(bytes, path, ELF_MACHINE);
-    let top = MEM_LOW + 4096;
-    for (const s of info.segments) top = Math.max(top, s.vaddr + s.memsz);
+    // Only the executable segments: code is all a translation reads.
+    const code = parseElf(bytes, path, ELF_MACHINE).segments.filter((s) =>
+      (s.flags & 1) !== 0 && s.vaddr >= MEM_LOW
+    );
+    if (code.length === 0) {
+      return {
+        error: `the guest ELF "${
+          clip(path, PATH_MAX)
+        }" has no executable segment`,
+      };
+    }
+    const top = Math.max(...code.map((s) => s.vaddr + s.memsz));
     const size = Math.ceil((top + 4096) / 4096) * 4096;
     if (size > 0x40000000) {
       return {
-        error: `the guest ELF "${clip(path, PATH_MAX)}" maps above 1 GiB`,
+        error: `the guest ELF "${clip(path, PATH_MAX)}" has code above 1 GiB`,
       };
     }
     const cpu = new RiscvCpu(size);
     const exec: [number, number][] = [];
-    for (const s of info.segments) {
-      if (s.vaddr < MEM_LOW) continue;
+    for (const s of code) {
       cpu.mu8.set(bytes.subarray(s.offset, s.offset + s.filesz), s.vaddr);
-      if (s.flags & 1) exec.push([s.vaddr, s.vaddr + s.memsz]);
+      exec.push([s.vaddr, s.vaddr + s.memsz]);
     }
     let symbols: SymbolTable | null = null;
     try {

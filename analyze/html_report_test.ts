@@ -245,6 +245,20 @@ Deno.test("cli --html: a training guest's report shows its guest code; a bad pat
       );
     }
 
+    // --elf naming a file that is no ELF: the page says so, the report is still written.
+    const noElf = await cli(
+      "--elf",
+      `${dir}/h.profile`,
+      "--html",
+      `${dir}/r.html`,
+      `${dir}/h.profile`,
+    );
+    assert.equal(noElf.code, 0, noElf.stderr);
+    assert.match(
+      await Deno.readTextFile(`${dir}/r.html`),
+      /No guest code: .*h\.profile.*\./,
+    );
+
     const bad = await cli(
       "--html",
       `${dir}/missing/r.html`,
