@@ -448,9 +448,11 @@ export async function htmlReport(
           at(seqs.length).toFixed(1)
         }% at ${seqs.length} fused oplets; the first ${chosen} save ${
           at(chosen).toFixed(1)
-        }%, the first ${Math.min(8, seqs.length)} save ${
-          at(Math.min(8, seqs.length)).toFixed(1)
-        }%.${
+        }%${
+          chosen !== 8 && seqs.length > 8
+            ? `, the first 8 save ${at(8).toFixed(1)}%`
+            : ""
+        }.${
           committedSaved !== null
             ? ` The committed set of ${committed.length} saves ${
               pct(committedSaved, total)
