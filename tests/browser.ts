@@ -80,12 +80,12 @@ const FLAGS = [
  * Starts a fresh headless Chromium with a temporary profile (removed
  * afterwards); opens each page (a local file) in a tab of its own, waits
  * for the load event, evaluates its `check` and takes a screenshot; closes
- * the browser. Gives up after `timeoutMs` in all (default 45 s).
+ * the browser. Gives up after `timeoutMs` in all (default 90 s).
  */
 export async function loadPages(
   chromium: string,
   pages: readonly LoadOptions[],
-  timeoutMs = 45000,
+  timeoutMs = 90000,
 ): Promise<PageReport[]> {
   // Its profile and its temporary files (TMPDIR) in one folder of ours.
   const base = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
