@@ -55,7 +55,10 @@ export function num(v: number, digits = 2): string {
   return v.toFixed(digits);
 }
 
-/** An HTML table; numbers are right-aligned. */
+/** Text that reads as a figure (right-aligned like numbers): "1.39x", "15.0%", "–". */
+const NUMERIC = /^(?:[-+]?[\d,]+(?:\.\d+)?(?:x|%)?|–)$/;
+
+/** An HTML table; numbers, and text that reads as a figure, are right-aligned. */
 export function htmlTable(
   head: readonly string[],
   rows: readonly (readonly Cell[])[],
@@ -65,7 +68,7 @@ export function htmlTable(
     typeof c === "number"
       ? `<${tag} class="n">${num(c, options.digits)}</${tag}>`
       : typeof c === "string"
-      ? `<${tag}>${esc(c)}</${tag}>`
+      ? `<${tag}${NUMERIC.test(c) ? ' class="n"' : ""}>${esc(c)}</${tag}>`
       : `<${tag}>${c.html}</${tag}>`;
   return [
     `<table${options.id ? ` id="${esc(options.id)}"` : ""}>`,

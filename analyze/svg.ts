@@ -155,6 +155,13 @@ export function lineChart(o: LineChartOptions): string {
     const d = s.points.map(([x, y], j) =>
       `${j ? "L" : "M"}${f1(X(x))} ${f1(Y(y))}`
     ).join(" ");
+    if (s.points.length <= 40) {
+      for (const [x, y] of s.points) {
+        out.push(
+          `<circle cx="${f1(X(x))}" cy="${f1(Y(y))}" r="3" fill="${c}"/>`,
+        );
+      }
+    }
     out.push(
       `<path d="${d}" fill="none" stroke="${c}" stroke-width="2"/>`,
       `<rect x="${

@@ -418,7 +418,7 @@ export function renderBenchHtml(json: BenchJson): string {
     `</ul>`,
     `<p class="note">Written by <code>deno task bench</code> (or <code>deno task bench-report</code>) from the results JSON. ${
       num(guests.length)
-    } guests.</p>`,
+    } guest${guests.length === 1 ? "" : "s"}.</p>`,
   );
   return htmlPage("oplet benchmark results", parts.join("\n"));
 }
