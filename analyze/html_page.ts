@@ -55,7 +55,10 @@ export function num(v: number, digits = 2): string {
   return v.toFixed(digits);
 }
 
-/** An HTML table; numbers are right-aligned. */
+/** Text that reads as a figure (right-aligned like numbers): "1.39x", "15.0%", "–". */
+const NUMERIC = /^(?:[-+]?[\d,]+(?:\.\d+)?(?:x|%)?|–)$/;
+
+/** An HTML table; numbers, and text that reads as a figure, are right-aligned. */
 export function htmlTable(
   head: readonly string[],
   rows: readonly (readonly Cell[])[],
@@ -65,7 +68,7 @@ export function htmlTable(
     typeof c === "number"
       ? `<${tag} class="n">${num(c, options.digits)}</${tag}>`
       : typeof c === "string"
-      ? `<${tag}>${esc(c)}</${tag}>`
+      ? `<${tag}${NUMERIC.test(c) ? ' class="n"' : ""}>${esc(c)}</${tag}>`
       : `<${tag}>${c.html}</${tag}>`;
   return [
     `<table${options.id ? ` id="${esc(options.id)}"` : ""}>`,
@@ -99,12 +102,18 @@ summary { cursor: pointer; color: #36c; }
 svg { display: block; max-width: 100%; height: auto; }
 svg text { font-family: system-ui, sans-serif; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
-.card { border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; min-width: 150px; }
-.card b { display: block; font-size: 20px; }
+.card { border: 1px solid #ddd; border-radius: 6px; padding: 6px 12px; flex: 1 1 130px; color: #555; font-size: 13px; }
+.card b { display: block; font-size: 20px; color: #222; }
 .tb { border: 1px solid #ddd; border-radius: 6px; padding: 6px 10px; margin: 10px 0; }
 .tb h3 { margin: 2px 0 6px; }
 .cols { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 0.8fr) minmax(0, 1.3fr); gap: 14px; }
 .cols pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.cols2 { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 28px; }
+.cols2 h4 { margin: 2px 0 3px; font-size: 13px; color: #555; }
+.cols2 pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+table.asm { margin: 0; font-size: 12px; }
+table.asm th { font: 600 13px system-ui, sans-serif; color: #555; }
+table.asm td { white-space: pre; padding: 1px 10px 1px 0; }
 .cols h4 { margin: 0 0 3px; font-size: 13px; color: #555; }
 .fused { color: #1b7a3e; font-weight: 600; }
 .omitted li { color: #555; }

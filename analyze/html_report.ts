@@ -45,6 +45,7 @@ import {
 } from "./html_page.ts";
 import { barChart, lineChart, treeChart, type TreeNode } from "./svg.ts";
 import { SymbolTable } from "./symbols.ts";
+import type { TbTable } from "./tb_table.ts";
 
 /** Options for {@link htmlReport}. */
 export interface HtmlReportOptions {
@@ -95,28 +96,36 @@ async function loadGuest(path: string): Promise<Guest> {
     bytes = await Deno.readFile(path);
   } catch (e) {
     const why = e instanceof Deno.errors.NotFound
-      ? "no such file"
+      ? "no such file (--elf names it)"
       : (e as Error).message.split("\n")[0];
     return {
       error: `cannot read the guest ELF "${clip(path, PATH_MAX)}": ${why}`,
     };
   }
   try {
-    const info = parseElf(bytes, path, ELF_MACHINE);
-    let top = MEM_LOW + 4096;
-    for (const s of info.segments) top = Math.max(top, s.vaddr + s.memsz);
+    // Only the executable segments: code is all a translation reads.
+    const code = parseElf(bytes, path, ELF_MACHINE).segments.filter((s) =>
+      (s.flags & 1) !== 0 && s.vaddr >= MEM_LOW
+    );
+    if (code.length === 0) {
+      return {
+        error: `the guest ELF "${
+          clip(path, PATH_MAX)
+        }" has no executable segment`,
+      };
+    }
+    const top = Math.max(...code.map((s) => s.vaddr + s.memsz));
     const size = Math.ceil((top + 4096) / 4096) * 4096;
     if (size > 0x40000000) {
       return {
-        error: `the guest ELF "${clip(path, PATH_MAX)}" maps above 1 GiB`,
+        error: `the guest ELF "${clip(path, PATH_MAX)}" has code above 1 GiB`,
       };
     }
     const cpu = new RiscvCpu(size);
     const exec: [number, number][] = [];
-    for (const s of info.segments) {
-      if (s.vaddr < MEM_LOW) continue;
+    for (const s of code) {
       cpu.mu8.set(bytes.subarray(s.offset, s.offset + s.filesz), s.vaddr);
-      if (s.flags & 1) exec.push([s.vaddr, s.vaddr + s.memsz]);
+      exec.push([s.vaddr, s.vaddr + s.memsz]);
     }
     let symbols: SymbolTable | null = null;
     try {
@@ -141,6 +150,42 @@ interface Retranslated {
   pcs: number[];
   /** Why there is no guest code, if there is none. */
   why: string | null;
+  /** How many of the block's oplets each instruction gave, or null when unknown. */
+  groups: number[] | null;
+}
+
+/** The oplet numbers of code that interleaves them with parameters. */
+function opsOf(code: readonly number[], params: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < code.length; i += 1 + params[code[i]]) out.push(code[i]);
+  return out;
+}
+
+/**
+ * How many oplets each of a block's `n` instructions gave: the block cut
+ * after k instructions holds the first k instructions' oplets and then a
+ * `goto_tb`. Null when a cut block does not agree with `ops` (then the page
+ * does not pair instructions with oplets).
+ */
+function groupsOf(
+  translate: (maxInsns: number) => number[],
+  ops: readonly number[],
+  n: number,
+): number[] | null {
+  const groups: number[] = [];
+  let prev = 0;
+  for (let k = 1; k <= n; k++) {
+    let upTo = ops.length;
+    if (k < n) {
+      const cut = translate(k);
+      upTo = cut.length - 1;
+      for (let j = 0; j < upTo; j++) if (cut[j] !== ops[j]) return null;
+    }
+    if (upTo < prev) return null;
+    groups.push(upTo - prev);
+    prev = upTo;
+  }
+  return groups;
 }
 
 function retranslate(
@@ -156,6 +201,7 @@ function retranslate(
     words: [],
     pcs: [],
     why,
+    groups: null,
   });
   if ("error" in guest) return plain(guest.error);
   if (!sameTable) {
@@ -177,17 +223,24 @@ function retranslate(
       } catch {
         return plain(`pc ${hex8(pc)} is not in the ELF's executable code`);
       }
-      const got: number[] = [];
-      for (let i = 0; i < g.code.length; i += 1 + paramsOf[g.code[i]]) {
-        got.push(g.code[i]);
-      }
+      const got = opsOf(g.code, paramsOf);
       if (got.length === ops.length && got.every((o, k) => o === ops[k])) {
+        const cut = (n: number) =>
+          opsOf(
+            genIntermediateCode(guest.cpu, pc, [], {
+              maxInsns: n,
+              followJumps,
+              executable,
+            }).code,
+            paramsOf,
+          );
         return {
           code: g.code,
           params: paramsOf,
           words: g.words,
           pcs: g.pcs,
           why: null,
+          groups: groupsOf(cut, got, g.words.length),
         };
       }
     }
@@ -197,6 +250,41 @@ function retranslate(
       hex8(pc)
     } does not translate to the profiled oplets (another build of the guest?)`,
   );
+}
+
+/**
+ * The sequence table `collapseSeqs` takes for `sequences`: sorted, each
+ * entry's `fused` its index in `sequences`.
+ */
+export function seqTable(
+  sequences: readonly (readonly number[])[],
+): SeqEntry[] {
+  return sequences.map((seq, k) => ({ seq, fused: k })).sort((a, b) =>
+    compareSeqs(a.seq, b.seq)
+  );
+}
+
+/**
+ * Oplets each TB shape of `table` dispatches once collapsed with `seqs` (a
+ * table from {@link seqTable}; greedy longest match, as `collapseSeqs`),
+ * and the dispatches of all executions together.
+ */
+export function fusedDispatches(
+  table: TbTable,
+  seqs: readonly SeqEntry[],
+): { perShape: Float64Array; total: number } {
+  const perShape = new Float64Array(table.size);
+  const params = table.oplets.map(() => 0);
+  const max = Math.max(2, ...seqs.map((e) => e.seq.length));
+  let total = 0;
+  for (let s = 0; s < table.size; s++) {
+    const ops = Array.from(table.shapeOps(s));
+    perShape[s] = seqs.length === 0
+      ? ops.length
+      : collapseSeqs(ops, params, seqs, table.oplets.length, max).nops;
+    total += table.weight[s] * perShape[s];
+  }
+  return { perShape, total };
 }
 
 /** Formats one oplet with its parameters, as `--log op` does. */
@@ -213,10 +301,16 @@ function opText(name: string, ps: number[]): string {
  * that cannot be read is named in the page instead.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { analyzeProfiles, htmlReport, writeHtmlReport } from "@oplet/analyze";
- * const a = await analyzeProfiles(["/tmp/qemu.profile"]);
- * await writeHtmlReport("report.html", await htmlReport(a, { chosen: 32 }));
+ * // Your profiles here, e.g. ["/tmp/qemu.profile"]; none gives an empty report.
+ * const analysis = await analyzeProfiles([]);
+ * const html = await htmlReport(analysis, { chosen: 32 });
+ * const path = await Deno.makeTempFile({ suffix: ".html" });
+ * await writeHtmlReport(path, html);
+ * assert.match(await Deno.readTextFile(path), /<title>oplet profile report<\/title>/);
+ * await Deno.remove(path);
  * ```
  */
 export async function htmlReport(
@@ -235,37 +329,16 @@ export async function htmlReport(
   const omitted: string[] = [];
 
   // The chosen set as collapseSeqs takes it: sorted, each naming its rank.
-  const chosenTable: SeqEntry[] = seqs.slice(0, chosen)
-    .map((s, k) => ({ seq: s.ops, fused: k }))
-    .sort((a, b) => compareSeqs(a.seq, b.seq));
+  const chosenTable = seqTable(seqs.slice(0, chosen).map((s) => s.ops));
   const chosenMax = Math.max(2, ...chosenTable.map((e) => e.seq.length));
   const base = table.oplets.length;
-  const zeros = table.oplets.map(() => 0);
-  const cover = (
-    ops: ArrayLike<number>,
-    t: readonly SeqEntry[],
-    max: number,
-  ) =>
-    t.length === 0
-      ? ops.length
-      : collapseSeqs(Array.from(ops), zeros, t, base, max).nops;
-  const fusedLen = new Float64Array(table.size);
-  let fusedTotal = 0;
-  for (let s = 0; s < table.size; s++) {
-    fusedLen[s] = cover(table.shapeOps(s), chosenTable, chosenMax);
-    fusedTotal += table.weight[s] * fusedLen[s];
-  }
-  let committedSaved: number | null = null;
-  if (sameTable && committed.length > 0) {
-    const max = Math.max(2, ...committed.map((e) => e.seq.length));
-    committedSaved = 0;
-    for (let s = 0; s < table.size; s++) {
-      if (table.weight[s] === 0) continue;
-      const ops = table.shapeOps(s);
-      committedSaved += table.weight[s] *
-        (ops.length - cover(ops, committed, max));
-    }
-  }
+  const { perShape: fusedLen, total: fusedTotal } = fusedDispatches(
+    table,
+    chosenTable,
+  );
+  const committedSaved = sameTable && committed.length > 0
+    ? total - fusedDispatches(table, committed).total
+    : null;
 
   const parts: string[] = [];
   const profiles = table.profiles.slice(0, PROFILES_MAX).map((p) =>
@@ -358,9 +431,7 @@ export async function htmlReport(
       : "The committed fused set was made for another oplet table, so its saving is not shown."
     : `The committed set of ${committed.length} fused oplets (from the training guests) saves ${
       pct(committedSaved, total)
-    } on these profiles (the dot${
-      committed.length === chosen ? " on the same line" : ""
-    }).`;
+    } on these profiles (the green dot).`;
   parts.push(
     `<h2 id="coverage-heading">Coverage: dispatches saved against fused oplets</h2>`,
     `<p class="note">Fusing the first N ranked sequences saves this share of the ${
@@ -377,9 +448,11 @@ export async function htmlReport(
           at(seqs.length).toFixed(1)
         }% at ${seqs.length} fused oplets; the first ${chosen} save ${
           at(chosen).toFixed(1)
-        }%, the first ${Math.min(8, seqs.length)} save ${
-          at(Math.min(8, seqs.length)).toFixed(1)
-        }%.${
+        }%${
+          chosen !== 8 && seqs.length > 8
+            ? `, the first 8 save ${at(8).toFixed(1)}%`
+            : ""
+        }.${
           committedSaved !== null
             ? ` The committed set of ${committed.length} saves ${
               pct(committedSaved, total)
@@ -390,6 +463,7 @@ export async function htmlReport(
       marks: marks.map((m, k) => ({
         ...m,
         color: k === 0 ? "#cc3333" : "#22aa77",
+        dotOnly: k > 0,
       })),
       xLabel: "fused oplets (sequences chosen, best first)",
       yLabel: "dispatches saved",
@@ -598,6 +672,33 @@ export async function htmlReport(
         }  ${disassemble(w, rt.pcs[j])}`,
       )
     );
+    // Each instruction beside the oplets it gave, when that is known.
+    let paired = "";
+    if (rt.groups && !rt.why) {
+      const rows: string[] = [];
+      let at = 0;
+      for (const [j, n] of rt.groups.entries()) {
+        if (j === lineMax) {
+          cut++;
+          rows.push(
+            `<tr><td colspan="2">… ${
+              rt.groups.length - lineMax
+            } more instructions</td></tr>`,
+          );
+          break;
+        }
+        rows.push(
+          `<tr><td>${asm[j]}</td><td>${
+            unfused.slice(at, at + n).join("<br>")
+          }</td></tr>`,
+        );
+        at += n;
+      }
+      paired =
+        `<table class="asm mono"><thead><tr><th scope="col">guest code (${rt.words.length} instructions)</th><th scope="col">oplets, unfused (${unfused.length})</th></tr></thead><tbody>${
+          rows.join("")
+        }</tbody></table>`;
+    }
     const lines = (xs: string[]) => {
       if (xs.length <= lineMax) return xs.join("\n");
       cut++;
@@ -619,15 +720,15 @@ export async function htmlReport(
           ),
         )
       }</code></p>`,
-      `<div class="cols">`,
-      `<div><h4>guest code (${rt.words.length} instructions)</h4>${
-        rt.why
-          ? `<p class="note">No guest code: ${esc(rt.why)}.</p>`
-          : `<pre class="asm">${lines(asm)}</pre>`
-      }</div>`,
-      `<div><h4>oplets, unfused (${unfused.length})</h4><pre>${
-        lines(unfused)
-      }</pre></div>`,
+      paired
+        ? `<div class="cols2"><div>${paired}</div>`
+        : `<div class="cols"><div><h4>guest code (${rt.words.length} instructions)</h4>${
+          rt.why
+            ? `<p class="note">No guest code: ${esc(rt.why)}.</p>`
+            : `<pre class="asm">${lines(asm)}</pre>`
+        }</div><div><h4>oplets, unfused (${unfused.length})</h4><pre>${
+          lines(unfused)
+        }</pre></div>`,
       `<div><h4>oplets, fused (${fused.length})</h4><pre>${
         lines(fused)
       }</pre></div>`,

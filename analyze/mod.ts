@@ -56,7 +56,11 @@ export * from "./sequence_tree.ts";
 export * from "./rank.ts";
 export * from "./analyze.ts";
 export * from "./report.ts";
-export * from "./html_report.ts";
+export {
+  htmlReport,
+  type HtmlReportOptions,
+  writeHtmlReport,
+} from "./html_report.ts";
 export * from "./symbols.ts";
 export * from "./progress.ts";
 export { DEFAULT_PROFILE } from "./cli.ts";

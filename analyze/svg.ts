@@ -72,6 +72,8 @@ export interface LineMark {
   y?: number;
   /** Its colour (default red). */
   color?: string;
+  /** Draw only the dot, no vertical line. */
+  dotOnly?: boolean;
 }
 
 /** Options for {@link lineChart}. */
@@ -126,7 +128,7 @@ export function lineChart(o: LineChartOptions): string {
       }</text>`,
     );
   }
-  for (const v of ticks(xMax, 8)) {
+  for (const v of ticks(xMax, 8).filter(Number.isInteger)) {
     out.push(
       `<line x1="${f1(X(v))}" x2="${f1(X(v))}" y1="${t + ph}" y2="${
         t + ph + 4
@@ -153,6 +155,13 @@ export function lineChart(o: LineChartOptions): string {
     const d = s.points.map(([x, y], j) =>
       `${j ? "L" : "M"}${f1(X(x))} ${f1(Y(y))}`
     ).join(" ");
+    if (s.points.length <= 40) {
+      for (const [x, y] of s.points) {
+        out.push(
+          `<circle cx="${f1(X(x))}" cy="${f1(Y(y))}" r="3" fill="${c}"/>`,
+        );
+      }
+    }
     out.push(
       `<path d="${d}" fill="none" stroke="${c}" stroke-width="2"/>`,
       `<rect x="${
@@ -164,11 +173,13 @@ export function lineChart(o: LineChartOptions): string {
   for (const m of o.marks ?? []) {
     const c = m.color ?? "#cc3333";
     const x = X(m.x);
-    out.push(
-      `<line x1="${f1(x)}" x2="${f1(x)}" y1="${t}" y2="${
-        t + ph
-      }" stroke="${c}" stroke-dasharray="4 3"/>`,
-    );
+    if (!m.dotOnly) {
+      out.push(
+        `<line x1="${f1(x)}" x2="${f1(x)}" y1="${t}" y2="${
+          t + ph
+        }" stroke="${c}" stroke-dasharray="4 3"/>`,
+      );
+    }
     const ly = m.y !== undefined ? Y(m.y) : t + 12;
     if (m.y !== undefined) {
       out.push(
@@ -176,11 +187,13 @@ export function lineChart(o: LineChartOptions): string {
       );
     }
     const right = x < l + pw * 0.7;
-    out.push(
-      `<text x="${f1(x + (right ? 7 : -7))}" y="${f1(ly + 16)}" fill="${c}"${
-        right ? "" : ' text-anchor="end"'
-      }>${esc(m.label)}</text>`,
-    );
+    if (m.label) {
+      out.push(
+        `<text x="${f1(x + (right ? 7 : -7))}" y="${f1(ly + 16)}" fill="${c}"${
+          right ? "" : ' text-anchor="end"'
+        }>${esc(m.label)}</text>`,
+      );
+    }
   }
   out.push(`</g>`, `</svg>`);
   return out.join("\n");
@@ -216,7 +229,7 @@ export interface BarChartOptions {
   ref?: number;
   /** Its label. */
   refLabel?: string;
-  /** Width (default 760). */
+  /** Width (default 900). */
   width?: number;
   /** A note under the chart. */
   note?: string;
@@ -224,7 +237,7 @@ export interface BarChartOptions {
 
 /** Grouped horizontal bars with value labels and a legend. */
 export function barChart(o: BarChartOptions): string {
-  const w = o.width ?? 760;
+  const w = o.width ?? 900;
   const n = Math.max(1, o.series.length);
   const barH = n > 4 ? 9 : 12;
   const groupH = n * barH + 10;

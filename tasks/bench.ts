@@ -3,9 +3,10 @@
  * backend, with and without profiling, side by side in one run and
  * interleaved (the machines are shared and noisy), several repetitions,
  * medians. Where qemu-riscv32 is installed its wall time on the same ELF is
- * the native reference. Writes `bench/results/latest.json` and
+ * the native reference. Writes `bench/results/latest.json`,
  * `bench/results/chart.svg` (speed-up per guest and dispatches per
- * instruction), and prints a Markdown table.
+ * instruction) and `bench/results/report.html` (`bench_html.ts`), and
+ * prints a Markdown table.
  *
  * The held-out guests also run as users build them (`tests/guests/bin/user/`,
  * rv32imac), unfused on every backend, to compare with the rv32im builds.
@@ -17,7 +18,9 @@
  * Options: `--reps N` (default 3), `--quick` (test-size arguments, 1
  * repetition, no files written unless `--out` is given), `--only a,b`,
  * `--oplets DIR` (a generated fused set instead of the committed one),
- * `--out DIR`, `--no-call` (skip the slow call dispatcher).
+ * `--out DIR`, `--no-call` (skip the slow call dispatcher), `--sweep
+ * 32,64,…` (also runs `switch` fused with sets of these sizes, generated
+ * from a fresh profile of the training guests, into `sweep` of the JSON).
  *
  * @module
  */
@@ -40,23 +43,27 @@ import {
 } from "../tests/guest_io.ts";
 import type { SampleRequest, SampleResult } from "./bench_sample.ts";
 import { renderChart } from "./bench_chart.ts";
+import { renderBenchHtml } from "./bench_html.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
 
 const USAGE =
-  `Usage: oplet-bench (deno task bench) [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call]
+  `Usage: oplet-bench (deno task bench) [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call] [--sweep N,N]
 
 Every benchmark guest unfused and fused on every backend (switch, call,
 paste), with and without profiling, and under qemu-riscv32 where it is
 installed: side by side, interleaved, each sample in a fresh process,
 medians; the held-out guests also as users build them (rv32imac), unfused
-on every backend. Writes bench/results/latest.json, latest.md and chart.svg.
+on every backend. Writes bench/results/latest.json, latest.md, chart.svg and
+report.html (deno task bench-report writes the page again from the JSON).
 
   --reps N      repetitions of every configuration (default 3)
   --quick       test-size arguments, one repetition, no files unless --out
   --only a,b    only these guests
   --oplets DIR  a generated fused set instead of the committed one
   --out DIR     where the results go (default bench/results)
-  --no-call     skip the (slow) call backend`;
+  --no-call     skip the (slow) call backend
+  --sweep N,N   also run switch fused with sets of these sizes, generated
+                from a fresh profile of the training guests (e.g. 32,64,128,256)`;
 const values = taskArgs("bench", USAGE, Deno.args, {
   reps: { type: "string", default: "3" },
   quick: { type: "boolean" },
@@ -64,7 +71,13 @@ const values = taskArgs("bench", USAGE, Deno.args, {
   oplets: { type: "string" },
   out: { type: "string" },
   "no-call": { type: "boolean" },
+  sweep: { type: "string" },
 });
+const sweepSizes = values.sweep === undefined
+  ? []
+  : (values.sweep as string).split(",").map((t) =>
+    wholeNumber("bench", "sweep", t.trim())
+  );
 const reps = values.quick
   ? 1
   : wholeNumber("bench", "reps", values.reps as string);
@@ -91,6 +104,7 @@ const backends: Backend[] = values["no-call"]
 
 type Config = {
   key: string;
+  oplets?: string;
   backend?: Backend;
   fused: boolean;
   profile?: boolean;
@@ -116,6 +130,61 @@ const userConfigs: Config[] = backends.map((b) => ({
   fused: false,
   variant: "user",
 }));
+
+// The size sweep: sets generated from the training guests only, as the
+// committed one is, each run on switch in the same interleaving.
+let sweepDir: string | null = null;
+if (sweepSizes.length > 0) {
+  sweepDir = await Deno.makeTempDir({ prefix: "oplet-sweep-" });
+  const task = (name: string, ...args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL(`./${name}`, import.meta.url).pathname,
+        ...args,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+  const prof = await task("profile.ts", "--out", `${sweepDir}/train.profile`);
+  if (prof.code !== 0) {
+    console.error(
+      `oplet-bench: --sweep: profiling the training guests failed: ${
+        new TextDecoder().decode(prof.stderr).trim().split("\n").pop()
+      }`,
+    );
+    Deno.removeSync(sweepDir, { recursive: true });
+    Deno.exit(1);
+  }
+  for (const n of sweepSizes) {
+    const dir = `${sweepDir}/g${n}`;
+    await Deno.mkdir(dir);
+    const gen = await task(
+      "gen.ts",
+      `${sweepDir}/train.profile`,
+      "--count",
+      String(n),
+      "--out",
+      dir,
+    );
+    if (gen.code !== 0) {
+      console.error(
+        `oplet-bench: --sweep: generating ${n} fused oplets failed: ${
+          new TextDecoder().decode(gen.stderr).trim().split("\n").pop()
+        }`,
+      );
+      Deno.removeSync(sweepDir, { recursive: true });
+      Deno.exit(1);
+    }
+    configs.push({
+      key: `sweep/${n}`,
+      backend: "switch",
+      fused: true,
+      oplets: dir,
+    });
+  }
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -157,7 +226,7 @@ async function runOnce(
     backend: c.backend!,
     fused: c.fused,
     profile: c.profile ?? false,
-    oplets: values.oplets as string | undefined,
+    oplets: c.oplets ?? values.oplets as string | undefined,
     variant: c.variant,
   };
   const out = await new Deno.Command(Deno.execPath(), {
@@ -188,6 +257,11 @@ export interface GuestResult {
 }
 
 const results: GuestResult[] = [];
+const sweep: {
+  guest: string;
+  backend: string;
+  points: { count: number; mips: number; perInsn: number }[];
+}[] = [];
 for (const g of guests) {
   const args = values.quick ? g.args : g.benchArgs!;
   const input = stdinOf(g);
@@ -199,6 +273,7 @@ for (const g of guests) {
         (samples[c.key] ??= []).push(await runOnce(g.name, args, input, c));
       } catch (e) {
         console.error(`oplet-bench: ${(e as Error).message.split("\n")[0]}`);
+        if (sweepDir) Deno.removeSync(sweepDir, { recursive: true });
         Deno.exit(1);
       }
     }
@@ -212,6 +287,16 @@ for (const g of guests) {
       mips: insns / (ms * 1000),
       perInsn: ss[0].insns ? ss[0].dispatched / ss[0].insns : 0,
     };
+  }
+  if (sweepSizes.length > 0) {
+    sweep.push({
+      guest: g.name,
+      backend: "switch",
+      points: sweepSizes.map((n) => ({ count: n, ...res[`sweep/${n}`] })).map((
+        p,
+      ) => ({ count: p.count, mips: p.mips, perInsn: p.perInsn })),
+    });
+    for (const n of sweepSizes) delete res[`sweep/${n}`];
   }
   const speedup: Record<string, number> = {};
   for (const b of backends) {
@@ -318,12 +403,25 @@ if (outDir) {
     reps,
     fusedOplets: fused.oplets.length,
     guests: results,
+    ...(sweep.length > 0 ? { sweep } : {}),
   };
   writeAtomic(`${outDir}/latest.json`, JSON.stringify(json, null, 2) + "\n");
   writeAtomic(`${outDir}/chart.svg`, renderChart(results));
   writeAtomic(`${outDir}/latest.md`, lines.join("\n") + "\n");
+  writeAtomic(`${outDir}/report.html`, renderBenchHtml(json));
   console.error(
-    `oplet-bench: wrote ${outDir}/latest.json, chart.svg, latest.md`,
+    `oplet-bench: wrote ${outDir}/latest.json, chart.svg, latest.md, report.html`,
+  );
+}
+
+if (sweepDir) await Deno.remove(sweepDir, { recursive: true });
+for (const s of sweep) {
+  console.error(
+    `oplet-bench: sweep ${s.guest} on switch: ${
+      s.points.map((p) =>
+        `${p.count} -> ${p.mips.toFixed(0)} MIPS, ${p.perInsn.toFixed(2)}/insn`
+      ).join("; ")
+    }`,
   );
 }
 

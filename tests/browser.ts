@@ -26,8 +26,10 @@ export function findChromium(): string | null {
   return null;
 }
 
-/** Options for {@link loadPage}. */
+/** Options for {@link loadPages}: one page. */
 export interface LoadOptions {
+  /** The local HTML file. */
+  path: string;
   /** A JavaScript expression evaluated in the page once loaded; its value (JSON) is returned. */
   check?: string;
   /** Viewport width in CSS pixels (default 1200). */
@@ -36,11 +38,9 @@ export interface LoadOptions {
   height?: number;
   /** Capture the whole page instead of the viewport. */
   fullPage?: boolean;
-  /** Give up after this many milliseconds (default 20000). */
-  timeoutMs?: number;
 }
 
-/** What {@link loadPage} saw. */
+/** What {@link loadPages} saw on one page. */
 export interface PageReport {
   /** Console messages of level error, uncaught exceptions and log errors (CSP violations among them). */
   errors: string[];
@@ -77,23 +77,26 @@ const FLAGS = [
 ];
 
 /**
- * Opens `path` (a local file) in a fresh headless Chromium with a
- * temporary profile (removed afterwards), waits for the load event,
- * evaluates `check`, takes a screenshot and closes the browser.
+ * Starts a fresh headless Chromium with a temporary profile (removed
+ * afterwards); opens each page (a local file) in a tab of its own, waits
+ * for the load event, evaluates its `check` and takes a screenshot; closes
+ * the browser. Gives up after `timeoutMs` in all (default 90 s).
  */
-export async function loadPage(
+export async function loadPages(
   chromium: string,
-  path: string,
-  options: LoadOptions = {},
-): Promise<PageReport> {
-  const profile = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
+  pages: readonly LoadOptions[],
+  timeoutMs = 90000,
+): Promise<PageReport[]> {
+  // Its profile and its temporary files (TMPDIR) in one folder of ours.
+  const base = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
+  await Deno.mkdir(`${base}/tmp`);
   const child = new Deno.Command(chromium, {
-    args: [...FLAGS, `--user-data-dir=${profile}`, "about:blank"],
+    args: [...FLAGS, `--user-data-dir=${base}/profile`, "about:blank"],
+    env: { TMPDIR: `${base}/tmp` },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const timeoutMs = options.timeoutMs ?? 20000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -113,16 +116,20 @@ export async function loadPage(
         // already closed
       }
     }
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already gone
+    // After Browser.close Chromium quits and cleans up after itself; kill
+    // it only if it has not quit in a few seconds.
+    if (!(await settles(child.status, 5000))) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await child.status;
     }
-    await child.status;
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
+    await removeSoon(base);
   }
 
-  async function drive(): Promise<PageReport> {
+  async function drive(): Promise<PageReport[]> {
     const url = await devtoolsUrl(child.stderr);
     const socket = new WebSocket(url);
     sockets.push(socket);
@@ -161,98 +168,132 @@ export async function loadPage(
         socket.send(JSON.stringify({ id, method, params, sessionId }));
       });
 
-    const { targetId } = await send("Target.createTarget", {
-      url: "about:blank",
-    });
-    const { sessionId } = await send("Target.attachToTarget", {
-      targetId,
-      flatten: true,
-    }) as { sessionId: string };
-    const errors: string[] = [];
-    const requests: string[] = [];
-    let loaded: () => void;
-    const load = new Promise<void>((r) => (loaded = r));
-    listeners.push((m) => {
-      if (m.sessionId !== sessionId || !m.params) return;
-      // deno-lint-ignore no-explicit-any
-      const p = m.params as Record<string, any>;
-      switch (m.method) {
-        case "Runtime.consoleAPICalled":
-          if (p.type === "error" || p.type === "assert") {
-            errors.push(
-              `console.${p.type}: ${
-                (p.args ?? []).map((a: { value?: unknown }) => a.value).join(
-                  " ",
-                )
-              }`,
-            );
-          }
-          break;
-        case "Runtime.exceptionThrown":
-          errors.push(`exception: ${p.exceptionDetails?.text}`);
-          break;
-        case "Log.entryAdded":
-          if (p.entry?.level === "error") {
-            errors.push(`${p.entry.source}: ${p.entry.text}`);
-          }
-          break;
-        case "Network.requestWillBeSent":
-          requests.push(p.request?.url);
-          break;
-        case "Page.loadEventFired":
-          loaded();
-          break;
-      }
-    });
-    for (const domain of ["Page", "Runtime", "Log", "Network"]) {
-      await send(`${domain}.enable`, {}, sessionId);
-    }
-    await send("Emulation.setDeviceMetricsOverride", {
-      width: options.width ?? 1200,
-      height: options.height ?? 900,
-      deviceScaleFactor: 1,
-      mobile: false,
-    }, sessionId);
-    const fileUrl = new URL(`file://${await Deno.realPath(path)}`).href;
-    await send("Page.navigate", { url: fileUrl }, sessionId);
-    await load;
-    let value: unknown = null;
-    if (options.check) {
-      const r = await send("Runtime.evaluate", {
-        expression: options.check,
-        returnByValue: true,
-      }, sessionId) as {
-        result: { value?: unknown };
-        exceptionDetails?: { text: string };
-      };
-      if (r.exceptionDetails) {
-        errors.push(`check threw: ${r.exceptionDetails.text}`);
-      }
-      value = r.result.value;
-    }
-    let clip = {};
-    if (options.fullPage) {
-      const m = await send("Page.getLayoutMetrics", {}, sessionId) as {
-        cssContentSize: { width: number; height: number };
-      };
-      clip = {
-        captureBeyondViewport: true,
-        clip: {
-          x: 0,
-          y: 0,
-          width: m.cssContentSize.width,
-          height: m.cssContentSize.height,
-          scale: 1,
-        },
-      };
-    }
-    const shot = await send("Page.captureScreenshot", {
-      format: "png",
-      ...clip,
-    }, sessionId) as { data: string };
-    const png = Uint8Array.from(atob(shot.data), (c) => c.charCodeAt(0));
+    const reports: PageReport[] = [];
+    for (const page of pages) reports.push(await open(page));
     await send("Browser.close").catch(() => {});
-    return { errors, requests, value, png };
+    return reports;
+
+    async function open(options: LoadOptions): Promise<PageReport> {
+      const { targetId } = await send("Target.createTarget", {
+        url: "about:blank",
+      });
+      const { sessionId } = await send("Target.attachToTarget", {
+        targetId,
+        flatten: true,
+      }) as { sessionId: string };
+      const errors: string[] = [];
+      const requests: string[] = [];
+      let loaded: () => void;
+      const load = new Promise<void>((r) => (loaded = r));
+      listeners.push((m) => {
+        if (m.sessionId !== sessionId || !m.params) return;
+        // deno-lint-ignore no-explicit-any
+        const p = m.params as Record<string, any>;
+        switch (m.method) {
+          case "Runtime.consoleAPICalled":
+            if (p.type === "error" || p.type === "assert") {
+              errors.push(
+                `console.${p.type}: ${
+                  (p.args ?? []).map((a: { value?: unknown }) => a.value).join(
+                    " ",
+                  )
+                }`,
+              );
+            }
+            break;
+          case "Runtime.exceptionThrown":
+            errors.push(`exception: ${p.exceptionDetails?.text}`);
+            break;
+          case "Log.entryAdded":
+            if (p.entry?.level === "error") {
+              errors.push(`${p.entry.source}: ${p.entry.text}`);
+            }
+            break;
+          case "Network.requestWillBeSent":
+            requests.push(p.request?.url);
+            break;
+          case "Page.loadEventFired":
+            loaded();
+            break;
+        }
+      });
+      for (const domain of ["Page", "Runtime", "Log", "Network"]) {
+        await send(`${domain}.enable`, {}, sessionId);
+      }
+      await send("Emulation.setDeviceMetricsOverride", {
+        width: options.width ?? 1200,
+        height: options.height ?? 900,
+        deviceScaleFactor: 1,
+        mobile: false,
+      }, sessionId);
+      const fileUrl = new URL(`file://${await Deno.realPath(options.path)}`)
+        .href;
+      await send("Page.navigate", { url: fileUrl }, sessionId);
+      await load;
+      let value: unknown = null;
+      if (options.check) {
+        const r = await send("Runtime.evaluate", {
+          expression: options.check,
+          returnByValue: true,
+        }, sessionId) as {
+          result: { value?: unknown };
+          exceptionDetails?: { text: string };
+        };
+        if (r.exceptionDetails) {
+          errors.push(`check threw: ${r.exceptionDetails.text}`);
+        }
+        value = r.result.value;
+      }
+      let clip = {};
+      if (options.fullPage) {
+        const m = await send("Page.getLayoutMetrics", {}, sessionId) as {
+          cssContentSize: { width: number; height: number };
+        };
+        clip = {
+          captureBeyondViewport: true,
+          clip: {
+            x: 0,
+            y: 0,
+            width: m.cssContentSize.width,
+            height: m.cssContentSize.height,
+            scale: 1,
+          },
+        };
+      }
+      const shot = await send("Page.captureScreenshot", {
+        format: "png",
+        ...clip,
+      }, sessionId) as { data: string };
+      const png = Uint8Array.from(atob(shot.data), (c) => c.charCodeAt(0));
+      await send("Target.closeTarget", { targetId }).catch(() => {});
+      return { errors, requests, value, png };
+    }
+  }
+}
+
+/** Removes a folder, retrying for a few seconds while helper processes still hold files in it. */
+async function removeSoon(path: string): Promise<void> {
+  for (let k = 0;; k++) {
+    try {
+      return await Deno.remove(path, { recursive: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      if (k === 50) throw e;
+      await settles(new Promise(() => {}), 100);
+    }
+  }
+}
+
+/** Whether `p` settles within `ms` milliseconds (the timer is cleared either way). */
+async function settles(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((
+    r,
+  ) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
