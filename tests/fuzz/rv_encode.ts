@@ -582,3 +582,8 @@ export function cBranch(
     bit(i, 3, 10) | (creg(rs1) << 7) | bit(i, 7, 6) | bit(i, 6, 5) |
     bit(i, 2, 4) | bit(i, 1, 3) | bit(i, 5, 2) | 0x1) >>> 0;
 }
+
+/** `c.nop`. */
+export function cNop(): number {
+  return 0x0001;
+}
