@@ -1,6 +1,7 @@
 /**
- * An RV32IM instruction encoder for the fuzzer: every RV32I and RV32M
- * instruction in the base formats (R, I, S, B, U, J), per the RISC-V
+ * An RV32IMAC instruction encoder for the fuzzer: every RV32I and RV32M
+ * instruction in the base formats (R, I, S, B, U, J), the A extension,
+ * the Zicsr instructions and every RV32C integer instruction, per the RISC-V
  * unprivileged specification. Each function returns the 32-bit instruction
  * word as an unsigned number; operands are register numbers 0..31 and
  * immediates as the assembler writes them. Out-of-range operands throw a
