@@ -13,8 +13,10 @@ import {
   Machine,
   OP_HELPERS,
   type RiscvCpu,
+  runElf,
 } from "@oplet/emu";
 import * as rv from "./fuzz/rv_encode.ts";
+import { CapturedIo, elfPath, expected } from "./guest_io.ts";
 
 const BASE = 0x10000;
 const DATA = 0x20000;
@@ -401,3 +403,25 @@ Deno.test("the disassembler names every compressed instruction by its compressed
     assert.equal(disassemble(w, BASE), want);
   }
 });
+
+for (const guest of ["smc", "rvc_atomic"]) {
+  for (const cfg of CONFIGS) {
+    Deno.test(
+      `guest ${guest} on ${cfg.backend}${
+        cfg.fused ? " fused" : ""
+      } prints what qemu-riscv32 printed`,
+      async () => {
+        const want = expected(guest);
+        const io = new CapturedIo(new Uint8Array(0));
+        const r = await runElf(Deno.readFileSync(elfPath(guest)), {
+          argv: [elfPath(guest)],
+          io,
+          backend: cfg.backend,
+          fused: cfg.fused,
+        });
+        assert.equal(r.exitCode, want.exitCode);
+        assert.deepEqual(io.stdoutBytes, want.stdout);
+      },
+    );
+  }
+}
