@@ -170,13 +170,14 @@ export function genIntermediateCode(
   const fetchable = opts.executable ??
     ((a: number, len: number) => mapped(s, a, len));
   // Instructions are fetched by halfwords: a compressed one is 2 bytes, and
-  // a 32-bit one needs its second half fetchable too.
+  // a 32-bit one needs its second half fetchable too (which may lie in the
+  // next executable range).
   const length = (a: number) =>
     (a & 1) !== 0 || !fetchable(a, 2)
       ? 0
       : (s.mu16[a >>> 1] & 3) !== 3
       ? 2
-      : fetchable(a, 4)
+      : fetchable((a + 2) | 0, 2)
       ? 4
       : -2;
   const first = length(pc);
