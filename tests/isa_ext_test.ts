@@ -396,6 +396,8 @@ Deno.test("the disassembler names every compressed instruction by its compressed
     [rv.cEbreak(), "c.ebreak"],
     [rv.cJalr(T0), "c.jalr t0"],
     [rv.cAdd(A0, A1), "c.add a0, a1"],
+    [rv.cAdd(0, A1), "c.add zero, a1"],
+    [rv.cMv(0, A1), "c.mv zero, a1"],
     [rv.cSwsp(RA, 252), "c.swsp ra, 252(sp)"],
     [0x6000, ".half 0x6000"],
   ];
