@@ -2,7 +2,7 @@
 // dispatcher and the generator paste bodies that rely on them.
 // deno-lint-ignore-file no-unused-vars
 /**
- * The RV32IM oplets: the micro-operations that translated blocks are made of,
+ * The RV32IMAC oplets: the micro-operations that translated blocks are made of,
  * in the style of dyngen's `op.c`. This file is the single source of truth for
  * what each oplet does: the emulator runs these functions, the profile header
  * carries the table at the end of the file, and `@oplet/gen` reads this source
@@ -989,6 +989,21 @@ export function op_csr_counter(s: RiscvCpu, c: Int32Array, i: number): number {
   return EXIT_CSR;
 }
 
+/**
+ * Leaves the block for an illegal instruction PARAM3 at pc PARAM2 if
+ * register PARAM1 is not zero: a csrrs/csrrc whose mask register is not x0
+ * writes a read-only counter only when the mask is nonzero, as
+ * qemu-riscv32 checks it at run time.
+ */
+export function op_csr_ro_check(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.x[c[i + 1]] !== 0) {
+    s.pc = c[i + 2];
+    s.trap = c[i + 3];
+    return EXIT_ILLEGAL;
+  }
+  return i + 4;
+}
+
 /** Leaves the block for fence.i at pc PARAM1: the loop drops every translated block. */
 export function op_fence_i(s: RiscvCpu, c: Int32Array, i: number): number {
   s.pc = c[i + 1];
@@ -1124,6 +1139,7 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_ecall, 1, true),
   defineOplet(op_ebreak, 1, true),
   defineOplet(op_csr_counter, 2, true),
+  defineOplet(op_csr_ro_check, 3, true),
   defineOplet(op_fence_i, 1, true),
   defineOplet(op_illegal, 2, true),
 ];

@@ -1,5 +1,7 @@
 /**
- * The RV32IM front end: turns guest code into a translated block's oplets.
+ * The RV32IMAC front end (with Zicsr counters and Zifencei): turns guest
+ * code into a translated block's oplets. Compressed instructions are
+ * expanded into their 32-bit forms first, so they become the same oplets.
  *
  * @module
  */
@@ -171,13 +173,14 @@ export function genIntermediateCode(
   const fetchable = opts.executable ??
     ((a: number, len: number) => mapped(s, a, len));
   // Instructions are fetched by halfwords: a compressed one is 2 bytes, and
-  // a 32-bit one needs its second half fetchable too.
+  // a 32-bit one needs its second half fetchable too (which may lie in the
+  // next executable range).
   const length = (a: number) =>
     (a & 1) !== 0 || !fetchable(a, 2)
       ? 0
       : (s.mu16[a >>> 1] & 3) !== 3
       ? 2
-      : fetchable(a, 4)
+      : fetchable((a + 2) | 0, 2)
       ? 4
       : -2;
   const first = length(pc);
@@ -347,25 +350,32 @@ export function genIntermediateCode(
           end = true;
           break;
         }
-        // Zicsr. Only the read-only counters exist: csrrw/csrrwi always
-        // write, csrrs/csrrc write unless rs1 is x0, csrrsi/csrrci unless
-        // the immediate is 0; a write is illegal, as under qemu-riscv32.
-        // The F/D extensions add fflags (0x001), frm (0x002) and fcsr
-        // (0x003) here, with oplets of their own (they are read-write).
+        // Zicsr. Only the read-only counters exist, and a write to one is
+        // illegal. As qemu-riscv32 decides it: csrrw/csrrwi always write,
+        // csrrsi/csrrci write when the immediate is not 0, and
+        // csrrs/csrrc write when the mask register's value is not 0 (at
+        // run time; x0 never). The F/D extensions add fflags (0x001), frm
+        // (0x002) and fcsr (0x003) here, with oplets of their own (they
+        // are read-write).
         const csr = w >>> 20;
         if (csr >= 1 && csr <= 3 && f3 !== 4) {
           // fflags, frm, fcsr: read and written in an oplet of their own
           emit("fcsr", csr | (f3 << 2) | (d << 5) | (a << 10));
           break;
         }
-        if (f3 === 4 || f3 === 1 || f3 === 5 || a !== 0 || !isCounterCsr(csr)) {
+        if (
+          f3 === 4 || f3 === 1 || f3 === 5 || (f3 > 5 && a !== 0) ||
+          !isCounterCsr(csr)
+        ) {
           bad = true;
           break;
         }
-        if (!d) break; // a read into x0: no effect
+        if (f3 < 4 && a !== 0) emit("csr_ro_check", a, pc, w);
+        else if (!d) break; // a read into x0: no effect
         // The block ends here, so that the loop knows how many
         // instructions have retired before this one.
-        emit("csr_counter", pc, (csr << 5) | d);
+        if (d) emit("csr_counter", pc, (csr << 5) | d);
+        else emit("goto_tb", next);
         end = true;
         break;
       }
