@@ -22,6 +22,7 @@ import type { Machine } from "../machine.ts";
 import { mapped, MEM_LOW, type RiscvCpu } from "../targets/riscv32/cpu.ts";
 import { SYSCALL_ARG0_REG, SYSCALL_NR_REG } from "../targets/riscv32/target.ts";
 import {
+  clockKind,
   clockNs,
   clockResNs,
   cpuMicros,
@@ -65,6 +66,7 @@ export const NR = {
   clock_getres: 114,
   /** Not on riscv32 (32-bit time): -ENOSYS. */
   clock_nanosleep: 115,
+  sched_getaffinity: 123,
   sched_yield: 124,
   kill: 129,
   tkill: 130,
@@ -86,6 +88,7 @@ export const NR = {
   getgid: 176,
   getegid: 177,
   gettid: 178,
+  sysinfo: 179,
   brk: 214,
   munmap: 215,
   mremap: 216,
@@ -101,6 +104,7 @@ export const NR = {
   rseq: 293,
   clock_gettime64: 403,
   clock_getres_time64: 406,
+  clock_nanosleep_time64: 407,
   futex_time64: 422,
   faccessat2: 439,
 } as const;
@@ -444,6 +448,26 @@ export class LinuxProcess {
         putTimespec64(s, a1, ns);
         return 0;
       }
+      case NR.clock_nanosleep_time64:
+        return this.nanosleep(s, a0, a1, a2);
+      case NR.sched_getaffinity: {
+        if (a0 !== 0 && a0 !== PID) return -ERRNO.ESRCH;
+        if ((a1 >>> 0) < 4 || (a1 & 3)) return -ERRNO.EINVAL;
+        if (!mapped(s, a2, 4)) return -ERRNO.EFAULT;
+        st32(s, a2, 1); // one CPU
+        return 4;
+      }
+      case NR.sysinfo: {
+        if (!mapped(s, a0, 64)) return -ERRNO.EFAULT;
+        const p = a0 >>> 0;
+        s.mu8.fill(0, p, p + 64);
+        st32(s, p, Number(monotonicNs() / 1_000_000_000n)); // uptime
+        st32(s, p + 16, s.memSize); // totalram
+        st32(s, p + 20, Math.max(0, this.maps.top - this.brk)); // freeram
+        s.mu8[p + 40] = 1; // procs
+        st32(s, p + 52, 1); // mem_unit
+        return 0;
+      }
       case NR.times: {
         if (a0 !== 0) {
           if (!mapped(s, a0, 16)) return -ERRNO.EFAULT;
@@ -495,6 +519,30 @@ export class LinuxProcess {
         if (ABSENT.has(nr)) return -ERRNO.ENOSYS;
         return this.unsupported(s, nr);
     }
+  }
+
+  /**
+   * clock_nanosleep_time64(2) on the wall or monotonic clocks: the emulator
+   * sleeps (blocking, as the guest's thread would). TIMER_ABSTIME (1) sleeps
+   * until the clock reaches the time given.
+   */
+  private nanosleep(s: RiscvCpu, id: number, flags: number, req: number) {
+    const kind = clockKind(id, PID);
+    if (kind === null || kind === "cpu") return -ERRNO.EINVAL;
+    if (!mapped(s, req, 16)) return -ERRNO.EFAULT;
+    const sec = ld32(s, req + 4) * 4294967296 + ld32(s, req);
+    const nsec = ld32(s, req + 8);
+    if (ld32(s, req + 4) >= 0x80000000 || nsec >= 1e9) return -ERRNO.EINVAL;
+    let ms = sec * 1000 + nsec / 1e6;
+    if (flags & 1) {
+      const now = clockNs(id, PID)!;
+      ms -= Number(now / 1000n) / 1000;
+    }
+    if (ms > 0) {
+      sleeper ??= new Int32Array(new SharedArrayBuffer(4));
+      Atomics.wait(sleeper, 0, 0, ms);
+    }
+    return 0;
   }
 
   /** CPU time (µs) since the process started. */
@@ -985,6 +1033,9 @@ export class LinuxProcess {
     return 0;
   }
 }
+
+/** What the emulator waits on to sleep (never notified). */
+let sleeper: Int32Array | undefined;
 
 const views = new WeakMap<ArrayBufferLike, DataView>();
 

@@ -398,3 +398,28 @@ Deno.test("readv, dup, fcntl, prlimit64 and getrusage answer as Linux does", () 
     Deno.removeSync(path);
   }
 });
+
+Deno.test("clock_nanosleep_time64 sleeps, relative or until an absolute time; sched_getaffinity and sysinfo answer", () => {
+  const { sys, m } = setup();
+  const w = BUF >> 2;
+  m.cpu.m32.set([0, 0, 30_000_000, 0], w); // 30 ms
+  let t0 = performance.now();
+  assert.equal(sys(NR.clock_nanosleep_time64, 1, 0, BUF, 0), 0);
+  assert.ok(performance.now() - t0 >= 29, "slept 30 ms");
+  assert.equal(sys(NR.clock_gettime64, 1, BUF), 0);
+  const nsec = m.cpu.m32[w + 2] + 40_000_000;
+  m.cpu.m32[w] += Math.floor(nsec / 1e9);
+  m.cpu.m32[w + 2] = nsec % 1e9;
+  t0 = performance.now();
+  assert.equal(sys(NR.clock_nanosleep_time64, 1, 1, BUF, 0), 0);
+  assert.ok(performance.now() - t0 >= 35, "slept until 40 ms later");
+  m.cpu.m32[w + 2] = 1e9;
+  assert.equal(sys(NR.clock_nanosleep_time64, 1, 0, BUF, 0), -ERRNO.EINVAL);
+  assert.equal(sys(NR.clock_nanosleep_time64, 2, 0, BUF, 0), -ERRNO.EINVAL);
+  assert.equal(sys(NR.sched_getaffinity, 0, 128, BUF), 4);
+  assert.equal(m.cpu.m32[w], 1, "one CPU");
+  assert.equal(sys(NR.sched_getaffinity, 0, 2, BUF), -ERRNO.EINVAL);
+  assert.equal(sys(NR.sysinfo, BUF), 0);
+  assert.equal(m.cpu.m32[w + 4], 1 << 24, "totalram");
+  assert.equal(m.cpu.m32[w + 13], 1, "mem_unit");
+});

@@ -166,6 +166,10 @@ clocks(void)
 			       res.tv_nsec <= 1000000
 		       ? "yes"
 		       : "no");
+	int64_t s0 = ns(CLOCK_MONOTONIC);
+	int slept = usleep(20000);
+	printf("usleep(20000): %d, lasted at least 20 ms %s\n", slept,
+	       ns(CLOCK_MONOTONIC) - s0 >= 20000000 ? "yes" : "no");
 	errno = 0;
 	printf("clock 10: %d, errno EINVAL %s\n", clock_gettime((clockid_t)10, &res),
 	       errno == EINVAL ? "yes" : "no");
