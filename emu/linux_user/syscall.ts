@@ -335,8 +335,12 @@ export class LinuxProcess {
         if (start % PAGE !== 0) return -ERRNO.EINVAL;
         // MADV_DONTNEED on a private mapping: its pages read as zero again.
         if (a2 === 4) {
-          this.maps.remove(start, start + len, (b, e) => s.mu8.fill(0, b, e));
-          this.maps.add(start, start + len);
+          const pieces: [number, number][] = [];
+          this.maps.remove(start, start + len, (b, e) => {
+            s.mu8.fill(0, b, e);
+            pieces.push([b, e]);
+          });
+          for (const [b, e] of pieces) this.maps.add(b, e);
         }
         return 0;
       }

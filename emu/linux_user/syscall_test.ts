@@ -423,3 +423,13 @@ Deno.test("clock_nanosleep_time64 sleeps, relative or until an absolute time; sc
   assert.equal(m.cpu.m32[w + 4], 1 << 24, "totalram");
   assert.equal(m.cpu.m32[w + 13], 1, "mem_unit");
 });
+
+Deno.test("madvise(MADV_DONTNEED) zeroes mapped pages only and leaves the map as it was", () => {
+  const { sys, m, p } = setup();
+  const a = sys(NR.mmap, 0, 2 * PAGE, 3, ANON, -1, 0) as number;
+  m.cpu.mu8.fill(3, a, a + 2 * PAGE);
+  assert.equal(sys(NR.madvise, a + PAGE, 0x7fff0000, 4), 0);
+  assert.equal(m.cpu.mu8[a + PAGE], 0);
+  assert.equal(m.cpu.mu8[a], 3);
+  assert.deepEqual(p.mappings(), [[a, a + 2 * PAGE]]);
+});
