@@ -1,5 +1,5 @@
 /**
- * `@oplet/emu`: a dyngen-style dynamic translator for RV32IM Linux user-mode
+ * `@oplet/emu`: a dyngen-style dynamic translator for RV32IMAC Linux user-mode
  * programs. It loads static ELF32 RISC-V executables, translates guest code
  * into translated blocks of oplets (`genIntermediateCode`), caches them by
  * guest pc, runs them (`cpuExec`), and serves the Linux system calls that
@@ -86,6 +86,7 @@ export {
 } from "./targets/riscv32/csr.ts";
 export type {
   GuestBlock,
+  OpletName,
   TranslateOptions,
 } from "./targets/riscv32/translate.ts";
 

@@ -1,6 +1,6 @@
 /**
  * `deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]`: the
- * long differential fuzzing run. Generates random RV32IM programs from
+ * long differential fuzzing run. Generates random RV32IMAC programs from
  * consecutive seeds starting at S (default: from the clock), runs each on
  * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the

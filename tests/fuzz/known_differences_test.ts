@@ -7,6 +7,8 @@
  *   and executable in oplet, while QEMU maps only the ELF's segments, with
  *   their permissions, the stack and the heap, and delivers SIGSEGV (exit
  *   139) for anything else.
+ * - Until F and D land, the compressed float loads and stores and the float
+ *   CSRs are illegal instructions; qemu-riscv32 has F and D and runs them.
  * - System call 62 on riscv32 is `_llseek(fd, offset_high, offset_low,
  *   loff_t *result, whence)` (asm-generic's `__NR3264_lseek` is `llseek` on
  *   32-bit ABIs), but oplet serves it as `lseek(fd, offset, whence)`.
@@ -16,7 +18,7 @@
 
 import { strictEqual } from "node:assert/strict";
 import { join } from "node:path";
-import { runElf } from "@oplet/emu";
+import { EXTENSIONS, runElf } from "@oplet/emu";
 import { CaptureIo, hasQemu, runOplet, runQemu } from "./differential.ts";
 import { wordsToBytes, writeElf } from "./elf_write.ts";
 import * as rv from "./rv_encode.ts";
@@ -34,7 +36,11 @@ async function compare(body: number[]): Promise<void> {
     rv.ecall(),
   ]);
   const data = wordsToBytes([rv.ecall(), 0]);
-  const elf = writeElf({ text, data, dataAddr: 0x100000 });
+  await compareElf(writeElf({ text, data, dataAddr: 0x100000 }));
+}
+
+/** Runs an executable on both emulators and compares the exit codes. */
+async function compareElf(elf: Uint8Array): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "oplet_known_" });
   try {
     const path = join(dir, "case.elf");
@@ -146,4 +152,54 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test({
+  name:
+    "fixed: a jump into the zero-filled tail of the text's last page runs the zeros: illegal (qemu: SIGILL)",
+  ignore: QEMU_MISSING,
+  fn: () => compare([rv.lui(6, 0x10), rv.jalr(0, 6, 0x7f0)]),
+});
+
+Deno.test({
+  name:
+    "with F: c.flw runs as under qemu-riscv32 (until F lands it is an illegal instruction here)",
+  ignore: !EXTENSIONS.f || QEMU_MISSING,
+  // c.flw fs0, 0(s0) then c.nop, with s0 in the data segment
+  fn: () => compare([rv.lui(8, 0x100), (rv.cNop() << 16) | 0x6000]),
+});
+
+/**
+ * A text segment of exactly one page whose last 2 bytes are the first half
+ * of `addi a0, a0, 5`; its second half, then `li a7, 93; ecall`, open the
+ * data segment on the next page, with the flags given (R+W or R+W+X).
+ */
+function straddling(dataFlags: number): Uint8Array {
+  const text = new Uint8Array(4096);
+  const v = new DataView(text.buffer);
+  for (let k = 0; k < 4094; k += 2) v.setUint16(k, rv.cNop(), true);
+  const addi = rv.iAlu("addi", 10, 10, 5);
+  v.setUint16(4094, addi & 0xffff, true);
+  const data = new Uint8Array(12);
+  const d = new DataView(data.buffer);
+  d.setUint16(0, addi >>> 16, true);
+  d.setUint32(2, rv.li(17, 93)[0], true);
+  d.setUint32(6, rv.ecall(), true);
+  const elf = writeElf({ text, data, dataAddr: 0x11000 });
+  new DataView(elf.buffer).setUint32(52 + 32 + 24, dataFlags, true); // p_flags
+  return elf;
+}
+
+Deno.test({
+  name:
+    "fixed: a 32-bit instruction whose second half lies on a non-executable page faults (qemu: SIGSEGV)",
+  ignore: QEMU_MISSING,
+  fn: () => compareElf(straddling(6)),
+});
+
+Deno.test({
+  name:
+    "fixed: a 32-bit instruction may straddle two executable segments (qemu runs it)",
+  ignore: QEMU_MISSING,
+  fn: () => compareElf(straddling(7)),
 });

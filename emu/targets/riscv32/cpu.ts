@@ -58,7 +58,7 @@ export class RiscvCpu {
    * succeeds when its address is this one and the word there still equals
    * {@link resVal}, as under qemu-riscv32; every `sc.w` clears it.
    */
-  resAddr = -1;
+  resAddr: number = -1;
   /** The word `lr.w` loaded. */
   resVal = 0;
   /** Profile buffer: TB ids appended by `op_profile`. */

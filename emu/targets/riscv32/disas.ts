@@ -1,5 +1,6 @@
 /**
- * A small RV32IM disassembler, for `--log in_asm` (QEMU's `-d in_asm`).
+ * A small RV32IMAC (and Zicsr, Zifencei) disassembler, for `--log in_asm`
+ * (QEMU's `-d in_asm`); compressed instructions by their compressed names.
  *
  * @module
  */
@@ -231,7 +232,7 @@ export function disassembleCompressed(h: number, pc: number): string {
             return `${rd(w) ? "c.jalr" : "c.jr"} ${a}`;
           }
           if ((w & 0x7f) === OPC.SYSTEM) return "c.ebreak";
-          return `${rs1(w) === 0 ? "c.mv" : "c.add"} ${d}, ${b}`;
+          return `${(h >>> 12) & 1 ? "c.add" : "c.mv"} ${d}, ${b}`;
         default:
           return `c.swsp ${b}, ${immS(w)}(sp)`;
       }

@@ -1,5 +1,7 @@
 /**
- * The RV32IM front end: turns guest code into a translated block's oplets.
+ * The RV32IMAC front end (with Zicsr counters and Zifencei): turns guest
+ * code into a translated block's oplets. Compressed instructions are
+ * expanded into their 32-bit forms first, so they become the same oplets.
  *
  * @module
  */
@@ -20,6 +22,7 @@ import {
 } from "./decode.ts";
 import { mapped, type RiscvCpu } from "./cpu.ts";
 import { OPLETS } from "./ops.ts";
+import type * as Ops from "./ops.ts";
 import { expandCompressed } from "./rvc.ts";
 import { isCounterCsr } from "./csr.ts";
 
@@ -30,17 +33,61 @@ export function opNumber(name: string): number {
   return n;
 }
 
+/**
+ * The name of a base oplet: every `op_NAME` function that `ops.ts` exports,
+ * without its prefix. A misspelt name in the translator does not compile.
+ */
+export type OpletName = {
+  [K in keyof typeof Ops]: K extends `op_${infer N}` ? N : never;
+}[keyof typeof Ops];
+
 const O = Object.fromEntries(OPLETS.map((o, n) => [o.name, n])) as Record<
-  string,
+  OpletName,
   number
 >;
-const ALU_R = ["add", "sll", "slt", "sltu", "xor", "srl", "or", "and"];
-const MUL_R = ["mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu"];
-const ALU_I = ["addi", "", "slti", "sltiu", "xori", "", "ori", "andi"];
-const LOADS = ["ld8s", "ld16s", "ld32", "", "ld8u", "ld16u", "", ""];
-const STORES = ["st8", "st16", "st32"];
+const ALU_R: readonly OpletName[] = [
+  "add",
+  "sll",
+  "slt",
+  "sltu",
+  "xor",
+  "srl",
+  "or",
+  "and",
+];
+const MUL_R: readonly OpletName[] = [
+  "mul",
+  "mulh",
+  "mulhsu",
+  "mulhu",
+  "div",
+  "divu",
+  "rem",
+  "remu",
+];
+const ALU_I: readonly (OpletName | "")[] = [
+  "addi",
+  "",
+  "slti",
+  "sltiu",
+  "xori",
+  "",
+  "ori",
+  "andi",
+];
+const LOADS: readonly (OpletName | "")[] = [
+  "ld8s",
+  "ld16s",
+  "ld32",
+  "",
+  "ld8u",
+  "ld16u",
+  "",
+  "",
+];
+const STORES: readonly OpletName[] = ["st8", "st16", "st32"];
 /** The A extension's operations by funct5 (bits 31..27); lr.w and sc.w apart. */
-const AMOS: Record<number, string> = {
+const AMOS: Readonly<Record<number, OpletName>> = {
   0x00: "amoadd_w",
   0x01: "amoswap_w",
   0x04: "amoxor_w",
@@ -51,7 +98,7 @@ const AMOS: Record<number, string> = {
   0x18: "amominu_w",
   0x1c: "amomaxu_w",
 };
-const BRANCHES = [
+const BRANCHES: readonly (OpletName | "")[] = [
   "br_eq",
   "br_ne",
   "",
@@ -116,20 +163,21 @@ export function genIntermediateCode(
   let nops = prefix.length > 0 ? 1 : 0;
   const words: number[] = [];
   const pcs: number[] = [];
-  const emit = (name: string, ...params: number[]) => {
+  const emit = (name: OpletName, ...params: number[]) => {
     code.push(O[name], ...params);
     nops++;
   };
   const fetchable = opts.executable ??
     ((a: number, len: number) => mapped(s, a, len));
   // Instructions are fetched by halfwords: a compressed one is 2 bytes, and
-  // a 32-bit one needs its second half fetchable too.
+  // a 32-bit one needs its second half fetchable too (which may lie in the
+  // next executable range).
   const length = (a: number) =>
     (a & 1) !== 0 || !fetchable(a, 2)
       ? 0
       : (s.mu16[a >>> 1] & 3) !== 3
       ? 2
-      : fetchable(a, 4)
+      : fetchable((a + 2) | 0, 2)
       ? 4
       : -2;
   const first = length(pc);
@@ -185,25 +233,29 @@ export function genIntermediateCode(
         emit("jmp_T0", immI(w));
         end = true;
         break;
-      case OPC.BRANCH:
-        if (!BRANCHES[f3]) {
+      case OPC.BRANCH: {
+        const name = BRANCHES[f3];
+        if (!name) {
           bad = true;
           break;
         }
         emit("mov_T0_r", a);
         emit("mov_T1_r", b);
-        emit(BRANCHES[f3], (pc + immB(w)) | 0, next);
+        emit(name, (pc + immB(w)) | 0, next);
         end = true;
         break;
-      case OPC.LOAD:
-        if (!LOADS[f3]) {
+      }
+      case OPC.LOAD: {
+        const name = LOADS[f3];
+        if (!name) {
           bad = true;
           break;
         }
         emit("mov_T0_r", a);
-        emit(LOADS[f3], immI(w), pc);
+        emit(name, immI(w), pc);
         if (d) emit("mov_r_T0", d);
         break;
+      }
       case OPC.STORE:
         if (f3 > 2) {
           bad = true;
@@ -244,10 +296,10 @@ export function genIntermediateCode(
             ? "srai"
             : "";
           imm = b;
-          if (!name) {
-            bad = true;
-            break;
-          }
+        }
+        if (!name) {
+          bad = true;
+          break;
         }
         if (!d) break; // a hint or nop: no effect
         if (name === "addi" && a === 0) emit("movi_r", d, imm);
