@@ -530,7 +530,12 @@ export class LinuxProcess {
    * sleeps (blocking, as the guest's thread would). TIMER_ABSTIME (1) sleeps
    * until the clock reaches the time given.
    */
-  private nanosleep(s: RiscvCpu, id: number, flags: number, req: number) {
+  private nanosleep(
+    s: RiscvCpu,
+    id: number,
+    flags: number,
+    req: number,
+  ): number {
     const kind = clockKind(id, PID);
     if (kind === null || kind === "cpu") return -ERRNO.EINVAL;
     if (!mapped(s, req, 16)) return -ERRNO.EFAULT;
