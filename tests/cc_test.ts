@@ -16,10 +16,15 @@ async function run(
   cwd: string,
   env?: Record<string, string>,
 ) {
+  // deno task sets INIT_CWD only when it is not set yet: a test run by
+  // `deno task test` must not pass its own on.
+  const base = Deno.env.toObject();
+  delete base.INIT_CWD;
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,
-    env,
+    env: { ...base, ...env },
+    clearEnv: true,
     stdout: "piped",
     stderr: "piped",
   }).output();
