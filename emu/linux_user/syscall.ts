@@ -228,6 +228,8 @@ export class LinuxProcess {
   /** Blocked signals, as two words of a 64-bit set. */
   private readonly sigmask = new Uint32Array(2);
   private umaskValue = 0o022;
+  /** The machine of the system call being served (its executable ranges and blocks). */
+  private machine: Machine | null = null;
   /** The emulator's CPU time (user and system, µs) when the process started. */
   private readonly cpuBase: { user: number; system: number } = cpuMicros();
 
@@ -264,6 +266,7 @@ export class LinuxProcess {
 
   /** Serves the `ecall` at `m.cpu.pc`; returns true when the process has exited. */
   syscall = (m: Machine): boolean => {
+    this.machine = m;
     const s = m.cpu, x = s.x;
     const nr = x[SYSCALL_NR_REG];
     const a = SYSCALL_ARG0_REG;
@@ -322,14 +325,20 @@ export class LinuxProcess {
           return -ERRNO.EINVAL;
         }
         this.unmap(s, start, start + pageUp(len));
+        this.setExecutable(start, start + pageUp(len), false);
         return 0;
       }
       case NR.mremap:
         return this.mremap(s, a0 >>> 0, a1 >>> 0, a2 >>> 0, a3, a4 >>> 0);
-      case NR.mprotect:
-        // Protections are not enforced (one flat buffer); qemu-riscv32
-        // accepts any page-aligned range.
-        return (a0 >>> 0) % PAGE !== 0 ? -ERRNO.EINVAL : 0;
+      case NR.mprotect: {
+        // Protections are not enforced (one flat buffer) but for execution;
+        // qemu-riscv32 accepts any page-aligned range.
+        const start = a0 >>> 0;
+        if (start % PAGE !== 0) return -ERRNO.EINVAL;
+        const end = Math.min(s.memSize, start + pageUp(a1 >>> 0));
+        this.setExecutable(start, end, (a2 & 4) !== 0);
+        return 0;
+      }
       case NR.madvise: {
         const start = a0 >>> 0, len = pageUp(a1 >>> 0);
         if (start % PAGE !== 0) return -ERRNO.EINVAL;
@@ -423,7 +432,10 @@ export class LinuxProcess {
         return old;
       }
       case NR.sched_yield:
+        return 0;
       case NR.riscv_flush_icache:
+        // What the guest wrote as code runs as written from now on.
+        this.machine?.tbFlush();
         return 0;
       case NR.futex_time64: {
         const op = a1 & 127;
@@ -813,6 +825,7 @@ export class LinuxProcess {
     }
     s.mu8.fill(0, start, start + size);
     this.maps.add(start, start + size);
+    this.setExecutable(start, start + size, (_prot & 4) !== 0);
     if (file) {
       const off = pgoff * PAGE;
       if (off < file.data.length) {
@@ -847,9 +860,11 @@ export class LinuxProcess {
     if (oldSize === 0 || !this.maps.covers(old, old + oldSize)) {
       return -ERRNO.EFAULT;
     }
+    const exec = this.isExecutable(old, old + oldSize);
     if (!(flags & FIXED)) {
       if (newSize <= oldSize) {
         this.unmap(s, old + newSize, old + oldSize);
+        this.setExecutable(old + newSize, old + oldSize, false);
         return old;
       }
       if (
@@ -858,6 +873,7 @@ export class LinuxProcess {
       ) {
         s.mu8.fill(0, old + oldSize, old + newSize);
         this.maps.add(old + oldSize, old + newSize);
+        this.setExecutable(old + oldSize, old + newSize, exec);
         return old;
       }
       if (!(flags & MAYMOVE)) return -ERRNO.ENOMEM;
@@ -881,7 +897,38 @@ export class LinuxProcess {
     s.mu8.copyWithin(to, old, old + keep);
     this.unmap(s, old, old + oldSize);
     this.maps.add(to, to + newSize);
+    this.setExecutable(old, old + oldSize, false);
+    this.setExecutable(to, to + newSize, exec);
     return to;
+  }
+
+  /** Whether any of `[start, end)` is executable. */
+  private isExecutable(start: number, end: number): boolean {
+    const ranges = this.machine?.execRanges ?? [];
+    return ranges.some(([lo, hi]) => lo < end && hi > start);
+  }
+
+  /**
+   * Makes `[start, end)` executable or not (PROT_EXEC). Blocks translated
+   * from pages that stop being executable are dropped. A machine with no
+   * executable ranges runs all memory and is left alone.
+   */
+  private setExecutable(start: number, end: number, exec: boolean): void {
+    const m = this.machine;
+    if (m === null || m.execRanges.length === 0 || start >= end) return;
+    const had = this.isExecutable(start, end);
+    if (!had && !exec) return;
+    const out: [number, number][] = [];
+    for (const [lo, hi] of m.execRanges) {
+      if (hi <= start || lo >= end) out.push([lo, hi]);
+      else {
+        if (lo < start) out.push([lo, start]);
+        if (hi > end) out.push([end, hi]);
+      }
+    }
+    if (exec) out.push([start, end]);
+    m.execRanges = out.sort((a, b) => a[0] - b[0]);
+    if (had) m.tbFlush();
   }
 
   /** getrlimit(2) and prlimit64(2): the stack's 8 MiB, 1024 files, the rest unlimited; new limits are accepted. */

@@ -433,3 +433,26 @@ Deno.test("madvise(MADV_DONTNEED) zeroes mapped pages only and leaves the map as
   assert.equal(m.cpu.mu8[a], 3);
   assert.deepEqual(p.mappings(), [[a, a + 2 * PAGE]]);
 });
+
+Deno.test("PROT_EXEC makes mappings executable; munmap, mprotect and riscv_flush_icache drop what was translated from them", () => {
+  const { sys, m } = setup();
+  m.execRanges = [[0x10000, 0x12000]];
+  const a = sys(NR.mmap, 0, 2 * PAGE, 7, ANON, -1, 0) as number;
+  assert.deepEqual(m.execRanges, [[0x10000, 0x12000], [a, a + 2 * PAGE]]);
+  // Code written there runs: translate a block from it.
+  m.cpu.m32.set([0x02a00513, 0x00008067], a >> 2); // li a0, 42; ret
+  m.tbFind(a);
+  assert.equal(m.tbFind(a).pc, a);
+  const before = m.tbFind(a);
+  assert.equal(sys(NR.riscv_flush_icache, a, a + 8, 0), 0);
+  assert.notEqual(m.tbFind(a), before, "translated again after the flush");
+  assert.equal(sys(NR.mprotect, a + PAGE, PAGE, 3), 0, "no longer executable");
+  assert.deepEqual(m.execRanges, [[0x10000, 0x12000], [a, a + PAGE]]);
+  const b = sys(NR.mremap, a, PAGE, 16 * PAGE, 1, 0) as number;
+  assert.deepEqual(m.execRanges, [[0x10000, 0x12000], [b, b + 16 * PAGE]]);
+  assert.equal(sys(NR.munmap, b, 16 * PAGE), 0);
+  assert.deepEqual(m.execRanges, [[0x10000, 0x12000]]);
+  const c = sys(NR.mmap, 0, PAGE, 3, ANON, -1, 0) as number;
+  assert.ok(c > 0);
+  assert.deepEqual(m.execRanges, [[0x10000, 0x12000]], "PROT_WRITE only");
+});
