@@ -15,7 +15,9 @@
  * runs ({@link DEFAULT_MARCH}/{@link DEFAULT_MABI}); a `-march` given
  * without `-mabi` gets the matching ABI. With `-c`, `-S` or `-E` nothing is
  * linked. Relative paths are the caller's: `deno task` runs in the
- * repository's root but passes the caller's folder in `INIT_CWD`.
+ * repository's root but passes the caller's folder in `INIT_CWD` (set only
+ * when it is not set already, so a task started from another task sees the
+ * outer one's folder).
  *
  * @module
  */
@@ -130,10 +132,11 @@ export async function checkToolchain(): Promise<string | null> {
 
 const USAGE = `usage: deno task cc [gcc options] FILE.c... [-o OUT.elf]
 
-Builds a static RV32 Linux program for the oplet emulator with ${GCC} and
-picolibc, adding the start file, the Linux system-call glue and the linker
-script from cc/. Every option is gcc's; -march defaults to ${DEFAULT_MARCH} and
--mabi to ${DEFAULT_MABI}. Relative paths are relative to the folder you run it in.
+Builds a static RV32 Linux program for the oplet emulator with
+${GCC} and picolibc, adding the start file, the Linux
+system-call glue and the linker script from cc/. Every option is gcc's;
+-march defaults to ${DEFAULT_MARCH} and -mabi to ${DEFAULT_MABI}. Relative paths are
+relative to the folder you run it in.
 
 example:
   deno task cc -O2 hello.c -o hello.elf

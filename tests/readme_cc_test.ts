@@ -47,14 +47,18 @@ async function run(
   args: string[],
   opts: { env?: Record<string, string>; clearEnv?: boolean } = {},
 ): Promise<Ran> {
+  // deno task sets INIT_CWD only when it is not set yet: a test run by
+  // `deno task test` must not pass its own on.
+  const base = Deno.env.toObject();
+  delete base.INIT_CWD;
   const out = await new Deno.Command(cmd, {
     args,
     cwd: ROOT,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: opts.env,
-    clearEnv: opts.clearEnv,
+    env: opts.clearEnv ? opts.env : { ...base, ...opts.env },
+    clearEnv: true,
   }).output();
   const dec = new TextDecoder();
   return {

@@ -1,6 +1,6 @@
 /*
  * time.h - picolibc's <time.h>, plus what it declares only on some
- * systems: clock_gettime, clock_getres and the clock ids, which
+ * systems: clock_gettime, clock_getres, nanosleep and the clock ids, which
  * cc/runtime/sys.c provides (it maps these picolibc ids to Linux's).
  */
 #include_next <time.h>
@@ -40,6 +40,7 @@ extern "C" {
 #if !defined(_POSIX_TIMERS)
 int clock_gettime(clockid_t clock_id, struct timespec *tp);
 int clock_getres(clockid_t clock_id, struct timespec *res);
+int nanosleep(const struct timespec *req, struct timespec *rem);
 #endif
 
 #ifdef __cplusplus

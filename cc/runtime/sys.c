@@ -12,6 +12,7 @@
  * Provided: _exit, read, write, open, close, lseek, fstat, stat, unlink,
  * isatty, sbrk (on brk), getentropy (getrandom), gettimeofday,
  * clock_gettime, clock_getres, times (so that clock() gives CPU time),
+ * nanosleep, sleep, usleep,
  * getpid, kill, sigprocmask, getauxval, mmap, munmap, mremap, mprotect
  * (<sys/mman.h> from cc/include), and the standard streams: stdout is fully
  * buffered (4 KiB; line-buffered on a terminal; flushed when full, on
@@ -54,6 +55,7 @@
 #define SYS_getrandom 278
 #define SYS_clock_gettime64 403
 #define SYS_clock_getres_time64 406
+#define SYS_clock_nanosleep_time64 407
 
 #define LINUX_AT_FDCWD (-100)
 #define LINUX_O_CREAT 0100
@@ -352,6 +354,29 @@ gettimeofday(struct timeval *tv, void *tz)
 		tv->tv_usec = (suseconds_t)(k.nsec / 1000);
 	}
 	return 0;
+}
+
+int
+nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	struct linux_timespec64 k = {req->tv_sec, req->tv_nsec};
+	(void)rem; /* signals are not delivered: a sleep is never cut short */
+	return (int)check(syscall6(SYS_clock_nanosleep_time64,
+				   LINUX_CLOCK_MONOTONIC, 0, (long)&k, 0, 0, 0));
+}
+
+unsigned
+sleep(unsigned seconds)
+{
+	struct timespec t = {seconds, 0};
+	return nanosleep(&t, NULL) == 0 ? 0 : seconds;
+}
+
+int
+usleep(useconds_t us)
+{
+	struct timespec t = {us / 1000000, (long)(us % 1000000) * 1000};
+	return nanosleep(&t, NULL);
 }
 
 /* picolibc's clock() returns tms_utime + tms_stime, in CLOCKS_PER_SEC

@@ -22,6 +22,7 @@ import type { Machine } from "../machine.ts";
 import { mapped, MEM_LOW, type RiscvCpu } from "../targets/riscv32/cpu.ts";
 import { SYSCALL_ARG0_REG, SYSCALL_NR_REG } from "../targets/riscv32/target.ts";
 import {
+  clockKind,
   clockNs,
   clockResNs,
   cpuMicros,
@@ -66,6 +67,7 @@ export const NR = {
   clock_getres: 114,
   /** Not on riscv32 (32-bit time): -ENOSYS. */
   clock_nanosleep: 115,
+  sched_getaffinity: 123,
   sched_yield: 124,
   kill: 129,
   tkill: 130,
@@ -87,6 +89,7 @@ export const NR = {
   getgid: 176,
   getegid: 177,
   gettid: 178,
+  sysinfo: 179,
   brk: 214,
   munmap: 215,
   mremap: 216,
@@ -102,6 +105,7 @@ export const NR = {
   rseq: 293,
   clock_gettime64: 403,
   clock_getres_time64: 406,
+  clock_nanosleep_time64: 407,
   futex_time64: 422,
   faccessat2: 439,
 } as const;
@@ -227,6 +231,8 @@ export class LinuxProcess {
   /** Blocked signals, as two words of a 64-bit set. */
   private readonly sigmask = new Uint32Array(2);
   private umaskValue = 0o022;
+  /** The machine of the system call being served (its executable ranges and blocks). */
+  private machine: Machine | null = null;
   /** The emulator's CPU time (user and system, µs) when the process started. */
   private readonly cpuBase: { user: number; system: number } = cpuMicros();
 
@@ -264,6 +270,7 @@ export class LinuxProcess {
 
   /** Serves the `ecall` at `m.cpu.pc`; returns true when the process has exited. */
   syscall = (m: Machine): boolean => {
+    this.machine = m;
     const s = m.cpu, x = s.x;
     const nr = x[SYSCALL_NR_REG];
     const a = SYSCALL_ARG0_REG;
@@ -322,21 +329,31 @@ export class LinuxProcess {
           return -ERRNO.EINVAL;
         }
         this.unmap(s, start, start + pageUp(len));
+        this.setExecutable(start, start + pageUp(len), false);
         return 0;
       }
       case NR.mremap:
         return this.mremap(s, a0 >>> 0, a1 >>> 0, a2 >>> 0, a3, a4 >>> 0);
-      case NR.mprotect:
-        // Protections are not enforced (one flat buffer); qemu-riscv32
-        // accepts any page-aligned range.
-        return (a0 >>> 0) % PAGE !== 0 ? -ERRNO.EINVAL : 0;
+      case NR.mprotect: {
+        // Protections are not enforced (one flat buffer) but for execution;
+        // qemu-riscv32 accepts any page-aligned range.
+        const start = a0 >>> 0;
+        if (start % PAGE !== 0) return -ERRNO.EINVAL;
+        const end = Math.min(s.memSize, start + pageUp(a1 >>> 0));
+        this.setExecutable(start, end, (a2 & 4) !== 0);
+        return 0;
+      }
       case NR.madvise: {
         const start = a0 >>> 0, len = pageUp(a1 >>> 0);
         if (start % PAGE !== 0) return -ERRNO.EINVAL;
         // MADV_DONTNEED on a private mapping: its pages read as zero again.
         if (a2 === 4) {
-          this.maps.remove(start, start + len, (b, e) => s.mu8.fill(0, b, e));
-          this.maps.add(start, start + len);
+          const pieces: [number, number][] = [];
+          this.maps.remove(start, start + len, (b, e) => {
+            s.mu8.fill(0, b, e);
+            pieces.push([b, e]);
+          });
+          for (const [b, e] of pieces) this.maps.add(b, e);
         }
         return 0;
       }
@@ -419,7 +436,10 @@ export class LinuxProcess {
         return old;
       }
       case NR.sched_yield:
+        return 0;
       case NR.riscv_flush_icache:
+        // What the guest wrote as code runs as written from now on.
+        this.machine?.tbFlush();
         return 0;
       case NR.futex_time64: {
         const op = a1 & 127;
@@ -446,6 +466,26 @@ export class LinuxProcess {
         if (a1 === 0 && nr === NR.clock_getres_time64) return 0;
         if (!mapped(s, a1, 16)) return -ERRNO.EFAULT;
         putTimespec64(s, a1, ns);
+        return 0;
+      }
+      case NR.clock_nanosleep_time64:
+        return this.nanosleep(s, a0, a1, a2);
+      case NR.sched_getaffinity: {
+        if (a0 !== 0 && a0 !== PID) return -ERRNO.ESRCH;
+        if ((a1 >>> 0) < 4 || (a1 & 3)) return -ERRNO.EINVAL;
+        if (!mapped(s, a2, 4)) return -ERRNO.EFAULT;
+        st32(s, a2, 1); // one CPU
+        return 4;
+      }
+      case NR.sysinfo: {
+        if (!mapped(s, a0, 64)) return -ERRNO.EFAULT;
+        const p = a0 >>> 0;
+        s.mu8.fill(0, p, p + 64);
+        st32(s, p, Number(monotonicNs() / 1_000_000_000n)); // uptime
+        st32(s, p + 16, s.memSize); // totalram
+        st32(s, p + 20, Math.max(0, this.maps.top - this.brk)); // freeram
+        s.mu8[p + 40] = 1; // procs
+        st32(s, p + 52, 1); // mem_unit
         return 0;
       }
       case NR.times: {
@@ -499,6 +539,35 @@ export class LinuxProcess {
         if (ABSENT.has(nr)) return -ERRNO.ENOSYS;
         return this.unsupported(s, nr);
     }
+  }
+
+  /**
+   * clock_nanosleep_time64(2) on the wall or monotonic clocks: the emulator
+   * sleeps (blocking, as the guest's thread would). TIMER_ABSTIME (1) sleeps
+   * until the clock reaches the time given.
+   */
+  private nanosleep(
+    s: RiscvCpu,
+    id: number,
+    flags: number,
+    req: number,
+  ): number {
+    const kind = clockKind(id, PID);
+    if (kind === null || kind === "cpu") return -ERRNO.EINVAL;
+    if (!mapped(s, req, 16)) return -ERRNO.EFAULT;
+    const sec = ld32(s, req + 4) * 4294967296 + ld32(s, req);
+    const nsec = ld32(s, req + 8);
+    if (ld32(s, req + 4) >= 0x80000000 || nsec >= 1e9) return -ERRNO.EINVAL;
+    let ms = sec * 1000 + nsec / 1e6;
+    if (flags & 1) {
+      const now = clockNs(id, PID)!;
+      ms -= Number(now / 1000n) / 1000;
+    }
+    if (ms > 0) {
+      sleeper ??= new Int32Array(new SharedArrayBuffer(4));
+      Atomics.wait(sleeper, 0, 0, ms);
+    }
+    return 0;
   }
 
   /** CPU time (µs) since the process started. */
@@ -761,6 +830,7 @@ export class LinuxProcess {
     }
     s.mu8.fill(0, start, start + size);
     this.maps.add(start, start + size);
+    this.setExecutable(start, start + size, (_prot & 4) !== 0);
     if (file) {
       const off = pgoff * PAGE;
       if (off < file.data.length) {
@@ -795,9 +865,11 @@ export class LinuxProcess {
     if (oldSize === 0 || !this.maps.covers(old, old + oldSize)) {
       return -ERRNO.EFAULT;
     }
+    const exec = this.isExecutable(old, old + oldSize);
     if (!(flags & FIXED)) {
       if (newSize <= oldSize) {
         this.unmap(s, old + newSize, old + oldSize);
+        this.setExecutable(old + newSize, old + oldSize, false);
         return old;
       }
       if (
@@ -806,6 +878,7 @@ export class LinuxProcess {
       ) {
         s.mu8.fill(0, old + oldSize, old + newSize);
         this.maps.add(old + oldSize, old + newSize);
+        this.setExecutable(old + oldSize, old + newSize, exec);
         return old;
       }
       if (!(flags & MAYMOVE)) return -ERRNO.ENOMEM;
@@ -829,7 +902,38 @@ export class LinuxProcess {
     s.mu8.copyWithin(to, old, old + keep);
     this.unmap(s, old, old + oldSize);
     this.maps.add(to, to + newSize);
+    this.setExecutable(old, old + oldSize, false);
+    this.setExecutable(to, to + newSize, exec);
     return to;
+  }
+
+  /** Whether any of `[start, end)` is executable. */
+  private isExecutable(start: number, end: number): boolean {
+    const ranges = this.machine?.execRanges ?? [];
+    return ranges.some(([lo, hi]) => lo < end && hi > start);
+  }
+
+  /**
+   * Makes `[start, end)` executable or not (PROT_EXEC). Blocks translated
+   * from pages that stop being executable are dropped. A machine with no
+   * executable ranges runs all memory and is left alone.
+   */
+  private setExecutable(start: number, end: number, exec: boolean): void {
+    const m = this.machine;
+    if (m === null || m.execRanges.length === 0 || start >= end) return;
+    const had = this.isExecutable(start, end);
+    if (!had && !exec) return;
+    const out: [number, number][] = [];
+    for (const [lo, hi] of m.execRanges) {
+      if (hi <= start || lo >= end) out.push([lo, hi]);
+      else {
+        if (lo < start) out.push([lo, start]);
+        if (hi > end) out.push([end, hi]);
+      }
+    }
+    if (exec) out.push([start, end]);
+    m.execRanges = out.sort((a, b) => a[0] - b[0]);
+    if (had) m.tbFlush();
   }
 
   /** getrlimit(2) and prlimit64(2): the stack's 8 MiB, 1024 files, the rest unlimited; new limits are accepted. */
@@ -990,6 +1094,9 @@ export class LinuxProcess {
     return 0;
   }
 }
+
+/** What the emulator waits on to sleep (never notified). */
+let sleeper: Int32Array | undefined;
 
 const views = new WeakMap<ArrayBufferLike, DataView>();
 

@@ -130,6 +130,36 @@ memory(void)
 	munmap(again, 4096);
 }
 
+/* Code written at run time into an executable mapping, made visible with
+ * fence.i (__builtin___clear_cache) and then with the Linux
+ * riscv_flush_icache system call. */
+static void
+jit(void)
+{
+	uint32_t *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED) {
+		printf("mmap PROT_EXEC failed: %s\n", strerror(errno));
+		return;
+	}
+	int (*fn)(void) = (int (*)(void))(uintptr_t)code;
+	code[0] = 0x02a00513; /* li a0, 42 */
+	code[1] = 0x00008067; /* ret */
+	__builtin___clear_cache((char *)code, (char *)(code + 2));
+	int first = fn();
+	code[0] = 0x00700513; /* li a0, 7 */
+	register long a0 __asm__("a0") = (long)code;
+	register long a1 __asm__("a1") = (long)(code + 2);
+	register long a2 __asm__("a2") = 0;
+	register long a7 __asm__("a7") = 259; /* riscv_flush_icache */
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+	long flushed = a0;
+	int second = fn();
+	printf("generated code returns %d, rewritten %d (flush %ld)\n", first,
+	       second, flushed);
+	munmap(code, 4096);
+}
+
 static int64_t
 ns(clockid_t id)
 {
@@ -166,6 +196,10 @@ clocks(void)
 			       res.tv_nsec <= 1000000
 		       ? "yes"
 		       : "no");
+	int64_t s0 = ns(CLOCK_MONOTONIC);
+	int slept = usleep(20000);
+	printf("usleep(20000): %d, lasted at least 20 ms %s\n", slept,
+	       ns(CLOCK_MONOTONIC) - s0 >= 20000000 ? "yes" : "no");
 	errno = 0;
 	printf("clock 10: %d, errno EINVAL %s\n", clock_gettime((clockid_t)10, &res),
 	       errno == EINVAL ? "yes" : "no");
@@ -178,6 +212,7 @@ main(int argc, char **argv)
 	file(argc > 1 ? argv[1] : "/no/such/file");
 	errors();
 	memory();
+	jit();
 	clocks();
 	return 0;
 }
