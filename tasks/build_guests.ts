@@ -69,6 +69,10 @@ interface Guest {
   march?: string;
   /** Linker script, relative to tests/guests (default runtime/link.ld). */
   ldscript?: string;
+  /** `-mabi` for this guest (default ilp32; ilp32d for float programs). */
+  mabi?: string;
+  /** picolibc's printf: "integer" (the default, no floating point) or "double" (%f, %e, %g). */
+  printf?: "integer" | "double";
   set: GuestSet;
   args: string[];
   benchArgs?: string[];
@@ -101,8 +105,24 @@ async function loadManifest(): Promise<Guest[]> {
   return data.map((g, i): Guest => {
     const where = `${path}[${i}]`;
     if (typeof g !== "object" || g === null) fail(`${where}: not an object`);
-    const { name, set, args, benchArgs, stdin, description, march, ldscript } =
-      g;
+    const {
+      name,
+      set,
+      args,
+      benchArgs,
+      stdin,
+      description,
+      march,
+      ldscript,
+      mabi,
+      printf,
+    } = g;
+    if (mabi !== undefined && !/^ilp32[fd]?$/.test(mabi)) {
+      fail(`${where}: bad mabi ${JSON.stringify(mabi)}`);
+    }
+    if (printf !== undefined && printf !== "integer" && printf !== "double") {
+      fail(`${where}: bad printf ${JSON.stringify(printf)}`);
+    }
     if (ldscript !== undefined && !/^runtime\/[\w.]+\.ld$/.test(ldscript)) {
       fail(`${where}: bad ldscript ${JSON.stringify(ldscript)}`);
     }
@@ -134,6 +154,8 @@ async function loadManifest(): Promise<Guest[]> {
       description,
       march,
       ldscript,
+      mabi,
+      printf,
     };
   });
 }
@@ -177,6 +199,10 @@ async function compile(guest: Guest, out: string): Promise<string> {
       ...CFLAGS.map((f) =>
         f === "-march=rv32im"
           ? `-march=${guest.march ?? "rv32im"}`
+          : f === "-mabi=ilp32"
+          ? `-mabi=${guest.mabi ?? "ilp32"}`
+          : f === "-DPICOLIBC_INTEGER_PRINTF_SCANF" && guest.printf === "double"
+          ? "-DPICOLIBC_DOUBLE_PRINTF_SCANF"
           : f === "runtime/link.ld"
           ? guest.ldscript ?? f
           : f

@@ -1,6 +1,7 @@
 /**
- * `deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]`: the
- * long differential fuzzing run. Generates random RV32IM programs from
+ * `deno task fuzz [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J]`:
+ * the long differential fuzzing run (`--fp`: random floating-point programs,
+ * `tests/fuzz/random_fp_program.ts`, instead of RV32IM ones). Generates random RV32IM programs from
  * consecutive seeds starting at S (default: from the clock), runs each on
  * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the
@@ -15,9 +16,10 @@
 
 import { parseArgs } from "node:util";
 import { Differential, hasQemu, QEMU } from "../tests/fuzz/differential.ts";
+import { randomFpProgram } from "../tests/fuzz/random_fp_program.ts";
 
 const USAGE =
-  "usage: deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]";
+  "usage: deno task fuzz [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J]";
 
 function num(
   name: string,
@@ -46,6 +48,7 @@ async function main(): Promise<number> {
         time: { type: "string" },
         jobs: { type: "string" },
         elf: { type: "string", multiple: true },
+        fp: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -70,6 +73,7 @@ async function main(): Promise<number> {
   }
 
   const d = await Differential.create();
+  if (o.fp) d.generate = randomFpProgram;
   if (o.elf) {
     let bad = 0;
     for (const path of o.elf) {
