@@ -1,6 +1,7 @@
 // Every bundled guest runs exactly as under qemu-riscv32: the same stdout
 // bytes and exit code, unfused and fused, on the switch and paste backends,
-// and every run ends with the same registers as the unfused switch one. Where qemu-riscv32 is installed, it is also run
+// and every run ends with the same registers (integer and float, and fflags)
+// as the unfused switch one. Where qemu-riscv32 is installed, it is also run
 // live, so the expected files cannot go stale.
 import assert from "node:assert/strict";
 import {
@@ -62,6 +63,15 @@ for (const g of readManifest()) {
       base.r.machine.cpu.x,
       "fused final registers",
     );
+    assert.deepEqual(
+      [fz.r.machine.cpu.fw, fz.r.machine.cpu.fflags, fz.r.machine.cpu.frm],
+      [
+        base.r.machine.cpu.fw,
+        base.r.machine.cpu.fflags,
+        base.r.machine.cpu.frm,
+      ],
+      "fused final float registers and fcsr",
+    );
     assert.equal(
       fz.r.stats.insns,
       base.r.stats.insns,
@@ -83,6 +93,8 @@ for (const g of readManifest()) {
       assert.equal(p.r.exitCode, want.exitCode, `${what} exit code`);
       assert.deepEqual(p.io.stdoutBytes, want.stdout, `${what} stdout`);
       assert.deepEqual(p.r.machine.cpu.x, base.r.machine.cpu.x, what);
+      assert.deepEqual(p.r.machine.cpu.fw, base.r.machine.cpu.fw, what);
+      assert.equal(p.r.machine.cpu.fflags, base.r.machine.cpu.fflags, what);
       assert.equal(p.r.stats.insns, base.r.stats.insns, what);
     }
   });
