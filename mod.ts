@@ -1,5 +1,5 @@
 /**
- * oplet: profile-guided fused oplets for a dyngen-style RV32IM translator.
+ * oplet: profile-guided fused oplets for a dyngen-style RV32IMAC translator.
  *
  * This module gathers the public API of the three packages for scripts:
  * `@oplet/emu` (the translator: load, translate, run, profile),

@@ -29,7 +29,7 @@ import type { ProfileSink } from "./profile_sink.ts";
 export const USAGE =
   `Usage: oplet-emu [options] <program.elf> [guest arguments...]
 
-Runs a static RV32IMAC Linux executable by dynamic translation into oplets.
+Runs a static RV32IMAFDC Linux executable by dynamic translation into oplets.
 
 Options:
   --stats              print instructions, blocks, oplets dispatched, time and MIPS to stderr

@@ -1,7 +1,8 @@
 /**
  * `deno task fuzz [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J]`:
- * the long differential fuzzing run (`--fp`: random floating-point programs,
- * `tests/fuzz/random_fp_program.ts`, instead of RV32IM ones). Generates random RV32IM programs from
+ * the long differential fuzzing run. Generates random RV32IMAC programs (with
+ * `--fp`, random floating-point programs from
+ * `tests/fuzz/random_fp_program.ts`) from
  * consecutive seeds starting at S (default: from the clock), runs each on
  * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the

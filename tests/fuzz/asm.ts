@@ -1,8 +1,8 @@
 /**
- * A tiny assembler for generated code: instruction words and labels, with
- * fix-ups for words that depend on where a label ends up (branches, jumps,
- * `auipc` pairs). Every instruction is 4 bytes, so a fix-up's length is
- * fixed when it is emitted.
+ * A tiny assembler for generated code: 32-bit instruction words and 16-bit
+ * compressed instructions, and labels, with fix-ups for instructions that
+ * depend on where a label ends up (branches, jumps, `auipc` pairs). A
+ * fix-up's length (2 or 4 bytes) is fixed when it is emitted.
  *
  * @example
  * ```ts
@@ -13,7 +13,7 @@
  * a.fix((pc, at) => branch("beq", 0, 0, at(end) - pc));
  * a.emit(ecall());
  * a.bind(end);
- * console.log(a.words().length); // 2
+ * console.log(a.bytes().length); // 8
  * ```
  *
  * @module
@@ -27,29 +27,45 @@ export type Fixup = (pc: number, at: (l: Label) => number) => number;
 
 /** Code being assembled at a fixed base address. */
 export class Asm {
-  /** The address of the first word. */
+  /** The address of the first instruction. */
   readonly base: number;
-  private readonly items: (number | Fixup)[] = [];
+  private readonly items: { size: 2 | 4; v: number | Fixup; at: number }[] = [];
   private readonly labels: number[] = [];
+  private size = 0;
 
   /** Starts empty code at `base`. */
   constructor(base: number) {
     this.base = base;
   }
 
-  /** The address the next word will have. */
+  /** The address the next instruction will have. */
   get pc(): number {
-    return this.base + 4 * this.items.length;
+    return this.base + this.size;
   }
 
-  /** Appends instruction words. */
+  private push(size: 2 | 4, v: number | Fixup): void {
+    this.items.push({ size, v, at: this.size });
+    this.size += size;
+  }
+
+  /** Appends 32-bit instruction words. */
   emit(...words: number[]): void {
-    this.items.push(...words);
+    for (const w of words) this.push(4, w);
   }
 
-  /** Appends one word computed when the labels are known. */
+  /** Appends 16-bit (compressed) instructions. */
+  emit16(...halves: number[]): void {
+    for (const h of halves) this.push(2, h);
+  }
+
+  /** Appends one 32-bit word computed when the labels are known. */
   fix(f: Fixup): void {
-    this.items.push(f);
+    this.push(4, f);
+  }
+
+  /** Appends one 16-bit instruction computed when the labels are known. */
+  fix16(f: Fixup): void {
+    this.push(2, f);
   }
 
   /** A new, unbound label. */
@@ -58,24 +74,27 @@ export class Asm {
     return this.labels.length - 1;
   }
 
-  /** Binds `l` to the next word's address. */
+  /** Binds `l` to the next instruction's address. */
   bind(l: Label): void {
     if (this.labels[l] !== -1) throw new Error(`Label ${l} is bound twice`);
-    this.labels[l] = this.items.length;
+    this.labels[l] = this.size;
   }
 
   /** The address of a bound label. */
   address(l: Label): number {
     const k = this.labels[l];
     if (k === undefined || k < 0) throw new Error(`Label ${l} is not bound`);
-    return this.base + 4 * k;
+    return this.base + k;
   }
 
-  /** The finished words, with every fix-up resolved. */
-  words(): number[] {
+  /** The finished code, little-endian, with every fix-up resolved. */
+  bytes(): Uint8Array {
     const at = (l: Label) => this.address(l);
-    return this.items.map((w, k) =>
-      typeof w === "number" ? w >>> 0 : w(this.base + 4 * k, at) >>> 0
-    );
+    const out = new Uint8Array(this.size);
+    for (const it of this.items) {
+      const v = typeof it.v === "number" ? it.v : it.v(this.base + it.at, at);
+      for (let k = 0; k < it.size; k++) out[it.at + k] = v >>> (8 * k);
+    }
+    return out;
   }
 }

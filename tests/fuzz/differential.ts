@@ -377,7 +377,7 @@ export class Differential {
   /**
    * Compares QEMU and every variant on one executable. `minLength`, when
    * given, is how much a well-formed run writes at least: QEMU writing less,
-   * or dying of another signal than SIGSEGV, SIGILL or SIGTRAP, means the
+   * or dying of another signal than SIGSEGV, SIGILL, SIGTRAP or SIGBUS, means the
    * program itself is broken (a generator bug), also reported. A QEMU run
    * that times out is tried once more (a loaded machine, or QEMU hanging
    * at exit).
@@ -399,7 +399,7 @@ export class Differential {
       minLength !== undefined &&
       (q.stdout.length < minLength ||
         (q.signal && q.signal !== "SIGSEGV" && q.signal !== "SIGILL" &&
-          q.signal !== "SIGTRAP"))
+          q.signal !== "SIGTRAP" && q.signal !== "SIGBUS"))
     ) {
       lines.push(
         `generator bug: qemu wrote ${q.stdout.length} bytes (expected at least ${minLength}), exit ${q.exitCode}${

@@ -40,7 +40,7 @@ Deno.test({
 
 Deno.test("random_program: the same seed gives the same bytes, another seed others", () => {
   deepStrictEqual(randomProgram(5).elf, randomProgram(5).elf);
-  ok(randomProgram(5).words.join() !== randomProgram(6).words.join());
+  ok(randomProgram(5).text.join() !== randomProgram(6).text.join());
 });
 
 Deno.test("random_program: a program ends by dumping its region, with sp balanced", async () => {

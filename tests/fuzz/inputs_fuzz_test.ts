@@ -195,9 +195,29 @@ Deno.test({
   },
 });
 
-/** Random instruction words: raw, near-valid (a real opcode, random fields) or valid RV32IM. */
+/**
+ * Random instruction words: raw, near-valid (a real opcode, random fields),
+ * valid RV32IM, two random compressed halfwords, random A-extension and
+ * Zicsr words.
+ */
 function randomWord(r: Prng): number {
-  const k = r.int(0, 19);
+  const k = r.int(0, 25);
+  if (k >= 20) {
+    if (k < 23) {
+      // two halfwords that are compressed instructions (low bits not 11)
+      return ((r.u32() & ~0x00030003) | r.int(0, 2) | (r.int(0, 2) << 16)) >>>
+        0;
+    }
+    if (k < 25) {
+      const f3 = r.chance(0.8) ? 0x2000 : r.u32() & 0x7000;
+      return ((r.u32() & ~0x707f) | f3 | 0x2f) >>> 0; // AMO
+    }
+    const csr = r.chance(0.7)
+      ? r.pick([0xc00, 0xc01, 0xc02, 0xc80, 0xc81, 0xc82])
+      : r.int(0, 0xfff);
+    return ((csr << 20) | (r.u32() & 0xff000) | (r.int(0, 31) << 7) | 0x73) >>>
+      0;
+  }
   if (k === 0) return r.u32();
   if (k === 1) {
     return r.pick([

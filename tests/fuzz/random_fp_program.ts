@@ -12,7 +12,8 @@
  * 0x100000, addressed through s0 = region + 2048: [0, 128) the integer
  * registers at the end (sp's slot holds 0), [128, 384) the float registers,
  * [384, 388) fcsr, [512, 1536) the operand pool (in the file), [1536, 2048)
- * scratch for random loads and stores.
+ * scratch for random loads and stores, also reached through s1 = the scratch
+ * area by the compressed float loads and stores.
  *
  * One program in twenty sets `frm` to an invalid value (5..7) at some
  * point: its next dynamic-rounding instruction is illegal, so it may die of
@@ -29,7 +30,7 @@
  */
 
 import { Asm } from "./asm.ts";
-import { wordsToBytes, writeElf } from "./elf_write.ts";
+import { writeElf } from "./elf_write.ts";
 import { Prng } from "./prng.ts";
 import { csr, ecall, encI, encR, encS, li, store } from "./rv_encode.ts";
 import { randDouble, randSingle } from "../fp/fp_ops.ts";
@@ -38,7 +39,7 @@ const TEXT_ADDR = 0x10000;
 const DATA_ADDR = 0x100000;
 /** The data region's size: all of it is written to stdout at the end. */
 export const FP_DATA_SIZE = 2048;
-const S0 = 8, SP = 2;
+const S0 = 8, S1 = 9, SP = 2;
 const BASE = DATA_ADDR + 2048; // s0
 const off = (k: number) => k - 2048; // region offset → s0-relative immediate
 const F_DUMP = 128, FCSR_DUMP = 384, POOL = 512, POOL_N = 128, SCRATCH = 1536;
@@ -78,7 +79,7 @@ class FpGenerator {
   constructor(seed: number) {
     this.r = new Prng(seed);
     this.intRegs = Array.from({ length: 32 }, (_, k) => k).filter((k) =>
-      k !== 0 && k !== SP && k !== S0
+      k !== 0 && k !== SP && k !== S0 && k !== S1
     );
   }
 
@@ -109,7 +110,7 @@ class FpGenerator {
   item(): void {
     const r = this.r, a = this.a;
     const fmt = this.fmt = r.int(0, 1);
-    switch (r.int(0, 19)) {
+    switch (r.int(0, 20)) {
       case 0:
       case 1:
       case 2:
@@ -175,6 +176,19 @@ class FpGenerator {
         else a.emit(encS(STORE_FP, width, S0, this.f(), imm));
         break;
       }
+      case 18: { // compressed float loads and stores off s1 (f8..f15, the scratch area)
+        const rd = r.int(8, 15), dbl = r.chance(0.5);
+        const o = dbl ? 8 * r.int(0, 31) : 4 * r.int(0, 31);
+        const f3 = (r.chance(0.5) ? 4 : 0) + (dbl ? 1 : 3);
+        const mid = dbl
+          ? ((o >> 6) & 3) << 5
+          : (((o >> 2) & 1) << 6) | (((o >> 6) & 1) << 5);
+        a.emit16(
+          (f3 << 13) | (((o >> 3) & 7) << 10) | ((S1 - 8) << 7) | mid |
+            ((rd - 8) << 2),
+        );
+        break;
+      }
       case 15: { // reload from the pool
         const slot = fmt
           ? r.int(POOL_N / 2, POOL_N - 1)
@@ -217,9 +231,9 @@ class FpGenerator {
     return this.invalidFrm;
   }
 
-  program(items: number): number[] {
+  program(items: number): Uint8Array {
     const r = this.r, a = this.a;
-    a.emit(...li(S0, BASE));
+    a.emit(...li(S0, BASE), ...li(S1, DATA_ADDR + SCRATCH));
     for (let k = 0; k < 32; k++) {
       // singles (f0..f15) from the pool's first half, doubles from its second
       const single = k < 16 ? !r.chance(0.1) : r.chance(0.1);
@@ -253,7 +267,7 @@ class FpGenerator {
       ecall(),
     );
     a.emit(...li(17, 93), ...li(10, 0), ecall());
-    return a.words();
+    return a.bytes();
   }
 }
 
@@ -274,7 +288,7 @@ export function randomFpProgram(seed: number, items?: number): RandomFpProgram {
   }
   for (let k = SCRATCH; k < FP_DATA_SIZE; k += 4) v.setUint32(k, r.u32(), true);
   const elf = writeElf({
-    text: wordsToBytes(words),
+    text: words,
     textAddr: TEXT_ADDR,
     data,
     bssSize: 0,

@@ -1,5 +1,5 @@
 /**
- * Random RV32IM programs for differential testing: from a seed, a valid
+ * Random RV32IMAC programs for differential testing: from a seed, a valid
  * program that always terminates, touches memory only in its data region and
  * its stack, and ends by writing its registers and data region to stdout and
  * exiting with a code taken from a register.
@@ -20,6 +20,13 @@
  * exit code (128 + signal) must match too. The region's initial bytes are random
  * for a random-length prefix (in the file) and zero after it (bss).
  *
+ * Besides RV32IM, programs mix in compressed instructions (every RV32C
+ * integer instruction: so 32-bit instructions sit at 2-aligned pcs, and
+ * local calls go through c.jal/c.jalr), atomics (lr.w, sc.w and every
+ * amo*.w on aligned words of the data region) and reads of the counter
+ * CSRs, whose values differ between emulators and so only feed a
+ * comparison that holds on both (a second read is not below the first).
+ *
  * @example
  * ```ts
  * import { randomProgram } from "./random_program.ts";
@@ -31,9 +38,11 @@
  */
 
 import { Asm, type Label } from "./asm.ts";
-import { wordsToBytes, writeElf } from "./elf_write.ts";
+import { writeElf } from "./elf_write.ts";
 import { Prng } from "./prng.ts";
+import * as rv from "./rv_encode.ts";
 import {
+  AMO_OPS,
   auipc,
   branch,
   BRANCH_OPS,
@@ -103,8 +112,8 @@ export interface RandomProgram {
   seed: number;
   /** The executable. */
   elf: Uint8Array;
-  /** The text's instruction words (at {@link TEXT_ADDR}). */
-  words: number[];
+  /** The text's bytes (at {@link TEXT_ADDR}). */
+  text: Uint8Array;
   /** How many bytes it writes to stdout at least (the final dump; writes along the way add to it). */
   minStdoutLength: number;
 }
@@ -145,8 +154,20 @@ class Generator {
   }
 
   item(c: Ctx): void {
+    const r = this.r;
+    const x = r.int(0, 119);
+    if (x >= 100) {
+      if (x < 112) this.compressed(c);
+      else if (x < 118) this.atomic(c);
+      else this.counters(c);
+      return;
+    }
+    this.item32(c, x);
+  }
+
+  /** An RV32IM item: `w` in 0..99 picks the kind. */
+  item32(c: Ctx, w: number): void {
     const r = this.r, a = this.a;
-    const w = r.int(0, 99);
     if (w < 22) {
       a.emit(rType(r.key(R_OPS), this.dst(c), this.src(), this.src()));
     } else if (w < 36) {
@@ -209,6 +230,171 @@ class Generator {
         ]),
       );
     }
+  }
+
+  /** Registers x8..x15 that may be written (compressed destinations). */
+  cWritable(c: Ctx): number[] {
+    return c.writable.filter((k) => k >= 8 && k <= 15);
+  }
+
+  /** One straight-line ALU instruction, 16 or 32 bits, writing one of `writable`. */
+  simple(writable: number[]): void {
+    const r = this.r, a = this.a;
+    const d = r.pick(writable);
+    switch (r.int(0, 4)) {
+      case 0:
+        a.emit(rType(r.key(R_OPS), d, this.src(), this.src()));
+        break;
+      case 1:
+        a.emit(iAlu(r.key(I_ALU_OPS), d, this.src(), r.int(-2048, 2047)));
+        break;
+      case 2:
+        a.emit16(rv.cAddi(d, r.int(-32, 31)));
+        break;
+      case 3:
+        a.emit16(rv.cLi(d, r.int(-32, 31)));
+        break;
+      default: {
+        const s = this.src();
+        a.emit16(s ? rv.cAdd(d, s) : rv.cSlli(d, r.int(0, 31)));
+      }
+    }
+  }
+
+  /** A compressed instruction, or a small construct made of them. */
+  compressed(c: Ctx): void {
+    const r = this.r, a = this.a;
+    const cw = this.cWritable(c);
+    const cs = () => r.int(8, 15);
+    const d = this.dst(c);
+    const imm6 = () => r.pick([-32, -1, 0, 1, 31, r.int(-32, 31)]);
+    switch (r.int(0, 14)) {
+      case 0:
+        a.emit16(rv.cAddi(d, imm6()));
+        break;
+      case 1:
+        a.emit16(rv.cLi(d, imm6()));
+        break;
+      case 2:
+        if (d !== SP) a.emit16(rv.cLui(d, imm6() || 1));
+        break;
+      case 3:
+        a.emit16(rv.cSlli(d, r.pick([0, 1, 31, r.int(0, 31)])));
+        break;
+      case 4: {
+        const op = r.pick(["c.srli", "c.srai", "c.andi"] as const);
+        const v = op === "c.andi" ? imm6() : r.pick([0, 1, 31, r.int(0, 31)]);
+        a.emit16(rv.cShiftAndi(op, r.pick(cw), v));
+        break;
+      }
+      case 5: {
+        const op = r.pick(["c.sub", "c.xor", "c.or", "c.and"] as const);
+        a.emit16(rv.cAlu(op, r.pick(cw), cs()));
+        break;
+      }
+      case 6:
+      case 7: {
+        const s = this.src();
+        if (s) a.emit16(r.chance(0.5) ? rv.cMv(d, s) : rv.cAdd(d, s));
+        break;
+      }
+      case 8: // s0 addresses the data region at offset 2048
+        a.emit16(rv.cLw(r.pick(cw), S0, 4 * r.int(0, 31)));
+        break;
+      case 9:
+        a.emit16(rv.cSw(cs(), S0, 4 * r.int(0, 31)));
+        break;
+      case 10: { // (sp + imm) - sp: reads sp, yet the same everywhere
+        const t = r.pick(cw);
+        a.emit16(rv.cAddi4spn(t, 4 * r.int(1, 255)));
+        a.emit(rType("sub", t, t, SP));
+        break;
+      }
+      case 11: { // c.beqz / c.bnez over a few instructions
+        const over = a.newLabel();
+        const op = r.pick(["c.beqz", "c.bnez"] as const), s = cs();
+        a.fix16((pc, at) => rv.cBranch(op, s, at(over) - pc));
+        for (let n = r.int(0, 3); n > 0; n--) this.simple(c.writable);
+        a.bind(over);
+        break;
+      }
+      case 12: { // c.j over a few instructions
+        const over = a.newLabel();
+        a.fix16((pc, at) => rv.cJ(at(over) - pc));
+        for (let n = r.int(0, 3); n > 0; n--) this.simple(c.writable);
+        a.bind(over);
+        break;
+      }
+      default: { // a local function called by c.jal or c.jalr, returning by c.jr
+        if (c.inLeaf) break;
+        const fn = a.newLabel(), skip = a.newLabel();
+        const others = c.writable.filter((k) => k !== 1);
+        if (r.chance(0.5)) {
+          a.fix16((pc, at) => rv.cJal(at(fn) - pc));
+        } else {
+          const t = r.pick(others), from = a.pc;
+          a.emit(auipc(t, 0));
+          a.fix((_pc, at) => iAlu("addi", t, t, at(fn) - from));
+          a.emit16(rv.cJalr(t));
+        }
+        a.fix16((pc, at) => rv.cJ(at(skip) - pc));
+        a.bind(fn);
+        for (let n = r.int(1, 3); n > 0; n--) this.simple(others);
+        if (r.chance(0.7)) a.emit16(rv.cJr(1));
+        else a.emit(jalr(0, 1, 0));
+        a.bind(skip);
+      }
+    }
+  }
+
+  /**
+   * An atomic access to an aligned word of the data region: an amo*.w,
+   * a lone lr.w or sc.w, or an lr.w/sc.w pair with a little in between
+   * (the reservation rules of one hart, as qemu-riscv32 has them).
+   */
+  atomic(c: Ctx): void {
+    const r = this.r, a = this.a;
+    const base = r.pick(c.writable);
+    a.emit(iAlu("andi", base, this.src(), r.pick([0x7fc, 0x3c, 0x4])));
+    a.emit(rType("add", base, base, S0)); // s0 + [0, 0x7fc]: in the region
+    const aq = r.int(0, 1), rl = r.int(0, 1);
+    const rest = c.writable.filter((k) => k !== base);
+    switch (r.int(0, 5)) {
+      case 0:
+      case 1:
+      case 2:
+        a.emit(rv.amo(r.key(AMO_OPS), this.dst(c), base, this.src(), aq, rl));
+        break;
+      case 3:
+        a.emit(rv.lrW(this.dst(c), base, aq, rl));
+        break;
+      case 4:
+        a.emit(rv.scW(this.dst(c), base, this.src(), aq, rl));
+        break;
+      default: {
+        a.emit(rv.lrW(r.pick(rest), base, aq, rl));
+        for (let n = r.int(0, 2); n > 0; n--) this.simple(rest);
+        if (r.chance(0.2)) a.emit(store("sw", this.src(), base, 0));
+        a.emit(rv.scW(this.dst(c), base, this.src(), aq, rl));
+      }
+    }
+  }
+
+  /**
+   * Two reads of a counter CSR (values differ between emulators), then
+   * `sltu d, second, first`, which is 0 on both; the two registers are
+   * cleared again.
+   */
+  counters(c: Ctx): void {
+    const r = this.r, a = this.a;
+    if (c.writable.length < 2) return;
+    const x = r.pick(c.writable);
+    const y = r.pick(c.writable.filter((k) => k !== x));
+    const n = r.pick([0xc00, 0xc01, 0xc02]);
+    a.emit(rv.csr(r.pick(["csrrs", "csrrc"] as const), x, n, 0));
+    a.emit(rv.csr(r.pick(["csrrsi", "csrrci"] as const), y, n, 0));
+    a.emit(rType("sltu", this.dst(c), y, x));
+    a.emit(...li(x, 0), ...li(y, 0));
   }
 
   /** A load or store at s0 + (reg & mask) + imm, or at s0 + imm. */
@@ -354,8 +540,17 @@ class Generator {
   /** Push 16 bytes, load them back at random widths and alignments, pop. */
   stack(c: Ctx): void {
     const r = this.r, a = this.a;
-    a.emit(iAlu("addi", SP, SP, -16));
-    for (let k = 0; k < 16; k += 4) a.emit(store("sw", this.src(), SP, k));
+    const short = r.chance(0.4); // compressed sp-relative forms
+    if (short) a.emit16(rv.cAddi16sp(-16));
+    else a.emit(iAlu("addi", SP, SP, -16));
+    for (let k = 0; k < 16; k += 4) {
+      if (short) a.emit16(rv.cSwsp(this.src(), k));
+      else a.emit(store("sw", this.src(), SP, k));
+    }
+    if (short) {
+      const d = this.dst(c);
+      if (d !== 0) a.emit16(rv.cLwsp(d, 4 * r.int(0, 3)));
+    }
     for (let n = r.int(0, 3); n > 0; n--) {
       const op = r.key(STORE_OPS), size = STORE_OPS[op][1];
       a.emit(store(op, this.src(), SP, r.int(0, 16 - size)));
@@ -364,7 +559,8 @@ class Generator {
       const op = r.key(LOAD_OPS), size = LOAD_OPS[op][1];
       a.emit(load(op, this.dst(c), SP, r.int(0, 16 - size)));
     }
-    a.emit(iAlu("addi", SP, SP, 16));
+    if (short) a.emit16(rv.cAddi16sp(16));
+    else a.emit(iAlu("addi", SP, SP, 16));
   }
 
   /**
@@ -461,7 +657,29 @@ class Generator {
       return;
     }
     const t = 6;
-    switch (r.int(0, 6)) {
+    switch (r.int(0, 10)) {
+      case 7: // misaligned atomic: SIGBUS, whatever the memory
+        a.emit(...li(t, r.pick([S0_VALUE, 0x10000, 0]) + r.int(1, 3)));
+        a.emit(
+          r.chance(0.5) ? rv.amo(r.key(AMO_OPS), 5, t, 5) : rv.lrW(5, t),
+        );
+        return;
+      case 8: // a write to a read-only counter: SIGILL
+        a.emit(
+          rv.csr(
+            r.pick(["csrrw", "csrrs", "csrrwi"] as const),
+            5,
+            r.pick(Object.values(rv.COUNTER_CSRS)),
+            r.int(1, 31),
+          ),
+        );
+        return;
+      case 9: // c.ebreak, or the all-zero compressed word
+        a.emit16(r.pick([rv.cEbreak(), 0x0000]));
+        return;
+      case 10: // an AMO on the read-only text: SIGSEGV
+        a.emit(...li(t, TEXT_ADDR), rv.amo(r.key(AMO_OPS), 5, t, 5));
+        return;
       case 0: // load below the first mapped page
         a.emit(load(r.key(LOAD_OPS), 5, 0, r.int(0, 2047)));
         break;
@@ -491,7 +709,7 @@ class Generator {
     }
   }
 
-  program(opts: ProgramOptions): number[] {
+  program(opts: ProgramOptions): Uint8Array {
     const r = this.r, a = this.a;
     const all = Array.from({ length: 32 }, (_, k) => k).filter((k) =>
       ![0, SP, S0, S1].includes(k)
@@ -525,7 +743,7 @@ class Generator {
         ),
       );
     }
-    return a.words();
+    return a.bytes();
   }
 }
 
@@ -535,7 +753,7 @@ export function randomProgram(
   opts: ProgramOptions = {},
 ): RandomProgram {
   const g = new Generator(seed);
-  const words = g.program(opts);
+  const text = g.program(opts);
   const r = g.r;
   const initLen = r.chance(0.2)
     ? 0
@@ -548,11 +766,11 @@ export function randomProgram(
     for (let b = 0; b < 4 && k + b < initLen; b++) data[k + b] = v >>> (8 * b);
   }
   const elf = writeElf({
-    text: wordsToBytes(words),
+    text,
     textAddr: TEXT_ADDR,
     data,
     bssSize: DATA_SIZE - initLen,
     dataAddr: DATA_ADDR,
   });
-  return { seed, elf, words, minStdoutLength: DATA_SIZE };
+  return { seed, elf, text, minStdoutLength: DATA_SIZE };
 }

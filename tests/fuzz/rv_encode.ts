@@ -1,6 +1,7 @@
 /**
- * An RV32IM instruction encoder for the fuzzer: every RV32I and RV32M
- * instruction in the base formats (R, I, S, B, U, J), per the RISC-V
+ * An RV32IMAC instruction encoder for the fuzzer: every RV32I and RV32M
+ * instruction in the base formats (R, I, S, B, U, J), the A extension,
+ * the Zicsr instructions and every RV32C integer instruction, per the RISC-V
  * unprivileged specification. Each function returns the 32-bit instruction
  * word as an unsigned number; operands are register numbers 0..31 and
  * immediates as the assembler writes them. Out-of-range operands throw a
@@ -405,4 +406,185 @@ export function csr(
   }
   return ((csrNo << 20) | (reg(rs1OrUimm) << 15) | (CSR_OPS[op] << 12) |
     (reg(rd) << 7) | OPCODE.SYSTEM) >>> 0;
+}
+
+// ---- RV32C: compressed instructions, 16 bits each ----
+
+function creg(r: number): number {
+  if (!Number.isInteger(r) || r < 8 || r > 15) {
+    throw new RangeError(
+      `Register ${r} is not x8..x15 (a compressed register)`,
+    );
+  }
+  return r - 8;
+}
+
+function unsigned(
+  v: number,
+  bits: number,
+  what: string,
+  align: number,
+): number {
+  if (!Number.isInteger(v) || v < 0 || v >= 2 ** bits || v % align !== 0) {
+    throw new RangeError(
+      `${what} ${v} does not fit ${bits} unsigned bits as a multiple of ${align}`,
+    );
+  }
+  return v;
+}
+
+const bit = (v: number, from: number, to: number) => ((v >> from) & 1) << to;
+
+/** `c.addi rd, imm` (imm -32..31; `c.nop` is `c.addi x0, 0`). */
+export function cAddi(rd: number, imm: number): number {
+  const i = signed(imm, 6, "c.addi immediate") & 63;
+  return (bit(i, 5, 12) | (reg(rd) << 7) | ((i & 31) << 2) | 0x1) >>> 0;
+}
+
+/** `c.li rd, imm` (imm -32..31). */
+export function cLi(rd: number, imm: number): number {
+  return (cAddi(rd, imm) | (2 << 13)) >>> 0;
+}
+
+/** `c.lui rd, imm6` where the upper immediate is `imm6` sign-extended (-32..31, not 0; rd not x2). */
+export function cLui(rd: number, imm6: number): number {
+  if (imm6 === 0 || rd === 2) {
+    throw new RangeError(`c.lui ${rd}, ${imm6} is reserved or c.addi16sp`);
+  }
+  return (cAddi(rd, imm6) | (3 << 13)) >>> 0;
+}
+
+/** `c.addi16sp sp, imm` (a nonzero multiple of 16, -512..496). */
+export function cAddi16sp(imm: number): number {
+  const i = signed(imm, 10, "c.addi16sp immediate", 16) & 0x3ff;
+  if (i === 0) throw new RangeError("c.addi16sp 0 is reserved");
+  return ((3 << 13) | bit(i, 9, 12) | (2 << 7) | bit(i, 4, 6) | bit(i, 6, 5) |
+    bit(i, 8, 4) | bit(i, 7, 3) | bit(i, 5, 2) | 0x1) >>> 0;
+}
+
+/** `c.addi4spn rd, sp, imm` (rd x8..x15; imm a nonzero multiple of 4 up to 1020). */
+export function cAddi4spn(rd: number, imm: number): number {
+  const i = unsigned(imm, 10, "c.addi4spn immediate", 4);
+  if (i === 0) throw new RangeError("c.addi4spn 0 is reserved");
+  return (((i >> 4) & 3) << 11 | ((i >> 6) & 15) << 7 | bit(i, 2, 6) |
+    bit(i, 3, 5) | (creg(rd) << 2)) >>> 0;
+}
+
+/** `c.slli rd, shamt` (shamt 0..31). */
+export function cSlli(rd: number, shamt: number): number {
+  unsigned(shamt, 5, "Shift amount", 1);
+  return ((reg(rd) << 7) | (shamt << 2) | 0x2) >>> 0;
+}
+
+/** `c.srli`, `c.srai` (rd x8..x15, shamt 0..31) and `c.andi` (imm -32..31). */
+export function cShiftAndi(
+  op: "c.srli" | "c.srai" | "c.andi",
+  rd: number,
+  imm: number,
+): number {
+  const f2 = { "c.srli": 0, "c.srai": 1, "c.andi": 2 }[op];
+  const i = op === "c.andi"
+    ? signed(imm, 6, "c.andi immediate") & 63
+    : unsigned(imm, 5, "Shift amount", 1);
+  return ((4 << 13) | bit(i, 5, 12) | (f2 << 10) | (creg(rd) << 7) |
+    ((i & 31) << 2) | 0x1) >>> 0;
+}
+
+/** `c.sub`, `c.xor`, `c.or`, `c.and` (`rd = rd op rs2`, both x8..x15). */
+export function cAlu(
+  op: "c.sub" | "c.xor" | "c.or" | "c.and",
+  rd: number,
+  rs2: number,
+): number {
+  const f = { "c.sub": 0, "c.xor": 1, "c.or": 2, "c.and": 3 }[op];
+  return ((4 << 13) | (3 << 10) | (creg(rd) << 7) | (f << 5) |
+    (creg(rs2) << 2) | 0x1) >>> 0;
+}
+
+/** `c.mv rd, rs2` (rs2 not x0). */
+export function cMv(rd: number, rs2: number): number {
+  if (rs2 === 0) throw new RangeError("c.mv from x0 is c.jr");
+  return ((4 << 13) | (reg(rd) << 7) | (reg(rs2) << 2) | 0x2) >>> 0;
+}
+
+/** `c.add rd, rs2` (rs2 not x0). */
+export function cAdd(rd: number, rs2: number): number {
+  return (cMv(rd, rs2) | (1 << 12)) >>> 0;
+}
+
+/** `c.jr rs1` (not x0). */
+export function cJr(rs1: number): number {
+  if (rs1 === 0) throw new RangeError("c.jr x0 is reserved");
+  return ((4 << 13) | (reg(rs1) << 7) | 0x2) >>> 0;
+}
+
+/** `c.jalr rs1` (not x0; links ra). */
+export function cJalr(rs1: number): number {
+  return (cJr(rs1) | (1 << 12)) >>> 0;
+}
+
+/** `c.ebreak`. */
+export function cEbreak(): number {
+  return 0x9002;
+}
+
+/** `c.lw rd, imm(rs1)` (registers x8..x15; imm a multiple of 4 up to 124). */
+export function cLw(rd: number, rs1: number, imm: number): number {
+  const i = unsigned(imm, 7, "c.lw offset", 4);
+  return ((2 << 13) | (((i >> 3) & 7) << 10) | (creg(rs1) << 7) |
+    bit(i, 2, 6) | bit(i, 6, 5) | (creg(rd) << 2)) >>> 0;
+}
+
+/** `c.sw rs2, imm(rs1)` (registers x8..x15; imm a multiple of 4 up to 124). */
+export function cSw(rs2: number, rs1: number, imm: number): number {
+  return ((cLw(rs2, rs1, imm) & ~(7 << 13)) | (6 << 13)) >>> 0;
+}
+
+/** `c.lwsp rd, imm(sp)` (rd not x0; imm a multiple of 4 up to 252). */
+export function cLwsp(rd: number, imm: number): number {
+  if (rd === 0) throw new RangeError("c.lwsp into x0 is reserved");
+  const i = unsigned(imm, 8, "c.lwsp offset", 4);
+  return ((2 << 13) | bit(i, 5, 12) | (reg(rd) << 7) | (((i >> 2) & 7) << 4) |
+    (((i >> 6) & 3) << 2) | 0x2) >>> 0;
+}
+
+/** `c.swsp rs2, imm(sp)` (imm a multiple of 4 up to 252). */
+export function cSwsp(rs2: number, imm: number): number {
+  const i = unsigned(imm, 8, "c.swsp offset", 4);
+  return ((6 << 13) | (((i >> 2) & 15) << 9) | (((i >> 6) & 3) << 7) |
+    (reg(rs2) << 2) | 0x2) >>> 0;
+}
+
+function cjImm(off: number): number {
+  const i = signed(off, 12, "Compressed jump offset", 2) & 0xfff;
+  return bit(i, 11, 12) | bit(i, 4, 11) | bit(i, 9, 10) | bit(i, 8, 9) |
+    bit(i, 10, 8) | bit(i, 6, 7) | bit(i, 7, 6) | bit(i, 3, 5) | bit(i, 2, 4) |
+    bit(i, 1, 3) | bit(i, 5, 2);
+}
+
+/** `c.j offset` (even, -2048..2046). */
+export function cJ(offset: number): number {
+  return ((5 << 13) | cjImm(offset) | 0x1) >>> 0;
+}
+
+/** `c.jal offset` (RV32 only; links ra). */
+export function cJal(offset: number): number {
+  return ((1 << 13) | cjImm(offset) | 0x1) >>> 0;
+}
+
+/** `c.beqz rs1, offset` and `c.bnez` (rs1 x8..x15; offset even, -256..254). */
+export function cBranch(
+  op: "c.beqz" | "c.bnez",
+  rs1: number,
+  offset: number,
+): number {
+  const i = signed(offset, 9, "Compressed branch offset", 2) & 0x1ff;
+  return (((op === "c.beqz" ? 6 : 7) << 13) | bit(i, 8, 12) | bit(i, 4, 11) |
+    bit(i, 3, 10) | (creg(rs1) << 7) | bit(i, 7, 6) | bit(i, 6, 5) |
+    bit(i, 2, 4) | bit(i, 1, 3) | bit(i, 5, 2) | 0x1) >>> 0;
+}
+
+/** `c.nop`. */
+export function cNop(): number {
+  return 0x0001;
 }

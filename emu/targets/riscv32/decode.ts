@@ -1,5 +1,5 @@
 /**
- * RV32IM instruction decoding: field extraction and immediates, per the
+ * RV32 instruction decoding (32-bit forms; `rvc.ts` expands compressed ones): field extraction and immediates, per the
  * RISC-V unprivileged specification's base formats (R, I, S, B, U, J).
  *
  * @module

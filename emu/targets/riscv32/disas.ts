@@ -1,5 +1,6 @@
 /**
- * A small RV32IMAFDC disassembler, for `--log in_asm` (QEMU's `-d in_asm`).
+ * A small RV32IMAFDC (and Zicsr, Zifencei) disassembler, for `--log in_asm`
+ * (QEMU's `-d in_asm`); compressed instructions by their compressed names.
  *
  * @module
  */

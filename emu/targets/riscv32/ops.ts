@@ -2,7 +2,7 @@
 // dispatcher and the generator paste bodies that rely on them.
 // deno-lint-ignore-file no-unused-vars
 /**
- * The RV32IM oplets: the micro-operations that translated blocks are made of,
+ * The RV32IMAFDC oplets: the micro-operations that translated blocks are made of,
  * in the style of dyngen's `op.c`. This file is the single source of truth for
  * what each oplet does: the emulator runs these functions, the profile header
  * carries the table at the end of the file, and `@oplet/gen` reads this source

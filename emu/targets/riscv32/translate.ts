@@ -1,5 +1,7 @@
 /**
- * The RV32IM front end: turns guest code into a translated block's oplets.
+ * The RV32IMAFDC front end (with Zicsr and Zifencei; F and D in translate_fp.ts): turns guest
+ * code into a translated block's oplets. Compressed instructions are
+ * expanded into their 32-bit forms first, so they become the same oplets.
  *
  * @module
  */
