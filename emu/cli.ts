@@ -39,7 +39,7 @@ export const DEFAULT_PROFILE_PATH = "/tmp/qemu.profile";
 export const USAGE =
   `Usage: oplet-emu [options] <program.elf> [guest arguments...]
 
-Runs a static RV32IMAC Linux executable by dynamic translation into oplets.
+Runs a static RV32IMAFDC Linux executable by dynamic translation into oplets.
 Options come before the program; everything after it goes to the guest.
 
 Options:

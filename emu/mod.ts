@@ -1,5 +1,5 @@
 /**
- * `@oplet/emu`: a dyngen-style dynamic translator for RV32IMAC Linux user-mode
+ * `@oplet/emu`: a dyngen-style dynamic translator for RV32IMAFDC Linux user-mode
  * programs. It loads static ELF32 RISC-V executables, translates guest code
  * into translated blocks of oplets (`genIntermediateCode`), caches them by
  * guest pc, runs them (`cpuExec`), and serves the Linux system calls that

@@ -74,6 +74,10 @@ type GuestSet = "train" | "heldout" | "fault" | "edge";
 
 interface Guest {
   name: string;
+  /** `-mabi` for this guest, with its `march` (default: what the march implies). */
+  mabi?: string;
+  /** picolibc's printf: "integer" (the default, no floating point) or "double" (%f, %e, %g). */
+  printf?: "integer" | "double";
   set: GuestSet;
   args: string[];
   benchArgs?: string[];
@@ -113,8 +117,24 @@ async function loadManifest(): Promise<Guest[]> {
   return data.map((g, i): Guest => {
     const where = `${path}[${i}]`;
     if (typeof g !== "object" || g === null) fail(`${where}: not an object`);
-    const { name, set, args, benchArgs, stdin, description, march, ldscript } =
-      g;
+    const {
+      name,
+      set,
+      args,
+      benchArgs,
+      stdin,
+      description,
+      march,
+      ldscript,
+      mabi,
+      printf,
+    } = g;
+    if (mabi !== undefined && !/^ilp32[fd]?$/.test(mabi)) {
+      fail(`${where}: bad mabi ${JSON.stringify(mabi)}`);
+    }
+    if (printf !== undefined && printf !== "integer" && printf !== "double") {
+      fail(`${where}: bad printf ${JSON.stringify(printf)}`);
+    }
     if (ldscript !== undefined && !/^runtime\/[\w.]+\.ld$/.test(ldscript)) {
       fail(`${where}: bad ldscript ${JSON.stringify(ldscript)}`);
     }
@@ -157,6 +177,8 @@ async function loadManifest(): Promise<Guest[]> {
       march,
       ldscript,
       description,
+      mabi,
+      printf,
     };
   });
 }
@@ -201,10 +223,17 @@ async function compile(
 ): Promise<string> {
   const res = await new Deno.Command(GCC, {
     args: [
-      ...(guest.march ? archFlags([`-march=${guest.march}`]) : arch),
+      ...(guest.march
+        ? archFlags([
+          `-march=${guest.march}`,
+          ...(guest.mabi ? [`-mabi=${guest.mabi}`] : []),
+        ])
+        : arch),
       ...CFLAGS.map((f) =>
         f === "cc/runtime/link.ld" && guest.ldscript
           ? `tests/guests/${guest.ldscript}`
+          : f === "-DPICOLIBC_INTEGER_PRINTF_SCANF" && guest.printf === "double"
+          ? "-DPICOLIBC_DOUBLE_PRINTF_SCANF"
           : f
       ),
       "-o",

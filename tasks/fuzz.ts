@@ -1,6 +1,8 @@
 /**
- * `deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]`: the
- * long differential fuzzing run. Generates random RV32IMAC programs from
+ * `deno task fuzz [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J]`:
+ * the long differential fuzzing run. Generates random RV32IMAC programs (with
+ * `--fp`, random floating-point programs from
+ * `tests/fuzz/random_fp_program.ts`) from
  * consecutive seeds starting at S (default: from the clock), runs each on
  * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the
@@ -14,16 +16,18 @@
  */
 
 import { Differential, hasQemu, QEMU } from "../tests/fuzz/differential.ts";
+import { randomFpProgram } from "../tests/fuzz/random_fp_program.ts";
 import { taskArgs, usageError } from "./task_args.ts";
 
 const USAGE =
-  `Usage: oplet-fuzz (deno task fuzz) [--seed S] [--count N] [--time SECONDS] [--jobs J] [--elf FILE...]
+  `Usage: oplet-fuzz (deno task fuzz) [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J] [--elf FILE...]
 
 Differential fuzzing: random RV32IM programs run on qemu-riscv32 and on oplet
 (unfused and fused, every backend); every mismatch is reported with its seed
 and saved executable. Stops after N programs or SECONDS seconds (default 60
 when neither is given) or at Ctrl-C.
 
+  --fp            random floating-point programs (F and D) instead
   --seed S        the first seed (default: from the clock)
   --count N       programs to compare
   --time SECONDS  stop after this long
@@ -56,7 +60,8 @@ async function main(): Promise<number> {
     time: { type: "string" },
     jobs: { type: "string" },
     elf: { type: "string", multiple: true },
-  }) as Record<string, string | undefined> & { elf?: string[] };
+    fp: { type: "boolean" },
+  }) as Record<string, string | undefined> & { elf?: string[]; fp?: boolean };
   const seed0 = num("seed", o.seed, 0) ?? (Date.now() % 1_000_000_000);
   const count = num("count", o.count, 1);
   const time = num("time", o.time, 1) ?? (count === undefined ? 60 : undefined);
@@ -69,6 +74,7 @@ async function main(): Promise<number> {
   }
 
   const d = await Differential.create();
+  if (o.fp) d.generate = randomFpProgram;
   if (o.elf) {
     let bad = 0;
     for (const path of o.elf) {

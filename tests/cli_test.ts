@@ -166,14 +166,14 @@ Deno.test("bad command lines and files give one line and exit 2 (usage) or 1", a
     ],
     [["--profile=/nonexistent/dir/p.profile", exit42], 1, /\/nonexistent\/dir/],
     [
-      [withFlags("ilp32d", 0x5)],
+      [withFlags("ilp32q", 0x7)],
       1,
-      /^oplet-emu: .*ilp32d\.elf: built for the ilp32d ABI \(double-precision float registers, e_flags 0x5\); this emulator runs ilp32 programs \(RV32IMAC\)$/,
+      /^oplet-emu: .*ilp32q\.elf: built for the ilp32q ABI \(quad-precision float registers, e_flags 0x7\); this emulator runs ilp32, ilp32f and ilp32d programs \(RV32IMAFDC\)$/,
     ],
     [
       [withFlags("rve", 0x9)],
       1,
-      /^oplet-emu: .*rve\.elf: built for RV32E \(EF_RISCV_RVE, 16 registers, e_flags 0x9\); this emulator runs RV32I programs \(RV32IMAC\)$/,
+      /^oplet-emu: .*rve\.elf: built for RV32E \(EF_RISCV_RVE, 16 registers, e_flags 0x9\); this emulator runs RV32I programs \(RV32IMAFDC\)$/,
     ],
   ];
   for (const [args, code, re] of cases) {

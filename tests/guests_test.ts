@@ -1,7 +1,8 @@
 // Every bundled guest, in both builds (rv32im and the way `deno task cc`
 // builds it), runs exactly as under qemu-riscv32: the same stdout bytes and
 // exit code, unfused and fused, on the switch, paste and call backends, and
-// every run ends with the same registers as the unfused switch one. Where
+// every run ends with the same registers (integer and float, and fflags)
+// as the unfused switch one. Where
 // qemu-riscv32 is installed, it is also run live, so the expected files
 // cannot go stale.
 import assert from "node:assert/strict";
@@ -79,6 +80,15 @@ for (const variant of VARIANTS) {
           base.r.machine.cpu.x,
           "fused final registers",
         );
+        assert.deepEqual(
+          [fz.r.machine.cpu.fw, fz.r.machine.cpu.fflags, fz.r.machine.cpu.frm],
+          [
+            base.r.machine.cpu.fw,
+            base.r.machine.cpu.fflags,
+            base.r.machine.cpu.frm,
+          ],
+          "fused final float registers and fcsr",
+        );
         assert.equal(
           fz.r.stats.insns,
           base.r.stats.insns,
@@ -104,6 +114,12 @@ for (const variant of VARIANTS) {
           assert.deepEqual(p.io.stdoutBytes, want.stdout, `${what} stdout`);
           if (same) {
             assert.deepEqual(p.r.machine.cpu.x, base.r.machine.cpu.x, what);
+            assert.deepEqual(p.r.machine.cpu.fw, base.r.machine.cpu.fw, what);
+            assert.equal(
+              p.r.machine.cpu.fflags,
+              base.r.machine.cpu.fflags,
+              what,
+            );
             assert.equal(p.r.stats.insns, base.r.stats.insns, what);
           }
         }

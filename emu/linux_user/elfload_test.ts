@@ -227,7 +227,9 @@ Deno.test("e_flags: RVC and soft float run; RVE, float ABIs without F/D and RV64
     ),
     [
       flags(0x6),
-      `p.elf: built for the ilp32q ABI (quad-precision float registers, e_flags 0x6); this emulator runs ilp32 programs (${ISA_NAME})`,
+      `p.elf: built for the ilp32q ABI (quad-precision float registers, e_flags 0x6); this emulator runs ${
+        EXTENSIONS.d ? "ilp32, ilp32f and ilp32d" : "ilp32"
+      } programs (${ISA_NAME})`,
     ],
     [
       flags(0x9),

@@ -268,6 +268,9 @@ export class Differential {
   readonly variants: Variant[];
   /** Where executables are written for QEMU and saved on a mismatch. */
   readonly dir: string;
+  /** Makes the program of a seed (default {@link randomProgram}; the FP fuzzer sets `randomFpProgram`). */
+  generate: (seed: number) => { elf: Uint8Array; minStdoutLength: number } =
+    randomProgram;
   private slot = 0;
 
   private constructor(variants: Variant[], dir: string) {
@@ -329,7 +332,7 @@ export class Differential {
 
   /** Generates the program for `seed` and compares; returns the mismatch, or null. */
   checkSeed(seed: number): Promise<Mismatch | null> {
-    const p = randomProgram(seed);
+    const p = this.generate(seed);
     return this.check(p.elf, seed, p.minStdoutLength);
   }
 

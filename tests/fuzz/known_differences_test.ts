@@ -162,8 +162,7 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "with F: c.flw runs as under qemu-riscv32 (until F lands it is an illegal instruction here)",
+  name: "with F: c.flw runs as under qemu-riscv32",
   ignore: !EXTENSIONS.f || QEMU_MISSING,
   // c.flw fs0, 0(s0) then c.nop, with s0 in the data segment
   fn: () => compare([rv.lui(8, 0x100), (rv.cNop() << 16) | 0x6000]),

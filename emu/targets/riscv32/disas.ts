@@ -1,5 +1,5 @@
 /**
- * A small RV32IMAC (and Zicsr, Zifencei) disassembler, for `--log in_asm`
+ * A small RV32IMAFDC (and Zicsr, Zifencei) disassembler, for `--log in_asm`
  * (QEMU's `-d in_asm`); compressed instructions by their compressed names.
  *
  * @module
@@ -20,6 +20,13 @@ import {
 } from "./decode.ts";
 import { expandCompressed } from "./rvc.ts";
 import { COUNTER_CSRS } from "./csr.ts";
+import { disassembleFp, FREG_NAMES } from "./disas_fp.ts";
+
+const FP_CSRS: Readonly<Record<number, string>> = {
+  1: "fflags",
+  2: "frm",
+  3: "fcsr",
+};
 
 /** ABI names of the 32 integer registers. */
 export const REG_NAMES: readonly string[] = [
@@ -155,10 +162,18 @@ export function disassemble(w: number, pc: number): string {
         const n =
           ["", "csrrw", "csrrs", "csrrc", "", "csrrwi", "csrrsi", "csrrci"][f3];
         const csr = w >>> 20;
-        const name = COUNTER_CSRS[csr] ?? hex(csr);
+        const name = COUNTER_CSRS[csr] ?? FP_CSRS[csr] ?? hex(csr);
         return `${n} ${r[rd(w)]}, ${name}, ${f3 > 4 ? rs1(w) : r[rs1(w)]}`;
       }
       break;
+    case OPC.LOAD_FP:
+    case OPC.STORE_FP:
+    case OPC.MADD:
+    case OPC.MSUB:
+    case OPC.NMSUB:
+    case OPC.NMADD:
+    case OPC.OP_FP:
+      return disassembleFp(w, r) ?? `.word ${hex(w)}`;
   }
   return `.word ${hex(w)}`;
 }
@@ -177,14 +192,19 @@ export function disassemble(w: number, pc: number): string {
 export function disassembleCompressed(h: number, pc: number): string {
   const w = expandCompressed(h);
   if (w === 0) return `.half ${hex(h)}`;
-  const r = REG_NAMES;
+  const r = REG_NAMES, fr = FREG_NAMES;
   const d = r[rd(w)], a = r[rs1(w)], b = r[rs2(w)];
   const f3 = h >>> 13;
   switch (h & 3) {
-    case 0:
+    case 0: {
       if (f3 === 0) return `c.addi4spn ${d}, sp, ${immI(w)}`;
       if (f3 === 2) return `c.lw ${d}, ${immI(w)}(${a})`;
-      return `c.sw ${b}, ${immS(w)}(${a})`;
+      if (f3 === 6) return `c.sw ${b}, ${immS(w)}(${a})`;
+      const n = ["", "c.fld", "", "c.flw", "", "c.fsd", "", "c.fsw"][f3];
+      return f3 < 4
+        ? `${n} ${fr[rd(w)]}, ${immI(w)}(${a})`
+        : `${n} ${fr[rs2(w)]}, ${immS(w)}(${a})`;
+    }
     case 1:
       switch (f3) {
         case 0:
@@ -228,6 +248,16 @@ export function disassembleCompressed(h: number, pc: number): string {
           return `c.slli ${d}, ${rs2(w)}`;
         case 2:
           return `c.lwsp ${d}, ${immI(w)}(sp)`;
+        case 1:
+        case 3:
+          return `${f3 === 1 ? "c.fldsp" : "c.flwsp"} ${fr[rd(w)]}, ${
+            immI(w)
+          }(sp)`;
+        case 5:
+        case 7:
+          return `${f3 === 5 ? "c.fsdsp" : "c.fswsp"} ${fr[rs2(w)]}, ${
+            immS(w)
+          }(sp)`;
         case 4:
           if ((w & 0x7f) === OPC.JALR) {
             return `${rd(w) ? "c.jalr" : "c.jr"} ${a}`;

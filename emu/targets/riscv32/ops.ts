@@ -2,7 +2,7 @@
 // dispatcher and the generator paste bodies that rely on them.
 // deno-lint-ignore-file no-unused-vars
 /**
- * The RV32IMAC oplets: the micro-operations that translated blocks are made of,
+ * The RV32IMAFDC oplets: the micro-operations that translated blocks are made of,
  * in the style of dyngen's `op.c`. This file is the single source of truth for
  * what each oplet does: the emulator runs these functions, the profile header
  * carries the table at the end of the file, and `@oplet/gen` reads this source
@@ -592,25 +592,81 @@ export function op_fsd(s: RiscvCpu, c: Int32Array, i: number): number {
 
 /** `fadd.s`: f[rd] = f[rs1] + f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fAddS(s, c[i + 1], c[i + 2]);
+  // Inline fast path as for doubles; both operands NaN-boxed. Rounding the
+  // double result to single is exact RNE (double rounding is harmless here).
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const r = Math.fround(s.fs[a] + s.fs[b]);
+  if (
+    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = r;
+    s.fw[d + 1] = -1;
+  } else fAddS(s, p, c[i + 2]);
   return i + 3;
 }
 
 /** `fsub.s`: f[rd] = f[rs1] - f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSubS(s, c[i + 1], c[i + 2]);
+  // Inline fast path as for doubles; both operands NaN-boxed. Rounding the
+  // double result to single is exact RNE (double rounding is harmless here).
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const r = Math.fround(s.fs[a] - s.fs[b]);
+  if (
+    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = r;
+    s.fw[d + 1] = -1;
+  } else fSubS(s, p, c[i + 2]);
   return i + 3;
 }
 
 /** `fmul.s`: f[rd] = f[rs1] * f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fmul_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fMulS(s, c[i + 1], c[i + 2]);
+  // Inline fast path as for doubles; both operands NaN-boxed. Rounding the
+  // double result to single is exact RNE (double rounding is harmless here).
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const r = Math.fround(s.fs[a] * s.fs[b]);
+  if (
+    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    1.1754943508222875e-38 < Math.abs(r) && Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = r;
+    s.fw[d + 1] = -1;
+  } else fMulS(s, p, c[i + 2]);
   return i + 3;
 }
 
 /** `fdiv.s`: f[rd] = f[rs1] / f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fdiv_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fDivS(s, c[i + 1], c[i + 2]);
+  // Inline fast path as for doubles; both operands NaN-boxed. Rounding the
+  // double result to single is exact RNE (double rounding is harmless here).
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const r = Math.fround(s.fs[a] / s.fs[b]);
+  if (
+    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    1.1754943508222875e-38 < Math.abs(r) && Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = r;
+    s.fw[d + 1] = -1;
+  } else fDivS(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -724,25 +780,63 @@ export function op_fsgnjx_s(s: RiscvCpu, c: Int32Array, i: number): number {
 
 /** `fadd.d`: f[rd] = f[rs1] + f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fAddD(s, c[i + 1], c[i + 2]);
+  // Inline fast path: round to nearest even once NX is set, and a result
+  // that cannot have over- or underflowed: exactly softfloat's answer.
+  const p = c[i + 1];
+  const r = s.f[(p >>> 5) & 31] + s.f[(p >>> 10) & 31];
+  if (
+    (s.fflags & 1) !== 0 && Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    s.f[p & 31] = r;
+  } else fAddD(s, p, c[i + 2]);
   return i + 3;
 }
 
 /** `fsub.d`: f[rd] = f[rs1] - f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSubD(s, c[i + 1], c[i + 2]);
+  // Inline fast path: round to nearest even once NX is set, and a result
+  // that cannot have over- or underflowed: exactly softfloat's answer.
+  const p = c[i + 1];
+  const r = s.f[(p >>> 5) & 31] - s.f[(p >>> 10) & 31];
+  if (
+    (s.fflags & 1) !== 0 && Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    s.f[p & 31] = r;
+  } else fSubD(s, p, c[i + 2]);
   return i + 3;
 }
 
 /** `fmul.d`: f[rd] = f[rs1] * f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fmul_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fMulD(s, c[i + 1], c[i + 2]);
+  // Inline fast path: round to nearest even once NX is set, and a result
+  // that cannot have over- or underflowed: exactly softfloat's answer.
+  const p = c[i + 1];
+  const r = s.f[(p >>> 5) & 31] * s.f[(p >>> 10) & 31];
+  if (
+    (s.fflags & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
+    Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    s.f[p & 31] = r;
+  } else fMulD(s, p, c[i + 2]);
   return i + 3;
 }
 
 /** `fdiv.d`: f[rd] = f[rs1] / f[rs2]; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
 export function op_fdiv_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fDivD(s, c[i + 1], c[i + 2]);
+  // Inline fast path: round to nearest even once NX is set, and a result
+  // that cannot have over- or underflowed: exactly softfloat's answer.
+  const p = c[i + 1];
+  const r = s.f[(p >>> 5) & 31] / s.f[(p >>> 10) & 31];
+  if (
+    (s.fflags & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
+    Math.abs(r) < Infinity &&
+    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+  ) {
+    s.f[p & 31] = r;
+  } else fDivD(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -868,7 +962,8 @@ export function op_fcvt_d_s(s: RiscvCpu, c: Int32Array, i: number): number {
 
 /** `fmv.d` (fsgnj.d with rs1 = rs2): float register PARAM1 = float register PARAM2, all 64 bits. */
 export function op_fmv_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  const d = 2 * c[i + 1], r = 2 * c[i + 2];
+  const d = 2 * c[i + 1];
+  const r = 2 * c[i + 2];
   s.fw[d] = s.fw[r];
   s.fw[d + 1] = s.fw[r + 1];
   return i + 3;

@@ -25,7 +25,9 @@
  * arithmetic (`Math.fround` for singles; double rounding is innocuous for
  * +, -, *, /, sqrt from binary64 to binary32) and finds out whether it was
  * exact with error-free transforms (TwoSum, Veltkamp/Dekker products, exact
- * residuals). Results that are infinite, NaN, tiny (where underflow must be
+ * residuals), skipped once NX is set: flags only accumulate, so a program
+ * that has seen one inexact result (nearly every program, early) pays for
+ * the bare host operation and a range check. Results that are infinite, NaN, tiny (where underflow must be
  * decided) or so large or small that the transforms could over- or
  * underflow, all directed rounding modes, and the fused multiply-adds take
  * the exact path: the operands' significands as BigInts, an exact sum,
@@ -454,10 +456,11 @@ export function add64(
 ): number {
   const s = a + b;
   if (rm === RNE && Math.abs(s) < BIG) {
-    // TwoSum: the exact rounding error of a + b
-    const bv = s - a;
-    const err = (a - (s - bv)) + (b - bv);
-    if (err !== 0) e.fflags |= NX;
+    // TwoSum: the exact rounding error of a + b (not needed once NX is set)
+    if ((e.fflags & NX) === 0) {
+      const bv = s - a;
+      if ((a - (s - bv)) + (b - bv) !== 0) e.fflags |= NX;
+    }
     return s;
   }
   return add64Slow(e, a, b, rm, sn);
@@ -501,7 +504,7 @@ export function mul64(
   if (rm === RNE) {
     const ap = Math.abs(p);
     if (ap > SMALL && ap < BIG && Math.abs(a) < BIG && Math.abs(b) < BIG) {
-      if (prodErr(a, b, p) !== 0) e.fflags |= NX;
+      if ((e.fflags & NX) === 0 && prodErr(a, b, p) !== 0) e.fflags |= NX;
       return p;
     }
     if (p === 0 && (a === 0 || b === 0)) return p;
@@ -559,8 +562,10 @@ export function div64(
     if (
       aq > SMALL && aq < BIG && ab > SMALL && ab < BIG && aa > SMALL && aa < BIG
     ) {
-      const p = q * b;
-      if (p !== a || prodErr(q, b, p) !== 0) e.fflags |= NX;
+      if ((e.fflags & NX) === 0) {
+        const p = q * b;
+        if (p !== a || prodErr(q, b, p) !== 0) e.fflags |= NX;
+      }
       return q;
     }
   }
@@ -594,8 +599,10 @@ function div64Slow(
 export function sqrt64(e: FpFlags, a: number, rm: number, sn: number): number {
   if (rm === RNE && a > SMALL && a < BIG) {
     const r = Math.sqrt(a);
-    const p = r * r;
-    if (p !== a || prodErr(r, r, p) !== 0) e.fflags |= NX;
+    if ((e.fflags & NX) === 0) {
+      const p = r * r;
+      if (p !== a || prodErr(r, r, p) !== 0) e.fflags |= NX;
+    }
     return r;
   }
   return sqrtSlow(e, a, rm, sn, D);
@@ -772,8 +779,10 @@ export function add32(
   if (rm === RNE) {
     const r = Math.fround(s);
     if (Math.abs(r) < Infinity) {
-      const bv = s - a;
-      if (r !== s || (a - (s - bv)) + (b - bv) !== 0) e.fflags |= NX;
+      if ((e.fflags & NX) === 0) {
+        const bv = s - a;
+        if (r !== s || (a - (s - bv)) + (b - bv) !== 0) e.fflags |= NX;
+      }
       return r;
     }
   }
@@ -831,7 +840,7 @@ export function div32(
     const q = Math.fround(a / b);
     const aq = Math.abs(q);
     if (aq > MIN_NORMAL32 && aq < Infinity && b !== 0) {
-      if (q * b !== a) e.fflags |= NX; // q * b is exact in a double
+      if ((e.fflags & NX) === 0 && q * b !== a) e.fflags |= NX; // q * b is exact in a double
       return q;
     }
   }

@@ -42,9 +42,18 @@ function bench2(
 
 bench2("host a + b", "add64", (a, b) => a + b, false);
 bench2(
-  "add64 RNE (fast path)",
+  "add64 RNE (fast path, NX already set)",
   "add64",
   (a, b) => sf.add64(e, a, b, sf.RNE, 0),
+  false,
+);
+bench2(
+  "add64 RNE (fast path, flags cleared: TwoSum)",
+  "add64",
+  (a, b) => {
+    e.fflags = 0;
+    return sf.add64(e, a, b, sf.RNE, 0);
+  },
   false,
 );
 bench2(
@@ -55,9 +64,18 @@ bench2(
 );
 bench2("host a * b", "mul64", (a, b) => a * b, false);
 bench2(
-  "mul64 RNE (fast path)",
+  "mul64 RNE (fast path, NX already set)",
   "mul64",
   (a, b) => sf.mul64(e, a, b, sf.RNE, 0),
+  false,
+);
+bench2(
+  "mul64 RNE (fast path, flags cleared: Dekker)",
+  "mul64",
+  (a, b) => {
+    e.fflags = 0;
+    return sf.mul64(e, a, b, sf.RNE, 0);
+  },
   false,
 );
 bench2(
@@ -68,9 +86,18 @@ bench2(
 );
 bench2("host a / b", "div64", (a, b) => a / b, false);
 bench2(
-  "div64 RNE (fast path)",
+  "div64 RNE (fast path, NX already set)",
   "div64",
   (a, b) => sf.div64(e, a, b, sf.RNE, 0),
+  false,
+);
+bench2(
+  "div64 RNE (fast path, flags cleared: residual)",
+  "div64",
+  (a, b) => {
+    e.fflags = 0;
+    return sf.div64(e, a, b, sf.RNE, 0);
+  },
   false,
 );
 bench2(

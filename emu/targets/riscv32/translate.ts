@@ -1,5 +1,5 @@
 /**
- * The RV32IMAC front end (with Zicsr counters and Zifencei): turns guest
+ * The RV32IMAFDC front end (with Zicsr and Zifencei; F and D in translate_fp.ts): turns guest
  * code into a translated block's oplets. Compressed instructions are
  * expanded into their 32-bit forms first, so they become the same oplets.
  *
