@@ -56,7 +56,10 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
       let i: number;
       const cc = tb.compiled;
       if (cc === null) {
-        if (--tb.heat === 0) backend.hot(tb);
+        if (--tb.heat === 0) {
+          backend.hot(tb);
+          if (tb.compiled !== null) continue;
+        }
         i = tb.run(s, tb.code);
         if (i === EXIT_YIELD) {
           s.pc = tb.pc;

@@ -30,6 +30,8 @@ export interface MachineOptions {
   profile?: ProfileSink | null;
   /** How blocks are run (default `switch`; see `dispatch.ts`). */
   backend?: Backend;
+  /** Tuning of the `jit` backend: blocks turn hot after `hotAfter` executions; regions hold at most `maxBlocks` blocks. */
+  jit?: { hotAfter?: number; maxBlocks?: number };
   /** The guest ISA (default riscv32; a test may pass a variant of it). */
   target?: Target<RiscvCpu>;
   /**
@@ -109,6 +111,7 @@ export class Machine {
       hoisted: t.hoisted,
       cpu: this.cpu,
       profiling: !!options.profile,
+      jit: options.jit,
     });
     this.params = base.map((o) => o.params);
     this.fusedSet = fused;

@@ -1,6 +1,7 @@
 // Every bundled guest runs exactly as under qemu-riscv32: the same stdout
-// bytes and exit code, unfused and fused, on the switch and paste backends,
-// and every run ends with the same registers as the unfused switch one. Where qemu-riscv32 is installed, it is also run
+// bytes and exit code, unfused and fused, on the switch, paste and jit
+// backends, and every run ends with the same registers as the unfused
+// switch one (jit also with the same --stats counts). Where qemu-riscv32 is installed, it is also run
 // live, so the expected files cannot go stale.
 import assert from "node:assert/strict";
 import {
@@ -84,6 +85,34 @@ for (const g of readManifest()) {
       assert.deepEqual(p.io.stdoutBytes, want.stdout, `${what} stdout`);
       assert.deepEqual(p.r.machine.cpu.x, base.r.machine.cpu.x, what);
       assert.equal(p.r.stats.insns, base.r.stats.insns, what);
+    }
+  });
+
+  Deno.test(`guest ${g.name} (${g.set}) on jit: the same stdout, exit code, registers and --stats counts as on switch`, async () => {
+    const want = expected(g.name);
+    const input = stdinOf(g);
+    for (const f of [null, fused]) {
+      const sw = await runGuest(g.name, g.args, input, { fused: f });
+      // The default thresholds, then every block hot at once (regions of
+      // one block: links are not made yet) and after two runs (regions
+      // of many blocks), so that even short guests run compiled code.
+      for (const jit of [undefined, { hotAfter: 1 }, { hotAfter: 2 }]) {
+        const j = await runGuest(g.name, g.args, input, {
+          fused: f,
+          backend: "jit",
+          jit,
+        });
+        const what = `jit ${JSON.stringify(jit)}, ${f ? "fused" : "unfused"}`;
+        assert.equal(j.r.exitCode, want.exitCode, `${what} exit code`);
+        assert.deepEqual(j.io.stdoutBytes, want.stdout, `${what} stdout`);
+        assert.equal(
+          j.r.fault?.message(),
+          sw.r.fault?.message(),
+          `${what} fault`,
+        );
+        assert.deepEqual(j.r.machine.cpu.x, sw.r.machine.cpu.x, what);
+        assert.deepEqual(j.r.stats, sw.r.stats, `${what} stats`);
+      }
     }
   });
 
