@@ -4,7 +4,8 @@
  * consecutive seeds starting at S (default: from the clock), runs each on
  * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the
- * saved executable. Stops after N programs or SECONDS seconds (default 60
+ * saved executable. `--only TEXT` compares only the variants whose name
+ * holds TEXT (with the unfused reference). Stops after N programs or SECONDS seconds (default 60
  * seconds when neither is given) or at Ctrl-C; exits 1 if anything differed.
  *
  * Reproduce a mismatch with `deno task fuzz --seed S --count 1`, or check
@@ -17,7 +18,7 @@ import { parseArgs } from "node:util";
 import { Differential, hasQemu, QEMU } from "../tests/fuzz/differential.ts";
 
 const USAGE =
-  "usage: deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J]";
+  "usage: deno task fuzz [--seed S] [--count N] [--time SECONDS] [--jobs J] [--only TEXT]";
 
 function num(
   name: string,
@@ -45,6 +46,7 @@ async function main(): Promise<number> {
         count: { type: "string" },
         time: { type: "string" },
         jobs: { type: "string" },
+        only: { type: "string" },
         elf: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
@@ -69,7 +71,26 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const d = await Differential.create();
+  let variants;
+  if (o.only !== undefined) {
+    // The unfused reference, and the variants whose name holds the text.
+    const probe = await Differential.create();
+    const all = probe.variants;
+    await probe.close();
+    variants = [
+      all[0],
+      ...all.slice(1).filter((v) => v.name.includes(o.only!)),
+    ];
+    if (variants.length === 1) {
+      console.error(
+        `fuzz: --only "${o.only}" names no variant; expected part of one of: ${
+          all.slice(1).map((v) => `"${v.name}"`).join(", ")
+        }`,
+      );
+      return 2;
+    }
+  }
+  const d = await Differential.create(variants);
   if (o.elf) {
     let bad = 0;
     for (const path of o.elf) {
