@@ -56,7 +56,7 @@ export interface JitStats {
 }
 
 /** Most guest instructions one entry into compiled code runs before it returns (keeps counters in int32). */
-const BUDGET_CAP = 1 << 28;
+const BUDGET_CAP = 1 << 20;
 
 type RegionFn = (budget: number, ops: number) => number;
 
@@ -67,10 +67,15 @@ class RegionEntry<S extends CpuState> implements CompiledEntry {
   constructor(
     private readonly fn: RegionFn,
     private readonly jit: JitBackend<S>,
+    private readonly pc: number,
   ) {}
 
   enter(budget: number): number {
     const j = this.jit, m = j.m32, s = j.cpu;
+    // Entered from the loop: make sure compiled code finds this entry in
+    // the jump cache next time (another head may have taken its entry).
+    const h = (this.pc >>> 2) & (JC_SIZE - 1);
+    if (m[j.jcWord + h] !== this.pc) j.cacheHead(this.pc, this.fn);
     const b = budget < BUDGET_CAP ? budget : BUDGET_CAP;
     j.stats.entries++;
     j.syncIn(s, m);
@@ -112,6 +117,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   readonly budgetWord: number;
   /** Word index of the oplet-count scratch word. */
   readonly opsWord: number;
+  /** Word index of the jump cache. */
+  readonly jcWord: number;
   /** Copies the state's number fields into their scratch words. */
   readonly syncIn: (s: S, m: Int32Array) => void;
   /** Copies the scratch words back into the state's number fields. */
@@ -146,6 +153,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.scratch = { pc: base, budget: base + 4, ops: base + 8, jc: base + 16 };
     this.budgetWord = this.scratch.budget >> 2;
     this.opsWord = this.scratch.ops >> 2;
+    this.jcWord = this.scratch.jc >> 2;
     const checked = ctx.oplets.slice(0, ctx.baseCount).map((o) =>
       readOplet(o, ctx.hoisted)
     );
@@ -239,7 +247,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       }
     }
     this.refreshConsts();
-    const rb: RegionBlock[] = blocks.map((b) => ({
+    const rb: RegionBlock[] = reversePostorder(blocks).map((b) => ({
       pc: b.pc,
       base: b.base,
       icount: b.icount,
@@ -255,15 +263,20 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       e: imports as WebAssembly.ModuleImports,
     });
     const fn = inst.exports.f as RegionFn;
-    tb.compiled = new RegionEntry(fn, this);
+    tb.compiled = new RegionEntry(fn, this, tb.pc);
     this.table.set(this.slotFor(tb.pc), fn);
-    const h = (tb.pc >>> 2) & (JC_SIZE - 1);
-    this.m32[(this.scratch.jc >> 2) + h] = tb.pc;
-    this.table.set(h, fn);
+    this.cacheHead(tb.pc, fn);
     this.stats.regions++;
     this.stats.blocks += blocks.length;
     this.stats.bytes += mod.bytes.length;
     this.stats.compileMs += performance.now() - t0;
+  }
+
+  /** Puts a region head in the jump cache that `EXIT_LOOKUP` exits search. */
+  cacheHead(pc: number, fn: RegionFn): void {
+    const h = (pc >>> 2) & (JC_SIZE - 1);
+    this.m32[this.jcWord + h] = pc;
+    this.table.set(h, fn);
   }
 
   /** Drops every region: every slot leads back to the loop again. */
@@ -389,3 +402,25 @@ const ELEMS = new Map<unknown, Elem>([
   [Float32Array, "f32"],
   [Float64Array, "f64"],
 ]);
+
+/**
+ * The blocks in reverse postorder from the first (the entry stays first):
+ * every edge that is not a loop's back edge then goes forward, which
+ * compiled code takes as a direct branch.
+ */
+function reversePostorder<T extends { jmp0: T | null; jmp1: T | null }>(
+  blocks: readonly T[],
+): T[] {
+  const inSet = new Set(blocks);
+  const seen = new Set<T>();
+  const post: T[] = [];
+  const visit = (b: T) => {
+    seen.add(b);
+    for (const n of [b.jmp0, b.jmp1]) {
+      if (n !== null && inSet.has(n) && !seen.has(n)) visit(n);
+    }
+    post.push(b);
+  };
+  visit(blocks[0]);
+  return post.reverse();
+}

@@ -89,7 +89,7 @@ export interface Scratch {
 }
 
 /** Entries of the jump cache of region heads (its table slots come first). */
-export const JC_SIZE = 64;
+export const JC_SIZE = 512;
 
 /** A block as the compiler takes it. */
 export interface RegionBlock {
@@ -348,6 +348,8 @@ class RegionCompiler {
   private exitDepth = 0;
   private chainDepth = 0;
   private loopDepth = 0;
+  private readonly blockLabel: number[] = [];
+  private current = 0;
   // Per oplet instance.
   private code: Int32Array = new Int32Array(0);
   private at = 0;
@@ -357,6 +359,8 @@ class RegionCompiler {
   // Per block.
   private block: RegionBlock | null = null;
   private pcConst: number | undefined;
+  /** A constant the pc field holds but its scratch word may not yet. */
+  private pcPending: number | undefined;
 
   constructor(
     private readonly jit: JitCompiler,
@@ -490,8 +494,13 @@ class RegionCompiler {
     }
     this.chainDepth = this.open(Op.block, VOID);
     this.exitDepth = this.open(Op.block, VOID);
+    // A helper that throws (a guest fault) unwinds through here: write
+    // back the registers and counters, then let it go on.
+    this.open(Op.try, VOID);
     this.loopDepth = this.open(Op.loop, VOID);
-    for (let k = 0; k < n; k++) this.open(Op.block, VOID);
+    for (let k = n - 1; k >= 0; k--) {
+      this.blockLabel[k] = this.open(Op.block, VOID);
+    }
     this.get(this.lNext);
     this.out.push(Op.br_table);
     uleb(this.out, n);
@@ -499,11 +508,16 @@ class RegionCompiler {
     uleb(this.out, 0);
     for (let k = 0; k < n; k++) {
       this.end();
+      this.current = k;
       this.compileBlock(this.blocks[k]);
       this.emit(Op.unreachable);
     }
     this.end(); // loop
     this.emit(Op.unreachable);
+    this.emit(Op.catch_all);
+    this.spill();
+    this.emit(Op.rethrow, 0);
+    this.end(); // try
     this.end(); // exit
     this.spill();
     this.get(this.lCode);
@@ -561,6 +575,14 @@ class RegionCompiler {
     }
   }
 
+  /** Stores a pending constant pc in its word. */
+  private flushPc(): void {
+    if (this.pcPending === undefined) return;
+    this.i32c(this.info.scratch.pc);
+    this.i32c(this.pcPending);
+    this.mem(Op.i32_store, 2);
+  }
+
   /** Writes back registers, budget and oplet count (before returning or calling out). */
   private spill(): void {
     this.storeRegs();
@@ -575,7 +597,9 @@ class RegionCompiler {
 
   private compileBlock(b: RegionBlock): void {
     this.block = b;
-    this.pcConst = undefined;
+    // At a block boundary the pc field holds the block's pc.
+    this.pcConst = b.pc;
+    this.pcPending = b.pc;
     for (let i = 0; i < b.base.length;) {
       const o = this.info.oplets[b.base[i]];
       this.code = b.base;
@@ -626,19 +650,28 @@ class RegionCompiler {
       case "if": {
         this.test(st.c);
         this.open(Op.if, VOID);
-        const before = this.pcConst;
+        const before = this.pcConst, pending = this.pcPending;
         this.scopes.push(new Map());
         const lt = this.stmts(st.t);
         this.scopes.pop();
+        // A branch that goes on must leave the pc as it found it.
+        if (!lt && this.pcPending !== pending) {
+          this.fail("the pc assigned in a branch that goes on");
+        }
         const pt = this.pcConst;
         this.pcConst = before;
+        this.pcPending = pending;
         let lf = false;
+        this.emit(Op.else);
         if (st.f) {
-          this.emit(Op.else);
           this.scopes.push(new Map());
           lf = this.stmts(st.f);
           this.scopes.pop();
         }
+        if (!lf && this.pcPending !== pending) {
+          this.fail("the pc assigned in a branch that goes on");
+        }
+        this.pcPending = pending;
         const pf = this.pcConst;
         this.end();
         const live = [...(lt ? [] : [pt]), ...(lf ? [] : [pf])];
@@ -717,10 +750,19 @@ class RegionCompiler {
       }
       const fi = this.info.fields.get(f);
       if (fi?.kind !== "slot") this.fail(`assignment to field "${f}"`);
+      if (f === this.info.pcField) {
+        const k = this.constInt32(value);
+        this.pcConst = k;
+        if (k !== undefined) {
+          // Stored only if the pc leaves the region.
+          this.pcPending = k;
+          return;
+        }
+        this.pcPending = undefined;
+      }
       this.i32c(fi.addr);
       this.intSlot(value);
       this.mem(Op.i32_store, 2);
-      if (f === this.info.pcField) this.pcConst = this.constOf(value);
       return;
     }
     if (target.k === "index") {
@@ -763,22 +805,28 @@ class RegionCompiler {
       this.i32c(0);
       this.emit(Op.i32_le_s);
       this.open(Op.if, VOID);
+      this.flushPc();
       this.i32c(k);
       this.set(this.lCode);
       this.br(this.exitDepth);
       this.end();
       const j = this.blockIndex.get(this.pcConst);
-      if (j !== undefined) {
+      if (j !== undefined && j > this.current) {
+        // Forward: straight to the block's code.
+        this.br(this.blockLabel[j]);
+      } else if (j !== undefined) {
         this.i32c(j);
         this.set(this.lNext);
         this.br(this.loopDepth);
       } else {
+        this.flushPc();
         this.i32c(this.slotFor(this.pcConst));
         this.set(this.lSlot);
         this.br(this.chainDepth);
       }
       return;
     }
+    this.flushPc();
     if (k === EXIT_LOOKUP) {
       // A region head in the jump cache: chain to it.
       const s = this.info.scratch;
@@ -1183,6 +1231,10 @@ class RegionCompiler {
         }
         const fi = this.info.fields.get(f);
         if (fi?.kind !== "slot") this.fail(`the field "${f}" as a value`);
+        if (f === this.info.pcField && this.pcConst !== undefined) {
+          this.i32c(this.pcConst);
+          return "i32";
+        }
         this.i32c(fi.addr);
         this.mem(Op.i32_load, 2);
         return "i32";
@@ -1387,8 +1439,9 @@ class RegionCompiler {
       args.push(a);
     }
     const ix = this.import(c.name, kinds, value);
-    // The helper may read the state or throw a fault: write back first.
-    this.spill();
+    // Helpers see guest memory and the number fields, not the registers
+    // held in locals (the rules); a fault they throw is caught around the
+    // loop, which writes back registers and counters.
     let n = 0;
     for (const a of args) {
       const kind = kinds.replaceAll("s", "")[n++];
