@@ -125,8 +125,9 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   readonly syncOut: (s: S, m: Int32Array) => void;
   private readonly interp: RunTb<S>;
   private readonly maxBlocks: number;
-  private readonly table: WebAssembly.Table;
-  private readonly stub: RegionFn;
+  // Made when the first region is compiled (a short run never needs them).
+  private table: WebAssembly.Table | null = null;
+  private stub: RegionFn | null = null;
   private readonly slots = new Map<number, number>();
   private readonly fields = new Map<string, FieldInfo>();
   private readonly hoisted: readonly string[];
@@ -213,10 +214,6 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       memPages: this.memPages,
       pcField: "pc",
     });
-    this.table = new WebAssembly.Table({ element: "anyfunc", initial: 0 });
-    this.stub = this.buildStub();
-    this.table.grow(JC_SIZE);
-    this.clearJumpCache();
   }
 
   /** Every block is interpreted until it is hot. */
@@ -231,6 +228,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       return;
     }
     const t0 = performance.now();
+    const table = this.table ?? this.setUp();
     // The region: blocks reachable through the chain links the interpreter
     // has made, breadth first.
     const blocks: TranslationBlock<S>[] = [tb];
@@ -256,7 +254,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     const mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
     const imports: Record<string, unknown> = {
       mem: this.cpu.memory,
-      tab: this.table,
+      tab: table,
     };
     for (const h of mod.helpers) imports[h.name] = this.wrapper(h);
     const inst = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes), {
@@ -264,7 +262,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     });
     const fn = inst.exports.f as RegionFn;
     tb.compiled = new RegionEntry(fn, this, tb.pc);
-    this.table.set(this.slotFor(tb.pc), fn);
+    table.set(this.slotFor(tb.pc), fn);
     this.cacheHead(tb.pc, fn);
     this.stats.regions++;
     this.stats.blocks += blocks.length;
@@ -272,33 +270,42 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.stats.compileMs += performance.now() - t0;
   }
 
+  /** The shared table, the stub and an empty jump cache, for the first region. */
+  private setUp(): WebAssembly.Table {
+    const table = new WebAssembly.Table({ element: "anyfunc", initial: 0 });
+    this.stub = this.buildStub();
+    // The jump cache's slots come first; an entry is called only when its
+    // word holds the pc looked up.
+    table.grow(JC_SIZE);
+    this.table = table;
+    this.clearJumpCache();
+    return table;
+  }
+
   /** Puts a region head in the jump cache that `EXIT_LOOKUP` exits search. */
   cacheHead(pc: number, fn: RegionFn): void {
     const h = (pc >>> 2) & (JC_SIZE - 1);
     this.m32[this.jcWord + h] = pc;
-    this.table.set(h, fn);
+    this.table!.set(h, fn);
   }
 
   /** Drops every region: every slot leads back to the loop again. */
   flush(): void {
+    if (this.table === null) return;
     for (const slot of this.slots.values()) this.table.set(slot, this.stub);
     this.clearJumpCache();
   }
 
   private clearJumpCache(): void {
-    const jc = this.scratch.jc >> 2;
-    for (let h = 0; h < JC_SIZE; h++) {
-      this.m32[jc + h] = 1; // no pc is odd
-      this.table.set(h, this.stub);
-    }
+    for (let h = 0; h < JC_SIZE; h++) this.m32[this.jcWord + h] = 1; // no pc is odd
   }
 
   /** The table slot of a pc (allocated on first use, leading to the stub). */
   private slotFor(pc: number): number {
     let s = this.slots.get(pc);
     if (s === undefined) {
-      s = this.table.grow(1);
-      this.table.set(s, this.stub);
+      s = this.table!.grow(1);
+      this.table!.set(s, this.stub);
       this.slots.set(pc, s);
     }
     return s;
