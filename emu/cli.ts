@@ -38,8 +38,9 @@ Options:
   --no-fuse            run the base oplets only (no fused oplets)
   --oplets DIR         load fused oplets generated into DIR (op_seq.ts, translate_seq.ts)
   --cover greedy|optimal  how blocks are covered with fused oplets (default greedy)
-  --backend switch|call|paste  how blocks run: one switch over oplets (default),
-                       calls, or each block compiled from its pasted oplets (fastest)
+  --backend switch|call|paste|jit  how blocks run: one switch over oplets (default),
+                       calls, each block compiled from its pasted oplets, or the
+                       fused switch first and hot regions compiled to WebAssembly (fastest)
   --no-follow-jumps    end every block at a jump, as QEMU does (default: translate through jal)
   --profile[=PATH]     profile into PATH (default /tmp/qemu.profile); implies --no-fuse
   --profile-gzip       gzip the profile

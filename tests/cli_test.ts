@@ -136,9 +136,9 @@ Deno.test("bad command lines and files give one line and exit 2 (usage) or 1", a
     ],
     [["--log", "everything", exit42], 2, /Unknown --log item "everything"/],
     [
-      ["--backend", "jit", exit42],
+      ["--backend", "llvm", exit42],
       2,
-      /--backend expects switch, call or paste, got "jit"/,
+      /--backend expects switch, call, paste or jit, got "llvm"/,
     ],
     [[`${dir}/missing.elf`], 1, /^oplet-emu: .*missing\.elf: no such file$/],
     [[dir], 1, /: expected an ELF file, found a directory or special file$/],

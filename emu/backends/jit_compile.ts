@@ -761,7 +761,7 @@ class RegionCompiler {
         this.pcPending = undefined;
       }
       this.i32c(fi.addr);
-      this.intSlot(value);
+      this.intSlot(value, true);
       this.mem(Op.i32_store, 2);
       return;
     }
@@ -1114,14 +1114,19 @@ class RegionCompiler {
     this.end();
   }
 
-  /** Emits `e` for an int32-only slot (a temporary or number field): checked unless statically int32. */
-  private intSlot(e: Expr): void {
+  /**
+   * Emits `e` for an int32 slot. A temporary holds int32 values (the
+   * rules): a value not statically int32 is checked when stored. A number
+   * field may hold any number: there (`strict`) such a value is not
+   * compiled, and the oplet stays in the interpreter.
+   */
+  private intSlot(e: Expr, strict = false): void {
     if (e.k === "cond") {
       this.test(e.c);
       this.open(Op.if, I32);
-      this.intSlot(e.t);
+      this.intSlot(e.t, strict);
       this.emit(Op.else);
-      this.intSlot(e.f);
+      this.intSlot(e.f, strict);
       this.end();
       return;
     }
@@ -1132,6 +1137,9 @@ class RegionCompiler {
       }
       this.i32c(k);
       return;
+    }
+    if (strict && this.typeOf(e) !== "i32") {
+      this.fail("a value that may not be int32 in a number field");
     }
     const t = this.expr(e);
     if (t === "i32") return;

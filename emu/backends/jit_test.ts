@@ -166,3 +166,46 @@ Deno.test("jit: while profiling, every block is interpreted", () => {
   assert.equal(jitOf(j).stats.regions, 0);
   assert.equal(j.cpu.x[6], 500500);
 });
+
+Deno.test("jit: what the compiler refuses is named; a number field may hold a non-int32", () => {
+  // deno-lint-ignore no-unused-vars
+  function op_half(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.trap = s.t0 / 2;
+    return i + 1;
+  }
+  // deno-lint-ignore no-unused-vars
+  function op_pow(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.t0 = (s.t0 ** 2) | 0;
+    return i + 1;
+  }
+  // deno-lint-ignore no-unused-vars
+  function op_round(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.t0 = Math.round(s.t0 / 4) | 0;
+    return i + 1;
+  }
+  const n = OPLETS.length;
+  const target = {
+    ...RISCV32,
+    oplets: [
+      ...OPLETS,
+      defineOplet(op_half, 0),
+      defineOplet(op_pow, 0),
+      defineOplet(op_round, 0),
+    ],
+  };
+  const jit = jitOf(new Machine({ memSize: 1 << 20, backend: "jit", target }));
+  assert.equal(
+    jit.compiler!.supports(n),
+    'oplet "half": a value that may not be int32 in a number field',
+  );
+  assert.equal(jit.compiler!.supports(n + 1), 'oplet "pow": the operator "**"');
+  assert.equal(jit.compiler!.supports(n + 2), null);
+  // Every oplet of the riscv32 table compiles, except the profiling one.
+  OPLETS.forEach((o, k) =>
+    assert.equal(
+      jit.compiler!.supports(k) === null,
+      o.name !== "profile",
+      o.name,
+    )
+  );
+});
