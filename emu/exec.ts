@@ -86,6 +86,7 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
         if (next === null) next = tb.jmp1 = m.tbFind(s.pc);
       } else if (i === EXIT_LOOKUP) {
         next = m.tbFind(s.pc);
+        if (cc === null) tb.jmpL = next;
       } else if (i === EXIT_SYSCALL) {
         stats.insns = insns;
         stats.dispatched = dispatched;

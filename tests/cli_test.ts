@@ -235,7 +235,7 @@ Deno.test("--profile falls back quietly to the guest's thread when its worker ma
 Deno.test("--profile writes the same bytes on every backend, and gzipped", async () => {
   const sort = new URL("./guests/bin/sort.elf", import.meta.url).pathname;
   const files = [];
-  for (const backend of ["switch", "call", "paste"]) {
+  for (const backend of ["switch", "call", "paste", "jit"]) {
     const path = `${dir}/backend-${backend}.profile`;
     const r = await emu(`--profile=${path}`, "--backend", backend, sort, "300");
     assert.equal(r.code, 0, r.stderr);

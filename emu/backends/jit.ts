@@ -234,7 +234,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     const blocks: TranslationBlock<S>[] = [tb];
     const seen = new Set<number>([tb.pc]);
     for (let k = 0; k < blocks.length; k++) {
-      for (const n of [blocks[k].jmp0, blocks[k].jmp1]) {
+      for (const n of [blocks[k].jmp0, blocks[k].jmp1, blocks[k].jmpL]) {
         if (
           n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
           c.blockSupported(n.base)
@@ -250,6 +250,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       base: b.base,
       icount: b.icount,
       nops: b.nops,
+      lookup: b.jmpL?.pc,
     }));
     const mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
     const imports: Record<string, unknown> = {
@@ -415,7 +416,9 @@ const ELEMS = new Map<unknown, Elem>([
  * every edge that is not a loop's back edge then goes forward, which
  * compiled code takes as a direct branch.
  */
-function reversePostorder<T extends { jmp0: T | null; jmp1: T | null }>(
+function reversePostorder<
+  T extends { jmp0: T | null; jmp1: T | null; jmpL: T | null },
+>(
   blocks: readonly T[],
 ): T[] {
   const inSet = new Set(blocks);
@@ -423,7 +426,7 @@ function reversePostorder<T extends { jmp0: T | null; jmp1: T | null }>(
   const post: T[] = [];
   const visit = (b: T) => {
     seen.add(b);
-    for (const n of [b.jmp0, b.jmp1]) {
+    for (const n of [b.jmp0, b.jmp1, b.jmpL]) {
       if (n !== null && inSet.has(n) && !seen.has(n)) visit(n);
     }
     post.push(b);

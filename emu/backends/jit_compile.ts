@@ -101,6 +101,8 @@ export interface RegionBlock {
   readonly icount: number;
   /** Oplets counted per execution (as the interpreter dispatches them). */
   readonly nops: number;
+  /** Where its indirect exit (`EXIT_LOOKUP`) last went, if known. */
+  readonly lookup?: number;
 }
 
 /** A helper import that the region needs. */
@@ -834,6 +836,24 @@ class RegionCompiler {
       this.i32c(0);
       this.emit(Op.i32_gt_s);
       this.open(Op.if, VOID);
+      const j = b.lookup === undefined
+        ? undefined
+        : this.blockIndex.get(b.lookup);
+      if (j !== undefined) {
+        // Where it went last time, if in the region: stay in the region.
+        this.i32c(s.pc);
+        this.mem(Op.i32_load, 2);
+        this.i32c(b.lookup!);
+        this.emit(Op.i32_eq);
+        this.open(Op.if, VOID);
+        if (j > this.current) this.br(this.blockLabel[j]);
+        else {
+          this.i32c(j);
+          this.set(this.lNext);
+          this.br(this.loopDepth);
+        }
+        this.end();
+      }
       this.i32c(s.pc);
       this.mem(Op.i32_load, 2);
       this.i32c(2);
