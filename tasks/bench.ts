@@ -129,6 +129,7 @@ async function runOnce(
   args: string[],
   input: Uint8Array,
   c: Config,
+  bench = !values.quick,
 ): Promise<SampleResult> {
   if (c.qemu) {
     const t0 = performance.now();
@@ -150,7 +151,7 @@ async function runOnce(
   const req: SampleRequest = {
     guest: name,
     args,
-    bench: !values.quick,
+    bench,
     backend: c.backend!,
     fused: c.fused,
     profile: c.profile ?? false,
@@ -320,7 +321,7 @@ const startup: Record<string, number> = {};
   for (let rep = 0; rep < Math.max(3, reps); rep++) {
     for (const c of startKeys) {
       (ss[c.key] ??= []).push(
-        (await runOnce(tiny.name, tiny.args, stdinOf(tiny), c)).ms,
+        (await runOnce(tiny.name, tiny.args, stdinOf(tiny), c, false)).ms,
       );
     }
   }
@@ -337,7 +338,7 @@ if (!values.quick) {
     for (let rep = 0; rep < reps; rep++) {
       for (const c of startKeys) {
         (ss[c.key] ??= []).push(
-          (await runOnce(g.name, g.args, stdinOf(g), c)).ms,
+          (await runOnce(g.name, g.args, stdinOf(g), c, false)).ms,
         );
       }
     }
