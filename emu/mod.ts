@@ -43,6 +43,13 @@ export * from "./collapse.ts";
 export * from "./machine.ts";
 export * from "./exec.ts";
 export * from "./dispatch.ts";
+export type { RegionFn } from "./backends/jit.ts";
+export type {
+  HelperImport,
+  RegionBlock,
+  RegionModule,
+  RegUse,
+} from "./backends/jit_compile.ts";
 export * from "./run.ts";
 export type { ProfileSink } from "./profile_sink.ts";
 export * from "./profile.ts";

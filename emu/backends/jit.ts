@@ -58,7 +58,8 @@ export interface JitStats {
 /** Most guest instructions one entry into compiled code runs before it returns (keeps counters in int32). */
 const BUDGET_CAP = 1 << 20;
 
-type RegionFn = (budget: number, ops: number) => number;
+/** A compiled region: `(budget, ops) => exit code`. */
+export type RegionFn = (budget: number, ops: number) => number;
 
 /** Compiled code entered at one block. */
 class RegionEntry<S extends CpuState> implements CompiledEntry {
@@ -297,6 +298,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.clearJumpCache();
   }
 
+  /** Empties the jump cache (its words; the table entries are then never called). */
   private clearJumpCache(): void {
     for (let h = 0; h < JC_SIZE; h++) this.m32[this.jcWord + h] = 1; // no pc is odd
   }

@@ -184,8 +184,10 @@ const ALIGN: Record<Elem, number> = {
 };
 
 /** Which register-file cells (array field, constant index) an oplet reads and writes, by parameter or literal. */
-interface RegUse {
+export interface RegUse {
+  /** Cells read. */
   readonly reads: { field: string; param?: number; index?: number }[];
+  /** Cells written. */
   readonly writes: { field: string; param?: number; index?: number }[];
 }
 
