@@ -209,3 +209,28 @@ Deno.test("jit: what the compiler refuses is named; a number field may hold a no
     )
   );
 });
+
+Deno.test("jit: an exit code it does not know goes back to the execution loop unchanged", () => {
+  // ebreak's oplet, returning a code the loop does not know (as a new
+  // instruction's exit would before the loop learns it).
+  // deno-lint-ignore no-unused-vars
+  function op_ebreak(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.pc = c[i + 1];
+    return -42;
+  }
+  const n = OPLETS.findIndex((o) => o.name === "ebreak");
+  const oplets = OPLETS.slice();
+  oplets[n] = defineOplet(op_ebreak, 1, true);
+  const target = { ...RISCV32, oplets };
+  const words = [I(7, 0, 0, 10, 0x13), 0x00100073]; // li a0, 7; ebreak
+  const messages = [{}, { backend: "jit", jit: { hotAfter: 1 } }].map((o) => {
+    const m = machine(words, { target, ...o as MachineOptions });
+    assert.throws(
+      () => exec(m),
+      /^Error: Oplet returned unknown exit code -42 in block at pc 65540$/,
+    );
+    return { stats: m.stats, a0: m.cpu.x[10] };
+  });
+  assert.deepEqual(messages[1], messages[0]);
+  assert.equal(messages[0].a0, 7);
+});
