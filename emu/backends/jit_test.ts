@@ -213,7 +213,6 @@ Deno.test("jit: what the compiler refuses is named; a number field may hold a no
 Deno.test("jit: an exit code it does not know goes back to the execution loop unchanged", () => {
   // ebreak's oplet, returning a code the loop does not know (as a new
   // instruction's exit would before the loop learns it).
-  // deno-lint-ignore no-unused-vars
   function op_ebreak(s: RiscvCpu, c: Int32Array, i: number): number {
     s.pc = c[i + 1];
     return -42;
