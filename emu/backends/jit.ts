@@ -35,7 +35,7 @@ import { ByteBuf, encodeModule, I32, Op, sleb } from "./wasm_encode.ts";
 
 /** Tuning of the `jit` backend. */
 export interface JitOptions {
-  /** Executions of a block (interpreted) after which it is compiled (default 200). */
+  /** Executions of a block (interpreted) after which it is compiled (default 1000). */
   hotAfter?: number;
   /** Most blocks in one region (default 48). */
   maxBlocks?: number;
@@ -142,7 +142,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.interp = switchDispatcher(ctx.oplets, ctx.helpers, ctx.hoisted);
     this.hotAfter = ctx.profiling
       ? Number.MAX_SAFE_INTEGER
-      : options.hotAfter ?? 200;
+      : options.hotAfter ?? 1000;
     this.maxBlocks = options.maxBlocks ?? 48;
     this.cpu = ctx.cpu;
     this.hoisted = ctx.hoisted;
