@@ -48,14 +48,20 @@ for (const g of readManifest()) {
   Deno.test(`guest ${g.name} (${g.set}): stdout and exit code equal qemu-riscv32's`, async () => {
     const want = expected(g.name);
     const input = stdinOf(g);
-    const base = await runGuest(g.name, g.args, input, { fused: null });
+    const base = await runGuest(g.name, g.args, input, {
+      fused: null,
+      backend: "switch",
+    });
     assert.equal(base.r.exitCode, want.exitCode, "unfused exit code");
     assert.deepEqual(base.io.stdoutBytes, want.stdout, "unfused stdout");
     if (base.r.fault) {
       assert.equal(base.r.fault.exitCode, want.exitCode);
       assert.doesNotMatch(base.r.fault.message(), /\n/);
     }
-    const fz = await runGuest(g.name, g.args, input, { fused });
+    const fz = await runGuest(g.name, g.args, input, {
+      fused,
+      backend: "switch",
+    });
     assert.equal(fz.r.exitCode, want.exitCode, "fused exit code");
     assert.deepEqual(fz.io.stdoutBytes, want.stdout, "fused stdout");
     assert.deepEqual(
@@ -92,7 +98,10 @@ for (const g of readManifest()) {
     const want = expected(g.name);
     const input = stdinOf(g);
     for (const f of [null, fused]) {
-      const sw = await runGuest(g.name, g.args, input, { fused: f });
+      const sw = await runGuest(g.name, g.args, input, {
+        fused: f,
+        backend: "switch",
+      });
       // The default thresholds, then every block hot at once (regions of
       // one block: links are not made yet) and after two runs (regions
       // of many blocks), so that even short guests run compiled code.

@@ -339,9 +339,13 @@ export class Differential {
     const dflt = defaultFusedSet();
     const composed = await composedFusedSet();
     variants = [
-      { name: "unfused", fused: null },
+      { name: "unfused", fused: null, backend: "switch" },
       { name: "unfused, call dispatcher", fused: null, backend: "call" },
-      { name: `fused default (${dflt.oplets.length} oplets)`, fused: dflt },
+      {
+        name: `fused default (${dflt.oplets.length} oplets)`,
+        fused: dflt,
+        backend: "switch",
+      },
       { name: "unfused, paste", fused: null, backend: "paste" },
       { name: "fused default, paste", fused: dflt, backend: "paste" },
       {
