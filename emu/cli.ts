@@ -49,8 +49,10 @@ Options:
   --no-fuse            run the base oplets only (no fused oplets)
   --oplets DIR         load fused oplets generated into DIR (op_seq.ts, translate_seq.ts)
   --cover greedy|optimal  how blocks are covered with fused oplets (default greedy)
-  --backend switch|call|paste  how blocks run: one switch over oplets (default),
-                       calls, or each block compiled from its pasted oplets (fastest)
+  --backend switch|call|paste|jit  how blocks run: one switch over oplets, calls,
+                       each block compiled from its pasted oplets, or the fused
+                       switch first and hot regions compiled to WebAssembly
+                       (jit, the default and fastest)
   --no-follow-jumps    end every block at a jump, as QEMU does (default: translate through jal)
   --profile [PATH]     profile into PATH (default ${DEFAULT_PROFILE_PATH}); implies --no-fuse.
                        PATH may follow after "=" or a space; a word that is an ELF
@@ -182,7 +184,7 @@ async function run(args: readonly string[]): Promise<number> {
       `Option --cover expects greedy or optimal, got "${cover}"`,
     );
   }
-  const backend = values.backend ?? "switch";
+  const backend = values.backend ?? "jit";
   if (!(BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(
       `Option --backend expects ${BACKENDS.slice(0, -1).join(", ")} or ${

@@ -10,6 +10,9 @@
  * - `paste`: each block compiled into one JavaScript function from its
  *   oplets' bodies with the parameters patched in, as dyngen did
  *   (`backends/paste.ts`).
+ * - `jit`: the fused `switch` interpreter first; hot regions of many blocks
+ *   compiled to WebAssembly from the oplets' syntax trees
+ *   (`backends/jit.ts`, `backends/jit_compile.ts`).
  *
  * Every backend reads the oplets through one reader (`oplet_source.ts`)
  * and one set of rules (`oplet_rules.ts`). `deno task bench` runs them side
@@ -19,7 +22,9 @@
  */
 
 import type { BackendContext, TbBackend } from "./backends/backend.ts";
+import type { CpuState } from "./target.ts";
 import { CallBackend } from "./backends/call.ts";
+import { JitBackend } from "./backends/jit.ts";
 import { PasteBackend } from "./backends/paste.ts";
 import { SwitchBackend } from "./backends/switch.ts";
 
@@ -28,10 +33,12 @@ export { InterpreterBackend } from "./backends/backend.ts";
 export { callDispatcher } from "./backends/call.ts";
 export { switchCase, switchDispatcher } from "./backends/switch.ts";
 export { type BlockCompiler, pasteCompiler } from "./backends/paste.ts";
+export { JitBackend, type JitOptions, type JitStats } from "./backends/jit.ts";
+export { JitCompiler, JitUnsupported } from "./backends/jit_compile.ts";
 export { DispatchError } from "./oplet_rules.ts";
 
 /** The backends that exist. */
-export const BACKENDS = ["switch", "call", "paste"] as const;
+export const BACKENDS = ["switch", "call", "paste", "jit"] as const;
 
 /** A backend's name. */
 export type Backend = typeof BACKENDS[number];
@@ -48,5 +55,10 @@ export function createBackend<S>(
       return new CallBackend(ctx);
     case "paste":
       return new PasteBackend(ctx);
+    case "jit":
+      return new JitBackend(
+        ctx as unknown as BackendContext<CpuState>,
+        ctx.jit,
+      ) as unknown as TbBackend<S>;
   }
 }

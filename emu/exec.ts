@@ -59,7 +59,10 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
       let i: number;
       const cc = tb.compiled;
       if (cc === null) {
-        if (--tb.heat === 0) backend.hot(tb);
+        if (--tb.heat === 0) {
+          backend.hot(tb);
+          if (tb.compiled !== null) continue;
+        }
         i = tb.run(s, tb.code);
         if (i === EXIT_YIELD) {
           s.pc = tb.pc;
@@ -86,6 +89,7 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
         if (next === null) next = tb.jmp1 = m.tbFind(s.pc);
       } else if (i === EXIT_LOOKUP) {
         next = m.tbFind(s.pc);
+        if (cc === null) tb.jmpL = next;
       } else if (i === EXIT_SYSCALL) {
         stats.insns = insns;
         stats.dispatched = dispatched;

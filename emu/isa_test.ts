@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cpuExec } from "./exec.ts";
 import { GuestFault } from "./fault.ts";
-import { Machine } from "./machine.ts";
+import { Machine, type MachineOptions } from "./machine.ts";
 import { BACKENDS } from "./dispatch.ts";
 
 // A few encoders, enough to write the cases below (the fuzzer has a full one).
@@ -25,13 +25,22 @@ const ECALL = 0x73;
 const BASE = 0x10000;
 const DATA = 0x20000;
 
+/**
+ * The backends under test; `jit` twice: as it runs short code (all
+ * interpreted) and with every block compiled before its first run.
+ */
+const VARIANTS: [string, MachineOptions][] = [
+  ...BACKENDS.map((b): [string, MachineOptions] => [b, { backend: b }]),
+  ["jit (compiled at once)", { backend: "jit", jit: { hotAfter: 1 } }],
+];
+
 /** Runs `words` then an ecall, with registers preset; returns the machine. */
 function run(
   words: number[],
   regs: Record<number, number>,
-  backend: typeof BACKENDS[number],
+  backend: MachineOptions,
 ) {
-  const m = new Machine({ memSize: 1 << 20, backend });
+  const m = new Machine({ memSize: 1 << 20, ...backend });
   [...words, ECALL].forEach((w, k) => (m.cpu.m32[(BASE >> 2) + k] = w));
   for (const [r, v] of Object.entries(regs)) m.cpu.x[Number(r)] = v;
   m.cpu.pc = BASE;
@@ -95,8 +104,8 @@ const CASES: [keyof typeof OP, number, number, number][] = [
   ["sub", MIN, 1, 0x7fffffff],
 ];
 
-for (const backend of BACKENDS) {
-  Deno.test(`${backend}: R-type edge cases follow the spec`, () => {
+for (const [name, backend] of VARIANTS) {
+  Deno.test(`${name}: R-type edge cases follow the spec`, () => {
     for (const [op, a, b, want] of CASES) {
       const [f7, f3] = OP[op];
       const m = run([R(f7, 6, 5, f3, 7)], { 5: a, 6: b }, backend);
@@ -104,7 +113,7 @@ for (const backend of BACKENDS) {
     }
   });
 
-  Deno.test(`${backend}: writes to x0 are ignored and x0 reads as 0`, () => {
+  Deno.test(`${name}: writes to x0 are ignored and x0 reads as 0`, () => {
     const m = run(
       [
         I(5, 0, 0, 0, 0x13), // addi x0, x0, 5
@@ -119,8 +128,8 @@ for (const backend of BACKENDS) {
     assert.equal(m.cpu.x[7], 0);
   });
 
-  Deno.test(`${backend}: loads sign- and zero-extend; misaligned accesses work`, () => {
-    const m = new Machine({ memSize: 1 << 20, backend });
+  Deno.test(`${name}: loads sign- and zero-extend; misaligned accesses work`, () => {
+    const m = new Machine({ memSize: 1 << 20, ...backend });
     m.cpu.m32[DATA >> 2] = 0x8081f0ff | 0;
     const words = [
       I(0, 5, 0, 10, 0x03), // lb a0, 0(t0)
@@ -151,7 +160,7 @@ for (const backend of BACKENDS) {
     assert.equal(x[16], 0x5678);
   });
 
-  Deno.test(`${backend}: an unmapped load, store and fetch fault with the pc and address`, () => {
+  Deno.test(`${name}: an unmapped load, store and fetch fault with the pc and address`, () => {
     for (
       const [word, addr, access] of [
         [I(0, 0, 2, 10, 0x03), 0, "load"], // lw a0, 0(zero)
@@ -159,7 +168,7 @@ for (const backend of BACKENDS) {
         [I(0x7ff, 0, 4, 0, 0x03), 0x7ff, "load"], // lbu x0, 0x7ff(zero): faults though rd is x0
       ] as const
     ) {
-      const m = new Machine({ memSize: 1 << 20, backend });
+      const m = new Machine({ memSize: 1 << 20, ...backend });
       m.cpu.m32[BASE >> 2] = word;
       m.cpu.x[5] = 0xdeadbeef | 0;
       m.cpu.pc = BASE;
@@ -178,7 +187,7 @@ for (const backend of BACKENDS) {
         return true;
       });
     }
-    const m = new Machine({ memSize: 1 << 20, backend });
+    const m = new Machine({ memSize: 1 << 20, ...backend });
     m.cpu.pc = 0x500000; // beyond memory
     assert.throws(
       () => cpuExec(m, () => true),
@@ -186,7 +195,7 @@ for (const backend of BACKENDS) {
     );
   });
 
-  Deno.test(`${backend}: illegal instructions and ebreak trap with 132 and 133`, () => {
+  Deno.test(`${name}: illegal instructions and ebreak trap with 132 and 133`, () => {
     for (
       const [word, code, kind] of [
         [0, 132, "illegal instruction"],
@@ -195,7 +204,7 @@ for (const backend of BACKENDS) {
         [0x00100073, 133, "breakpoint"],
       ] as const
     ) {
-      const m = new Machine({ memSize: 1 << 20, backend });
+      const m = new Machine({ memSize: 1 << 20, ...backend });
       m.cpu.m32[(BASE >> 2) + 1] = word;
       m.cpu.m32[BASE >> 2] = I(1, 0, 0, 10, 0x13); // addi a0, zero, 1
       m.cpu.pc = BASE;
@@ -212,16 +221,16 @@ for (const backend of BACKENDS) {
   });
 }
 
-Deno.test("switch and call dispatchers count the same instructions and oplets", () => {
+Deno.test("every backend counts the same instructions, blocks and oplets", () => {
   const words = [I(100, 0, 0, 5, 0x13), I(-1, 5, 0, 5, 0x13), 0xfe029ee3 >>> 0]; // loop: addi t0,-1; bnez t0
-  const stats = BACKENDS.map((b) => run(words, {}, b).stats);
-  assert.deepEqual(stats[0], stats[1]);
+  const stats = VARIANTS.map(([_n, b]) => run(words, {}, b).stats);
+  for (const st of stats) assert.deepEqual(st, stats[0]);
   assert.equal(stats[0].insns, 1 + 2 * 100 + 1);
 });
 
-for (const backend of BACKENDS) {
-  Deno.test(`${backend}: stores below the lowest writable address fault; loads there work`, () => {
-    const m = new Machine({ memSize: 1 << 20, backend });
+for (const [name, backend] of VARIANTS) {
+  Deno.test(`${name}: stores below the lowest writable address fault; loads there work`, () => {
+    const m = new Machine({ memSize: 1 << 20, ...backend });
     m.cpu.protectBelow(DATA);
     m.cpu.m32[(DATA >> 2) - 1] = 77;
     const words = [

@@ -53,10 +53,19 @@ export {
   type BlockCompiler,
   callDispatcher,
   DispatchError,
+  type JitOptions,
+  type JitStats,
   pasteCompiler,
   type RunTb,
   switchDispatcher,
 } from "./dispatch.ts";
+export type { RegionFn } from "./backends/jit.ts";
+export type {
+  HelperImport,
+  RegionBlock,
+  RegionModule,
+  RegUse,
+} from "./backends/jit_compile.ts";
 export * from "./run.ts";
 export type { ProfileSink } from "./profile_sink.ts";
 export * from "./profile.ts";

@@ -96,68 +96,89 @@ const PUNCT = [
   "**",
 ];
 
+const PUNCT_SET = new Set(PUNCT);
+const SINGLE = "{}()[];,.?:=<>+-*/%&|^!~";
+const NUMBER =
+  /0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*)?\.?\d*(?:[eE][+-]?\d+)?/y;
+
+const isIdStart = (c: number) =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
 function tokenize(src: string, where: string): Tok[] {
   const toks: Tok[] = [];
   let p = 0;
   const n = src.length;
   while (p < n) {
-    const ch = src[p];
-    if (/\s/.test(ch)) {
+    const c = src.charCodeAt(p);
+    if (c === 32 || c === 10 || c === 13 || c === 9) {
       p++;
       continue;
     }
-    if (src.startsWith("//", p)) {
+    if (c === 47 && src.charCodeAt(p + 1) === 47) {
       const e = src.indexOf("\n", p);
       p = e < 0 ? n : e;
       continue;
     }
-    if (src.startsWith("/*", p)) {
+    if (c === 47 && src.charCodeAt(p + 1) === 42) {
       const e = src.indexOf("*/", p + 2);
       if (e < 0) throw err(where, p, "an unterminated comment");
       p = e + 2;
       continue;
     }
     const at = p;
-    if (/[A-Za-z_$]/.test(ch)) {
-      while (p < n && /[\w$]/.test(src[p])) p++;
+    if (isIdStart(c)) {
+      p++;
+      while (p < n && isIdPart(src.charCodeAt(p))) p++;
       toks.push({ t: "id", v: src.slice(at, p), at });
       continue;
     }
-    if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(src[p + 1] ?? ""))) {
-      const m =
-        /^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?\d*(?:[eE][+-]?\d+)?)/
-          .exec(src.slice(p));
+    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(p + 1)))) {
+      NUMBER.lastIndex = p;
+      const m = NUMBER.exec(src);
       p += m![0].length;
       toks.push({ t: "num", v: src.slice(at, p).replaceAll("_", ""), at });
       continue;
     }
-    if (ch === '"' || ch === "'") {
+    if (c === 34 || c === 39) {
       p++;
-      let s = "";
-      while (p < n && src[p] !== ch) {
+      let str = "";
+      while (p < n && src.charCodeAt(p) !== c) {
         if (src[p] === "\\") {
           const e = src[p + 1];
-          s += e === "n" ? "\n" : e === "t" ? "\t" : e;
+          str += e === "n" ? "\n" : e === "t" ? "\t" : e;
           p += 2;
-        } else s += src[p++];
+        } else str += src[p++];
       }
       if (p >= n) throw err(where, at, "an unterminated string");
       p++;
-      toks.push({ t: "str", v: s, at });
+      toks.push({ t: "str", v: str, at });
       continue;
     }
-    const pu = PUNCT.find((q) => src.startsWith(q, p));
+    let pu: string | undefined;
+    for (let len = 4; len >= 2; len--) {
+      const cand = src.substr(p, len);
+      if (PUNCT_SET.has(cand)) {
+        pu = cand;
+        break;
+      }
+    }
     if (pu) {
       p += pu.length;
       toks.push({ t: "p", v: pu, at });
       continue;
     }
-    if ("{}()[];,.?:=<>+-*/%&|^!~".includes(ch)) {
+    if (SINGLE.includes(src[p])) {
       p++;
-      toks.push({ t: "p", v: ch, at });
+      toks.push({ t: "p", v: src[at], at });
       continue;
     }
-    throw err(where, at, `a character the oplet subset has ("${ch}")`);
+    if (/\s/.test(src[p])) {
+      p++;
+      continue;
+    }
+    throw err(where, at, `a character the oplet subset has ("${src[p]}")`);
   }
   return toks;
 }

@@ -51,6 +51,8 @@ export class TranslationBlock<S = unknown> {
   jmp0: TranslationBlock<S> | null = null;
   /** The block that exit slot 1 leads to, once known. */
   jmp1: TranslationBlock<S> | null = null;
+  /** The block its indirect exit (`EXIT_LOOKUP`) went to last, while interpreted (a hint for regions). */
+  jmpL: TranslationBlock<S> | null = null;
   /** Executions left until the block is hot (counted down by the loop while interpreted). */
   heat: number = Number.MAX_SAFE_INTEGER;
   /** Compiled code entered at this block, if any (run instead of {@link run}). */

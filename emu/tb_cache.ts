@@ -43,7 +43,7 @@ export class TbCache<S> {
     // without checking them: unchain every block before dropping it, and
     // drop its compiled code.
     for (const tb of this.tbs.values()) {
-      tb.jmp0 = tb.jmp1 = null;
+      tb.jmp0 = tb.jmp1 = tb.jmpL = null;
       tb.compiled = null;
     }
     this.tbs.clear();

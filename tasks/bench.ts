@@ -15,6 +15,13 @@
  * configuration runs on code that V8 compiled, or type feedback it
  * gathered, for another.
  *
+ * The `jit` backend runs fused (its interpreter tier is the fused `switch`);
+ * the table gives its MIPS, its speed-up over fused `switch` and its wall
+ * time over qemu-riscv32's, with the geometric mean over the held-out
+ * guests. Two more tables: start-up (a tiny guest on every backend) and
+ * short runs (the held-out guests at their test-size arguments, a fraction
+ * of a second).
+ *
  * Options: `--reps N` (default 3), `--quick` (test-size arguments, 1
  * repetition, no files written unless `--out` is given), `--only a,b`,
  * `--oplets DIR` (a generated fused set instead of the committed one),
@@ -50,11 +57,13 @@ const USAGE =
   `Usage: oplet-bench (deno task bench) [--reps N] [--quick] [--only a,b] [--oplets DIR] [--out DIR] [--no-call] [--sweep N,N]
 
 Every benchmark guest unfused and fused on every backend (switch, call,
-paste), with and without profiling, and under qemu-riscv32 where it is
-installed: side by side, interleaved, each sample in a fresh process,
-medians; the held-out guests also as users build them (rv32imac), unfused
-on every backend. Writes bench/results/latest.json, latest.md, chart.svg and
-report.html (deno task bench-report writes the page again from the JSON).
+paste), fused on jit, with and without profiling, and under qemu-riscv32
+where it is installed: side by side, interleaved, each sample in a fresh
+process, medians; the held-out guests also as users build them (rv32imac),
+unfused on every backend; then a tiny guest on every backend (start-up) and
+the held-out guests at test size (short runs). Writes
+bench/results/latest.json, latest.md, chart.svg and report.html (deno task
+bench-report writes the page again from the JSON).
 
   --reps N      repetitions of every configuration (default 3)
   --quick       test-size arguments, one repetition, no files unless --out
@@ -116,6 +125,7 @@ for (const b of backends) {
   configs.push({ key: `${b}/unfused`, backend: b, fused: false });
   configs.push({ key: `${b}/fused`, backend: b, fused: true });
 }
+configs.push({ key: "jit/fused", backend: "jit", fused: true });
 configs.push({
   key: "switch/profile",
   backend: "switch",
@@ -201,6 +211,7 @@ async function runOnce(
   args: string[],
   input: Uint8Array,
   c: Config,
+  bench = !values.quick,
 ): Promise<SampleResult> {
   if (c.qemu) {
     const t0 = performance.now();
@@ -222,7 +233,7 @@ async function runOnce(
   const req: SampleRequest = {
     guest: name,
     args,
-    bench: !values.quick,
+    bench,
     backend: c.backend!,
     fused: c.fused,
     profile: c.profile ?? false,
@@ -302,6 +313,7 @@ for (const g of guests) {
   for (const b of backends) {
     speedup[b] = res[`${b}/unfused`].ms / res[`${b}/fused`].ms;
   }
+  speedup.jit = res["switch/fused"].ms / res["jit/fused"].ms;
   speedup["paste/switch"] = res["switch/unfused"].ms /
     res["paste/unfused"].ms;
   const prof = samples["switch/profile"];
@@ -338,7 +350,9 @@ for (const g of guests) {
       speedup.switch.toFixed(2)
     }), paste ${res["paste/unfused"].mips.toFixed(0)} -> ${
       res["paste/fused"].mips.toFixed(0)
-    } MIPS, profiling +${(r.profileOverhead * 100).toFixed(1)}%${
+    } MIPS, jit ${res["jit/fused"].mips.toFixed(0)} MIPS${
+      qemu ? ` (${(res["jit/fused"].ms / res.qemu.ms).toFixed(2)}x qemu)` : ""
+    }, profiling +${(r.profileOverhead * 100).toFixed(1)}%${
       userSpeed
         ? `, user build (rv32imac) ${
           backends.map((b) => `${b} x${userSpeed[b].toFixed(2)}`).join(" ")
@@ -353,11 +367,11 @@ const hasCall = backends.includes("call");
 const lines = [
   `| guest | set | Minsns | unfused MIPS | fused MIPS | speed-up | oplets/insn unfused → fused | ${
     hasCall ? "call unfused → fused MIPS | " : ""
-  }paste unfused → fused MIPS | profiling overhead | ${
-    qemu ? "qemu-riscv32 ms | " : ""
+  }paste unfused → fused MIPS | jit MIPS (over fused switch) | profiling overhead | ${
+    qemu ? "qemu-riscv32 ms | jit / qemu | " : ""
   }user build vs rv32im, unfused (${backends.join(" / ")}) |`,
-  `|---|---|---|---|---|---|---|${hasCall ? "---|" : ""}---|---|${
-    qemu ? "---|" : ""
+  `|---|---|---|---|---|---|---|${hasCall ? "---|" : ""}---|---|---|${
+    qemu ? "---|---|" : ""
   }---|`,
 ];
 for (const r of results) {
@@ -375,8 +389,12 @@ for (const r of results) {
         : ""
     }${fmt(s["paste/unfused"].mips)} → ${fmt(s["paste/fused"].mips)} (${
       fmt(r.speedup.paste, 2)
-    }x) | ${(r.profileOverhead * 100).toFixed(1)}% | ${
-      qemu ? `${fmt(s.qemu.ms)} | ` : ""
+    }x) | ${fmt(s["jit/fused"].mips)} (${fmt(r.speedup.jit, 2)}x) | ${
+      (r.profileOverhead * 100).toFixed(1)
+    }% | ${
+      qemu
+        ? `${fmt(s.qemu.ms)} | ${fmt(s["jit/fused"].ms / s.qemu.ms, 2)}x | `
+        : ""
     }${
       r.userSpeed
         ? backends.map((b) => `${fmt(r.userSpeed![b], 2)}x`).join(" / ")
@@ -384,11 +402,100 @@ for (const r of results) {
     } |`,
   );
 }
+const geomean = (xs: number[]) =>
+  Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+const heldout = results.filter((r) => r.set === "heldout");
+const summary: string[] = [];
+if (qemu && heldout.length > 0) {
+  summary.push(
+    `jit wall time over qemu-riscv32's, geometric mean over the held-out guests (${
+      heldout.map((r) => r.name).join(", ")
+    }): ${
+      fmt(
+        geomean(
+          heldout.map((r) => r.results["jit/fused"].ms / r.results.qemu.ms),
+        ),
+        2,
+      )
+    }x; over all guests: ${
+      fmt(
+        geomean(
+          results.map((r) => r.results["jit/fused"].ms / r.results.qemu.ms),
+        ),
+        2,
+      )
+    }x.`,
+  );
+}
+
+// Start-up: a tiny guest on every backend; short runs: the held-out guests
+// at their test-size arguments.
+const startKeys: Config[] = [
+  ...backends.map((b) => ({ key: b, backend: b, fused: true })),
+  { key: "jit", backend: "jit" as Backend, fused: true },
+  ...(qemu ? [{ key: "qemu", fused: false, qemu: true }] : []),
+];
+const tiny = readManifest().find((g) => g.name === "exitcode")!;
+const startup: Record<string, number> = {};
+{
+  const ss: Record<string, number[]> = {};
+  for (let rep = 0; rep < Math.max(3, reps); rep++) {
+    for (const c of startKeys) {
+      (ss[c.key] ??= []).push(
+        (await runOnce(tiny.name, tiny.args, stdinOf(tiny), c, false)).ms,
+      );
+    }
+  }
+  for (const [k, v] of Object.entries(ss)) startup[k] = median(v);
+}
+const shortRuns: {
+  name: string;
+  args: string[];
+  ms: Record<string, number>;
+}[] = [];
+if (!values.quick) {
+  for (const g of guests.filter((g) => g.set === "heldout")) {
+    const ss: Record<string, number[]> = {};
+    for (let rep = 0; rep < reps; rep++) {
+      for (const c of startKeys) {
+        (ss[c.key] ??= []).push(
+          (await runOnce(g.name, g.args, stdinOf(g), c, false)).ms,
+        );
+      }
+    }
+    const ms: Record<string, number> = {};
+    for (const [k, v] of Object.entries(ss)) ms[k] = median(v);
+    shortRuns.push({ name: g.name, args: g.args, ms });
+  }
+}
+const keys = startKeys.map((c) => c.key);
+const extra = [
+  "",
+  `Start-up: the tiny guest \`${tiny.name}\`, ms (oplet: machine creation and run, in a fresh process; qemu-riscv32: the whole process):`,
+  "",
+  `| ${keys.join(" | ")} |`,
+  `|${keys.map(() => "---|").join("")}`,
+  `| ${keys.map((k) => fmt(startup[k], 1)).join(" | ")} |`,
+];
+if (shortRuns.length > 0) {
+  extra.push(
+    "",
+    "Short runs: the held-out guests at their test-size arguments, ms:",
+    "",
+    `| guest | ${keys.join(" | ")} |`,
+    `|---|${keys.map(() => "---|").join("")}`,
+    ...shortRuns.map((r) =>
+      `| ${r.name} ${r.args.join(" ")} | ${
+        keys.map((k) => fmt(r.ms[k], 1)).join(" | ")
+      } |`
+    ),
+  );
+}
 const command = `deno task bench ${Deno.args.join(" ")}`.trim();
 console.log(
   `Measured with \`${command}\`, ${reps} repetition(s), medians, ${fused.oplets.length} fused oplets.\n`,
 );
-console.log(lines.join("\n"));
+console.log([...lines, "", ...summary, ...extra].join("\n"));
 
 const outDir = (values.out as string | undefined) ??
   (values.quick
@@ -404,10 +511,15 @@ if (outDir) {
     fusedOplets: fused.oplets.length,
     guests: results,
     ...(sweep.length > 0 ? { sweep } : {}),
+    startup: { guest: tiny.name, ms: startup },
+    shortRuns,
   };
   writeAtomic(`${outDir}/latest.json`, JSON.stringify(json, null, 2) + "\n");
   writeAtomic(`${outDir}/chart.svg`, renderChart(results));
-  writeAtomic(`${outDir}/latest.md`, lines.join("\n") + "\n");
+  writeAtomic(
+    `${outDir}/latest.md`,
+    [...lines, "", ...summary, ...extra].join("\n") + "\n",
+  );
   writeAtomic(`${outDir}/report.html`, renderBenchHtml(json));
   console.error(
     `oplet-bench: wrote ${outDir}/latest.json, chart.svg, latest.md, report.html`,

@@ -6,7 +6,8 @@
  * consecutive seeds starting at S (default: from the clock), runs each on
  * qemu-riscv32 and on oplet (unfused and fused, on every backend), and reports
  * programs compared per second and every mismatch with its seed and the
- * saved executable. Stops after N programs or SECONDS seconds (default 60
+ * saved executable. `--only TEXT` compares only the variants whose name
+ * holds TEXT (with the unfused reference). Stops after N programs or SECONDS seconds (default 60
  * seconds when neither is given) or at Ctrl-C; exits 1 if anything differed.
  *
  * Reproduce a mismatch with `deno task fuzz --seed S --count 1`, or check
@@ -20,9 +21,9 @@ import { randomFpProgram } from "../tests/fuzz/random_fp_program.ts";
 import { taskArgs, usageError } from "./task_args.ts";
 
 const USAGE =
-  `Usage: oplet-fuzz (deno task fuzz) [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J] [--elf FILE...]
+  `Usage: oplet-fuzz (deno task fuzz) [--fp] [--seed S] [--count N] [--time SECONDS] [--jobs J] [--only TEXT] [--elf FILE...]
 
-Differential fuzzing: random RV32IM programs run on qemu-riscv32 and on oplet
+Differential fuzzing: random RV32IMAC programs run on qemu-riscv32 and on oplet
 (unfused and fused, every backend); every mismatch is reported with its seed
 and saved executable. Stops after N programs or SECONDS seconds (default 60
 when neither is given) or at Ctrl-C.
@@ -32,6 +33,8 @@ when neither is given) or at Ctrl-C.
   --count N       programs to compare
   --time SECONDS  stop after this long
   --jobs J        programs run at once
+  --only TEXT     compare only the variants whose name holds TEXT (with the
+                  unfused reference)
   --elf FILE      check saved executables again instead (repeatable)
 
 Exit status: 0 when everything agreed, 1 for a mismatch or an error, 2 for a
@@ -61,7 +64,12 @@ async function main(): Promise<number> {
     jobs: { type: "string" },
     elf: { type: "string", multiple: true },
     fp: { type: "boolean" },
-  }) as Record<string, string | undefined> & { elf?: string[]; fp?: boolean };
+    only: { type: "string" },
+  }) as Record<string, string | undefined> & {
+    elf?: string[];
+    fp?: boolean;
+    only?: string;
+  };
   const seed0 = num("seed", o.seed, 0) ?? (Date.now() % 1_000_000_000);
   const count = num("count", o.count, 1);
   const time = num("time", o.time, 1) ?? (count === undefined ? 60 : undefined);
@@ -73,7 +81,26 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const d = await Differential.create();
+  let variants;
+  if (o.only !== undefined) {
+    // The unfused reference, and the variants whose name holds the text.
+    const probe = await Differential.create();
+    const all = probe.variants;
+    await probe.close();
+    variants = [
+      all[0],
+      ...all.slice(1).filter((v) => v.name.includes(o.only!)),
+    ];
+    if (variants.length === 1) {
+      console.error(
+        `oplet-fuzz: --only "${o.only}" names no variant; expected part of one of: ${
+          all.slice(1).map((v) => `"${v.name}"`).join(", ")
+        }`,
+      );
+      return 2;
+    }
+  }
+  const d = await Differential.create(variants);
   if (o.fp) d.generate = randomFpProgram;
   if (o.elf) {
     let bad = 0;

@@ -152,9 +152,9 @@ Deno.test("bad command lines and files give one line and exit 2 (usage) or 1", a
     ],
     [["--log", "everything", exit42], 2, /Unknown --log item "everything"/],
     [
-      ["--backend", "jit", exit42],
+      ["--backend", "llvm", exit42],
       2,
-      /--backend expects switch, call or paste, got "jit"/,
+      /--backend expects switch, call, paste or jit, got "llvm"/,
     ],
     [[`${dir}/missing.elf`], 1, /^oplet-emu: .*missing\.elf: no such file$/],
     [[dir], 1, /: expected an ELF file, found a directory or special file$/],
@@ -367,7 +367,7 @@ Deno.test("--profile falls back quietly to the guest's thread when its worker ma
 Deno.test("--profile writes the same bytes on every backend, and gzipped", async () => {
   const sort = new URL("./guests/bin/sort.elf", import.meta.url).pathname;
   const files = [];
-  for (const backend of ["switch", "call", "paste"]) {
+  for (const backend of ["switch", "call", "paste", "jit"]) {
     const path = `${dir}/backend-${backend}.profile`;
     const r = await emu(`--profile=${path}`, "--backend", backend, sort, "300");
     assert.equal(r.code, 0, r.stderr);

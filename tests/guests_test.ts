@@ -1,8 +1,8 @@
 // Every bundled guest, in both builds (rv32im and the way `deno task cc`
 // builds it), runs exactly as under qemu-riscv32: the same stdout bytes and
-// exit code, unfused and fused, on the switch, paste and call backends, and
-// every run ends with the same registers (integer and float, and fflags)
-// as the unfused switch one. Where
+// exit code, unfused and fused, on the switch, paste, call and jit backends,
+// and every run ends with the same registers (integer and float, and fflags)
+// as the unfused switch one (jit also with the same --stats counts). Where
 // qemu-riscv32 is installed, it is also run live, so the expected files
 // cannot go stale.
 import assert from "node:assert/strict";
@@ -61,7 +61,10 @@ for (const variant of VARIANTS) {
     Deno.test(`${name}: stdout and exit code equal qemu-riscv32's on every backend`, async () => {
       const want = expected(g.name, false, variant);
       const input = stdinOf(g);
-      const base = await runGuest(g, variant, g.args, input, { fused: null });
+      const base = await runGuest(g, variant, g.args, input, {
+        fused: null,
+        backend: "switch",
+      });
       assert.equal(base.r.exitCode, want.exitCode, "unfused exit code");
       assert.deepEqual(base.io.stdoutBytes, want.stdout, "unfused stdout");
       if (base.r.fault) {
@@ -71,7 +74,10 @@ for (const variant of VARIANTS) {
       assert.deepEqual(base.io.warnings, [], "no unsupported system calls");
       // A guest that reads clocks takes paths that depend on their values.
       const same = !g.readsClocks;
-      const fz = await runGuest(g, variant, g.args, input, { fused });
+      const fz = await runGuest(g, variant, g.args, input, {
+        fused,
+        backend: "switch",
+      });
       assert.equal(fz.r.exitCode, want.exitCode, "fused exit code");
       assert.deepEqual(fz.io.stdoutBytes, want.stdout, "fused stdout");
       if (same) {
@@ -121,6 +127,42 @@ for (const variant of VARIANTS) {
               what,
             );
             assert.equal(p.r.stats.insns, base.r.stats.insns, what);
+          }
+        }
+      }
+    });
+
+    Deno.test(`${name} on jit: the same stdout, exit code, registers and --stats counts as on switch`, async () => {
+      const want = expected(g.name, false, variant);
+      const input = stdinOf(g);
+      const same = !g.readsClocks;
+      for (const f of [null, fused]) {
+        const sw = await runGuest(g, variant, g.args, input, {
+          fused: f,
+          backend: "switch",
+        });
+        // The default thresholds, then every block hot at once (regions of
+        // one block: links are not made yet) and after two runs (regions
+        // of many blocks), so that even short guests run compiled code.
+        for (const jit of [undefined, { hotAfter: 1 }, { hotAfter: 2 }]) {
+          const j = await runGuest(g, variant, g.args, input, {
+            fused: f,
+            backend: "jit",
+            jit,
+          });
+          const what = `jit ${JSON.stringify(jit)}, ${f ? "fused" : "unfused"}`;
+          assert.equal(j.r.exitCode, want.exitCode, `${what} exit code`);
+          assert.deepEqual(j.io.stdoutBytes, want.stdout, `${what} stdout`);
+          assert.equal(
+            j.r.fault?.message(),
+            sw.r.fault?.message(),
+            `${what} fault`,
+          );
+          if (same) {
+            assert.deepEqual(j.r.machine.cpu.x, sw.r.machine.cpu.x, what);
+            assert.deepEqual(j.r.machine.cpu.fw, sw.r.machine.cpu.fw, what);
+            assert.equal(j.r.machine.cpu.fflags, sw.r.machine.cpu.fflags, what);
+            assert.deepEqual(j.r.stats, sw.r.stats, `${what} stats`);
           }
         }
       }

@@ -28,6 +28,8 @@ export interface BackendContext<S> {
   readonly cpu: S;
   /** Whether the run is profiled (every block must then be interpreted). */
   readonly profiling: boolean;
+  /** Tuning of the `jit` backend (hot threshold, region size). */
+  readonly jit?: { hotAfter?: number; maxBlocks?: number };
 }
 
 /** A backend: turns blocks into something that runs. */

@@ -93,6 +93,8 @@ export interface Variant {
   optimalCover?: boolean;
   /** The dispatcher (default the machine's). */
   backend?: Backend;
+  /** Tuning of the `jit` backend. */
+  jit?: { hotAfter?: number; maxBlocks?: number };
 }
 
 /**
@@ -140,6 +142,7 @@ export async function runOplet(
     fused: v.fused,
     optimalCover: v.optimalCover,
     backend: v.backend,
+    jit: v.jit,
   });
   return {
     stdout: io.stdoutBytes,
@@ -281,7 +284,8 @@ export class Differential {
   /**
    * Sets up a temporary directory and the variants: the given ones (the
    * first unfused), or by default unfused on every backend, the default
-   * fused set on `switch` and `paste`, a composed set on the `call`
+   * fused set on `switch` and `paste`, `jit` unfused with every block
+   * compiled at once and fused with regions compiled after two runs, a composed set on the `call`
    * dispatcher, and both fused sets with the optimal covering when the
    * machine supports it.
    */
@@ -300,11 +304,27 @@ export class Differential {
     const dflt = defaultFusedSet();
     const composed = await composedFusedSet();
     variants = [
-      { name: "unfused", fused: null },
+      { name: "unfused", fused: null, backend: "switch" },
       { name: "unfused, call dispatcher", fused: null, backend: "call" },
-      { name: `fused default (${dflt.oplets.length} oplets)`, fused: dflt },
+      {
+        name: `fused default (${dflt.oplets.length} oplets)`,
+        fused: dflt,
+        backend: "switch",
+      },
       { name: "unfused, paste", fused: null, backend: "paste" },
       { name: "fused default, paste", fused: dflt, backend: "paste" },
+      {
+        name: "unfused, jit (every block compiled at once)",
+        fused: null,
+        backend: "jit",
+        jit: { hotAfter: 1 },
+      },
+      {
+        name: "fused default, jit (regions after two runs)",
+        fused: dflt,
+        backend: "jit",
+        jit: { hotAfter: 2 },
+      },
       {
         name: `fused composed (${composed.oplets.length} oplets), greedy`,
         fused: composed,

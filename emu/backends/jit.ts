@@ -1,0 +1,438 @@
+/**
+ * The `jit` backend: blocks start in the fused `switch` interpreter; a
+ * block executed {@link JitOptions.hotAfter} times becomes the entry of a
+ * region, the blocks reachable from it through the chain links the
+ * interpreter has made, compiled to one WebAssembly function
+ * (`jit_compile.ts`). Regions chain to each other through a shared table:
+ * a region's exit to another region's entry is a tail call, and only cold
+ * or unknown targets, system calls, faults and the instruction budget
+ * return to the execution loop.
+ *
+ * `--stats` counts stay those of the interpreter: compiled code counts each
+ * block's instructions and the oplets the fused interpreter would have
+ * dispatched for it, so `dispatched` means the same on every backend (on
+ * `paste` and in compiled regions no oplet is actually dispatched). While
+ * profiling, every block is interpreted (the profiling oplet must run).
+ *
+ * @module
+ */
+
+import { EXIT_GOTO0 } from "../oplet.ts";
+import { readOplet, TEMPS } from "../oplet_rules.ts";
+import type { CpuState } from "../target.ts";
+import type { CompiledEntry, TranslationBlock } from "../tb.ts";
+import type { BackendContext, RunTb, TbBackend } from "./backend.ts";
+import {
+  type FieldInfo,
+  type HelperImport,
+  JC_SIZE,
+  JitCompiler,
+  type RegionBlock,
+  type Scratch,
+} from "./jit_compile.ts";
+import { switchDispatcher } from "./switch.ts";
+import { ByteBuf, encodeModule, I32, Op, sleb } from "./wasm_encode.ts";
+
+/** Tuning of the `jit` backend. */
+export interface JitOptions {
+  /** Executions of a block (interpreted) after which it is compiled (default 1000). */
+  hotAfter?: number;
+  /** Most blocks in one region (default 48). */
+  maxBlocks?: number;
+}
+
+/** Counters of the `jit` backend. */
+export interface JitStats {
+  /** Regions compiled. */
+  regions: number;
+  /** Blocks compiled (a block may be in several regions). */
+  blocks: number;
+  /** Bytes of WebAssembly compiled. */
+  bytes: number;
+  /** Milliseconds spent building and compiling regions. */
+  compileMs: number;
+  /** Entries into compiled code from the execution loop. */
+  entries: number;
+}
+
+/** Most guest instructions one entry into compiled code runs before it returns (keeps counters in int32). */
+const BUDGET_CAP = 1 << 20;
+
+/** A compiled region: `(budget, ops) => exit code`. */
+export type RegionFn = (budget: number, ops: number) => number;
+
+/** Compiled code entered at one block. */
+class RegionEntry<S extends CpuState> implements CompiledEntry {
+  insns = 0;
+  ops = 0;
+  constructor(
+    private readonly fn: RegionFn,
+    private readonly jit: JitBackend<S>,
+    private readonly pc: number,
+  ) {}
+
+  enter(budget: number): number {
+    const j = this.jit, m = j.m32, s = j.cpu;
+    // Entered from the loop: make sure compiled code finds this entry in
+    // the jump cache next time (another head may have taken its entry).
+    const h = (this.pc >>> 2) & (JC_SIZE - 1);
+    if (m[j.jcWord + h] !== this.pc) j.cacheHead(this.pc, this.fn);
+    const b = budget < BUDGET_CAP ? budget : BUDGET_CAP;
+    j.stats.entries++;
+    j.syncIn(s, m);
+    let code: number;
+    try {
+      code = this.fn(b, 0);
+    } catch (e) {
+      this.insns = b - m[j.budgetWord];
+      this.ops = m[j.opsWord];
+      j.syncOut(s, m);
+      throw e;
+    }
+    this.insns = b - m[j.budgetWord];
+    this.ops = m[j.opsWord];
+    j.syncOut(s, m);
+    return code;
+  }
+}
+
+/** The `jit` backend (see the module doc). */
+export class JitBackend<S extends CpuState> implements TbBackend<S> {
+  /** See {@link TbBackend.hotAfter}. */
+  readonly hotAfter: number;
+  /** Counters. */
+  readonly stats: JitStats = {
+    regions: 0,
+    blocks: 0,
+    bytes: 0,
+    compileMs: 0,
+    entries: 0,
+  };
+  /** The compiler, or null while profiling. */
+  readonly compiler: JitCompiler | null;
+  /** The state. */
+  readonly cpu: S;
+  /** Guest memory as words. */
+  readonly m32: Int32Array;
+  /** Word index of the budget scratch word. */
+  readonly budgetWord: number;
+  /** Word index of the oplet-count scratch word. */
+  readonly opsWord: number;
+  /** Word index of the jump cache. */
+  readonly jcWord: number;
+  /** Copies the state's number fields into their scratch words. */
+  readonly syncIn: (s: S, m: Int32Array) => void;
+  /** Copies the scratch words back into the state's number fields. */
+  readonly syncOut: (s: S, m: Int32Array) => void;
+  private readonly interp: RunTb<S>;
+  private readonly maxBlocks: number;
+  // Made when the first region is compiled (a short run never needs them).
+  private table: WebAssembly.Table | null = null;
+  private stub: RegionFn | null = null;
+  private readonly slots = new Map<number, number>();
+  private readonly fields = new Map<string, FieldInfo>();
+  private readonly hoisted: readonly string[];
+  private readonly scratch: Scratch;
+  private readonly helpers: Record<string, unknown>;
+  private readonly wrappers = new Map<string, unknown>();
+  private readonly memPages: number;
+
+  /** Builds the interpreter and, unless profiling, the compiler. */
+  constructor(ctx: BackendContext<S>, options: JitOptions = {}) {
+    this.interp = switchDispatcher(ctx.oplets, ctx.helpers, ctx.hoisted);
+    this.hotAfter = ctx.profiling
+      ? Number.MAX_SAFE_INTEGER
+      : options.hotAfter ?? 1000;
+    this.maxBlocks = options.maxBlocks ?? 48;
+    this.cpu = ctx.cpu;
+    this.hoisted = ctx.hoisted;
+    this.helpers = ctx.helpers;
+    const s = ctx.cpu;
+    const buf = s.memory.buffer;
+    this.memPages = buf.byteLength / 65536;
+    this.m32 = new Int32Array(buf);
+    const base = s.scratch;
+    this.scratch = { pc: base, budget: base + 4, ops: base + 8, jc: base + 16 };
+    this.budgetWord = this.scratch.budget >> 2;
+    this.opsWord = this.scratch.ops >> 2;
+    this.jcWord = this.scratch.jc >> 2;
+    const checked = ctx.oplets.slice(0, ctx.baseCount).map((o) =>
+      readOplet(o, ctx.hoisted)
+    );
+    // How compiled code reaches each field the oplets use.
+    const used = new Set<string>();
+    for (const o of checked) {
+      for (const f of [...o.reads, ...o.writes]) used.add(f);
+    }
+    let next = base + 16 + 4 * JC_SIZE;
+    const slotFields: [string, number][] = [];
+    for (const f of used) {
+      if (TEMPS.includes(f)) continue;
+      const v = (s as unknown as Record<string, unknown>)[f];
+      if (ArrayBuffer.isView(v) && v.buffer === buf) {
+        const elem = ELEMS.get(v.constructor);
+        if (elem === undefined) continue;
+        this.fields.set(f, {
+          kind: "array",
+          base: v.byteOffset,
+          elem,
+          regs: v.byteOffset + v.byteLength <= base,
+        });
+      } else if (typeof v === "number") {
+        if (this.hoisted.includes(f)) {
+          this.fields.set(f, { kind: "const", value: v });
+        } else if (f === "pc") {
+          this.fields.set(f, { kind: "slot", addr: this.scratch.pc });
+          slotFields.push([f, this.scratch.pc >> 2]);
+        } else if (next + 4 <= 4096 - 0) {
+          this.fields.set(f, { kind: "slot", addr: next });
+          slotFields.push([f, next >> 2]);
+          next += 4;
+        }
+      }
+    }
+    const names = slotFields.map(([f]) => f);
+    for (const f of names) {
+      if (!/^[A-Za-z_$][\w$]*$/.test(f)) {
+        throw new Error(`Field name "${f}" cannot be synchronised`);
+      }
+    }
+    this.syncIn = new Function(
+      "s",
+      "m",
+      slotFields.map(([f, w]) => `m[${w}] = s.${f};`).join("\n"),
+    ) as (s: S, m: Int32Array) => void;
+    this.syncOut = new Function(
+      "s",
+      "m",
+      slotFields.map(([f, w]) => `s.${f} = m[${w}];`).join("\n"),
+    ) as (s: S, m: Int32Array) => void;
+    this.compiler = ctx.profiling ? null : new JitCompiler({
+      oplets: checked,
+      fields: this.fields,
+      helpers: ctx.helpers,
+      scratch: this.scratch,
+      memPages: this.memPages,
+      pcField: "pc",
+    });
+  }
+
+  /** Every block is interpreted until it is hot. */
+  runFor(): RunTb<S> {
+    return this.interp;
+  }
+
+  /** Compiles the region entered at `tb`. */
+  hot(tb: TranslationBlock<S>): void {
+    const c = this.compiler;
+    if (c === null || tb.compiled !== null || !c.blockSupported(tb.base)) {
+      return;
+    }
+    const t0 = performance.now();
+    const table = this.table ?? this.setUp();
+    // The region: blocks reachable through the chain links the interpreter
+    // has made, breadth first.
+    const blocks: TranslationBlock<S>[] = [tb];
+    const seen = new Set<number>([tb.pc]);
+    for (let k = 0; k < blocks.length; k++) {
+      for (const n of [blocks[k].jmp0, blocks[k].jmp1, blocks[k].jmpL]) {
+        if (
+          n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
+          c.blockSupported(n.base)
+        ) {
+          seen.add(n.pc);
+          blocks.push(n);
+        }
+      }
+    }
+    this.refreshConsts();
+    const rb: RegionBlock[] = reversePostorder(blocks).map((b) => ({
+      pc: b.pc,
+      base: b.base,
+      icount: b.icount,
+      nops: b.nops,
+      lookup: b.jmpL?.pc,
+    }));
+    const mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
+    const imports: Record<string, unknown> = {
+      mem: this.cpu.memory,
+      tab: table,
+    };
+    for (const h of mod.helpers) imports[h.name] = this.wrapper(h);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes), {
+      e: imports as WebAssembly.ModuleImports,
+    });
+    const fn = inst.exports.f as RegionFn;
+    tb.compiled = new RegionEntry(fn, this, tb.pc);
+    table.set(this.slotFor(tb.pc), fn);
+    this.cacheHead(tb.pc, fn);
+    this.stats.regions++;
+    this.stats.blocks += blocks.length;
+    this.stats.bytes += mod.bytes.length;
+    this.stats.compileMs += performance.now() - t0;
+  }
+
+  /** The shared table, the stub and an empty jump cache, for the first region. */
+  private setUp(): WebAssembly.Table {
+    const table = new WebAssembly.Table({ element: "anyfunc", initial: 0 });
+    this.stub = this.buildStub();
+    // The jump cache's slots come first; an entry is called only when its
+    // word holds the pc looked up.
+    table.grow(JC_SIZE);
+    this.table = table;
+    this.clearJumpCache();
+    return table;
+  }
+
+  /** Puts a region head in the jump cache that `EXIT_LOOKUP` exits search. */
+  cacheHead(pc: number, fn: RegionFn): void {
+    const h = (pc >>> 2) & (JC_SIZE - 1);
+    this.m32[this.jcWord + h] = pc;
+    this.table!.set(h, fn);
+  }
+
+  /** Drops every region: every slot leads back to the loop again. */
+  flush(): void {
+    if (this.table === null) return;
+    for (const slot of this.slots.values()) this.table.set(slot, this.stub);
+    this.clearJumpCache();
+  }
+
+  /** Empties the jump cache (its words; the table entries are then never called). */
+  private clearJumpCache(): void {
+    for (let h = 0; h < JC_SIZE; h++) this.m32[this.jcWord + h] = 1; // no pc is odd
+  }
+
+  /** The table slot of a pc (allocated on first use, leading to the stub). */
+  private slotFor(pc: number): number {
+    let s = this.slots.get(pc);
+    if (s === undefined) {
+      s = this.table!.grow(1);
+      this.table!.set(s, this.stub);
+      this.slots.set(pc, s);
+    }
+    return s;
+  }
+
+  /** Hoisted number fields are constants in compiled code: their current values. */
+  private refreshConsts(): void {
+    const s = this.cpu as unknown as Record<string, number>;
+    for (const [f, fi] of this.fields) {
+      if (fi.kind === "const") fi.value = s[f];
+    }
+  }
+
+  /** The function an import stands for. */
+  private wrapper(h: HelperImport): unknown {
+    const key = `${h.helper}/${h.kinds}/${h.result}`;
+    let w = this.wrappers.get(key);
+    if (w === undefined) {
+      if (h.helper === "notInt") {
+        w = (v: number) => {
+          throw new Error(
+            `jit: an oplet stored ${v} in an int32 temporary or field`,
+          );
+        };
+      } else if (h.helper === "toInt32") {
+        w = (v: number) => v | 0;
+      } else {
+        let n = 0;
+        const params: string[] = [];
+        const args = [...h.kinds].map((k) => {
+          if (k === "s") return "s";
+          const a = `a${n++}`;
+          params.push(a);
+          return k === "b" ? `${a} !== 0` : k === "u" ? `${a} >>> 0` : a;
+        });
+        w = new Function(
+          "h",
+          "s",
+          "m",
+          "syncIn",
+          "syncOut",
+          `return function (${params.join(", ")}) {
+  syncOut(s, m);
+  const r = h(${args.join(", ")});
+  syncIn(s, m);
+  return ${h.result ? "r" : "undefined"};
+};`,
+        )(
+          this.helpers[h.helper],
+          this.cpu,
+          this.m32,
+          this.syncIn,
+          this.syncOut,
+        );
+      }
+      this.wrappers.set(key, w);
+    }
+    return w;
+  }
+
+  /** The function in every unlinked slot: stores the counters, returns `EXIT_GOTO0` (the pc is in its word). */
+  private buildStub(): RegionFn {
+    const b = new ByteBuf();
+    const st = (addr: number, local: number) => {
+      b.push(Op.i32_const);
+      sleb(b, addr);
+      b.push(Op.local_get);
+      b.push(local);
+      b.push(Op.i32_store);
+      b.push(2);
+      b.push(0);
+    };
+    st(this.scratch.budget, 0);
+    st(this.scratch.ops, 1);
+    b.push(Op.i32_const);
+    sleb(b, EXIT_GOTO0);
+    const bytes = encodeModule({
+      types: [{ params: [I32, I32], results: [I32] }],
+      funcs: [],
+      memPages: this.memPages,
+      tableMin: null,
+      locals: [],
+      body: b.bytes(),
+    });
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+      e: { mem: this.cpu.memory },
+    });
+    return inst.exports.f as RegionFn;
+  }
+}
+
+type Elem = Extract<FieldInfo, { kind: "array" }>["elem"];
+
+const ELEMS = new Map<unknown, Elem>([
+  [Int8Array, "i8"],
+  [Uint8Array, "u8"],
+  [Int16Array, "i16"],
+  [Uint16Array, "u16"],
+  [Int32Array, "i32"],
+  [Uint32Array, "u32"],
+  [Float32Array, "f32"],
+  [Float64Array, "f64"],
+]);
+
+/**
+ * The blocks in reverse postorder from the first (the entry stays first):
+ * every edge that is not a loop's back edge then goes forward, which
+ * compiled code takes as a direct branch.
+ */
+function reversePostorder<
+  T extends { jmp0: T | null; jmp1: T | null; jmpL: T | null },
+>(
+  blocks: readonly T[],
+): T[] {
+  const inSet = new Set(blocks);
+  const seen = new Set<T>();
+  const post: T[] = [];
+  const visit = (b: T) => {
+    seen.add(b);
+    for (const n of [b.jmp0, b.jmp1, b.jmpL]) {
+      if (n !== null && inSet.has(n) && !seen.has(n)) visit(n);
+    }
+    post.push(b);
+  };
+  visit(blocks[0]);
+  return post.reverse();
+}

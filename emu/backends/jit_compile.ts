@@ -1,0 +1,1556 @@
+/**
+ * Compiles regions of translated blocks to WebAssembly for the `jit`
+ * backend, from the oplets' syntax trees (`oplet_rules.ts`): nothing here
+ * knows what an oplet does, so an oplet added to the table compiles
+ * without a second copy, or, when its body uses something this compiler
+ * does not know, keeps its blocks in the interpreter.
+ *
+ * A region is one WebAssembly function `(budget, ops) -> exit code` over
+ * many blocks that keeps their control flow: a loop with a `br_table` over
+ * the region's blocks, so that a guest loop stays a loop. Guest registers
+ * (constant-indexed cells of a register file kept below the compiled code's
+ * scratch words) live in wasm locals, loaded on entry and written back on
+ * every way out. Temporaries are locals. Hoisted fields are constants.
+ * Other number fields live in scratch words that the entry copies in and
+ * out. Typed-array fields over the guest memory become loads and stores.
+ *
+ * Values are typed so that every operation means what it means in
+ * JavaScript: `i32` (an int32 value), `u32` (a uint32 value in i32 bits),
+ * `f64` (any number) and `bool`. Where JavaScript would convert to int32
+ * (bitwise operators, typed-array stores) sums of integers are computed
+ * with i32 arithmetic, which is exact there. A temporary or number field
+ * holds int32 values only (the rules); a value that is not statically one
+ * is checked when stored, and a violation stops the run with an internal
+ * error rather than a wrong result.
+ *
+ * Block exits: a direct goto (`EXIT_GOTO0`/`EXIT_GOTO1` with a constant pc)
+ * to a block of the region continues the loop; to another pc it tail-calls
+ * that pc's slot of a shared table (the region compiled there, or a stub
+ * that returns to the execution loop). `EXIT_LOOKUP` looks the pc up in a
+ * small jump cache of region heads kept in scratch memory. Any other exit
+ * code, and the end of the instruction budget, returns to the loop.
+ *
+ * @module
+ */
+
+import { EXIT_GOTO0, EXIT_GOTO1, EXIT_LOOKUP } from "../oplet.ts";
+import type { Expr, Stmt } from "../oplet_source.ts";
+import {
+  type CheckedOplet,
+  offsetFromI,
+  paramRef,
+  stateField,
+  TEMPS,
+} from "../oplet_rules.ts";
+import {
+  ByteBuf,
+  encodeModule,
+  F64,
+  f64bytes,
+  FC,
+  type FuncType,
+  I32,
+  Op,
+  sleb,
+  uleb,
+  VOID,
+} from "./wasm_encode.ts";
+
+/** An oplet (or a construct in it) that this compiler does not handle. */
+export class JitUnsupported extends Error {
+  /** Creates the error; `message` says what was not handled. */
+  constructor(message: string) {
+    super(message);
+    this.name = "JitUnsupported";
+  }
+}
+
+type Ty = "i32" | "u32" | "f64" | "bool";
+
+/** Element kinds of typed arrays over guest memory. */
+type Elem = "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "f32" | "f64";
+
+/** How compiled code reaches one state field. */
+export type FieldInfo =
+  | { kind: "const"; value: number }
+  | { kind: "slot"; addr: number }
+  | { kind: "array"; base: number; elem: Elem; regs: boolean };
+
+/** The scratch words compiled code uses (byte addresses in guest memory). */
+export interface Scratch {
+  /** The pc a region leaves with. */
+  readonly pc: number;
+  /** The budget left when a region returned (or called a helper). */
+  readonly budget: number;
+  /** Oplets counted when a region returned (or called a helper). */
+  readonly ops: number;
+  /** The jump cache: {@link JC_SIZE} pcs of region heads. */
+  readonly jc: number;
+}
+
+/** Entries of the jump cache of region heads (its table slots come first). */
+export const JC_SIZE = 512;
+
+/** A block as the compiler takes it. */
+export interface RegionBlock {
+  /** Guest pc. */
+  readonly pc: number;
+  /** Base oplets with their parameters. */
+  readonly base: Int32Array;
+  /** Guest instructions. */
+  readonly icount: number;
+  /** Oplets counted per execution (as the interpreter dispatches them). */
+  readonly nops: number;
+  /** Where its indirect exit (`EXIT_LOOKUP`) last went, if known. */
+  readonly lookup?: number;
+}
+
+/** A helper import that the region needs. */
+export interface HelperImport {
+  /** The import's name. */
+  readonly name: string;
+  /** The helper's name in the helpers record. */
+  readonly helper: string;
+  /** How each argument is passed: `s` the state, `i` int32, `u` uint32, `b` boolean, `f` number. */
+  readonly kinds: string;
+  /** Whether the result is used. */
+  readonly result: boolean;
+}
+
+/** A compiled region, ready to instantiate. */
+export interface RegionModule {
+  /** The module's bytes. */
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Helper imports, by import name. */
+  readonly helpers: readonly HelperImport[];
+}
+
+/** What the compiler knows about the oplets and the state. */
+export interface JitInfo {
+  /** Base oplets, read and checked. */
+  readonly oplets: readonly CheckedOplet[];
+  /** How each state field is reached; a field not here is unsupported. */
+  readonly fields: ReadonlyMap<string, FieldInfo>;
+  /** Helper values by name. */
+  readonly helpers: Record<string, unknown>;
+  /** Scratch words. */
+  readonly scratch: Scratch;
+  /** Pages of guest memory. */
+  readonly memPages: number;
+  /** The state field that holds the pc. */
+  readonly pcField: string;
+}
+
+const REGION_TYPE: FuncType = { params: [I32, I32], results: [I32] };
+const ELEM_SIZE: Record<Elem, number> = {
+  i8: 1,
+  u8: 1,
+  i16: 2,
+  u16: 2,
+  i32: 4,
+  u32: 4,
+  f32: 4,
+  f64: 8,
+};
+const LOAD: Record<Elem, number> = {
+  i8: Op.i32_load8_s,
+  u8: Op.i32_load8_u,
+  i16: Op.i32_load16_s,
+  u16: Op.i32_load16_u,
+  i32: Op.i32_load,
+  u32: Op.i32_load,
+  f32: Op.f32_load,
+  f64: Op.f64_load,
+};
+const STORE: Record<Elem, number> = {
+  i8: Op.i32_store8,
+  u8: Op.i32_store8,
+  i16: Op.i32_store16,
+  u16: Op.i32_store16,
+  i32: Op.i32_store,
+  u32: Op.i32_store,
+  f32: Op.f32_store,
+  f64: Op.f64_store,
+};
+const ALIGN: Record<Elem, number> = {
+  i8: 0,
+  u8: 0,
+  i16: 1,
+  u16: 1,
+  i32: 2,
+  u32: 2,
+  f32: 2,
+  f64: 3,
+};
+
+/** Which register-file cells (array field, constant index) an oplet reads and writes, by parameter or literal. */
+export interface RegUse {
+  /** Cells read. */
+  readonly reads: { field: string; param?: number; index?: number }[];
+  /** Cells written. */
+  readonly writes: { field: string; param?: number; index?: number }[];
+}
+
+type Local = { local: number; ty: Ty };
+
+/**
+ * Compiles regions for one machine. Create once; {@link supports} tells
+ * which oplets compile, {@link compile} builds a region's module.
+ */
+export class JitCompiler {
+  private readonly info: JitInfo;
+  private readonly support = new Map<number, string | null>();
+  private readonly regUse = new Map<number, RegUse>();
+
+  /** A compiler for the given oplets and state layout. */
+  constructor(info: JitInfo) {
+    this.info = info;
+  }
+
+  /**
+   * Null when oplet `op` compiles; otherwise why not (its blocks then stay
+   * in the interpreter).
+   */
+  supports(op: number): string | null {
+    let r = this.support.get(op);
+    if (r === undefined) {
+      const o = this.info.oplets[op];
+      if (o === undefined) r = `unknown oplet ${op}`;
+      else {
+        try {
+          const code = new Int32Array(1 + o.params).fill(1);
+          code[0] = op;
+          new RegionCompiler(this, this.info, [{
+            pc: 0,
+            base: code,
+            icount: 1,
+            nops: 1,
+          }]).build();
+          r = null;
+        } catch (e) {
+          if (!(e instanceof JitUnsupported)) throw e;
+          r = `oplet "${o.name}": ${e.message}`;
+        }
+      }
+      this.support.set(op, r);
+    }
+    return r;
+  }
+
+  /** Whether every oplet of a block compiles. */
+  blockSupported(base: Int32Array): boolean {
+    for (let i = 0; i < base.length;) {
+      const op = base[i];
+      if (this.supports(op) !== null) return false;
+      i += 1 + this.info.oplets[op].params;
+    }
+    return true;
+  }
+
+  /** The register-file cells an oplet touches. */
+  regUseOf(op: number): RegUse {
+    let r = this.regUse.get(op);
+    if (r === undefined) {
+      const reads: RegUse["reads"] = [], writes: RegUse["writes"] = [];
+      const o = this.info.oplets[op];
+      const cell = (e: Expr) => {
+        if (e.k !== "index") return;
+        const f = stateField(e.obj);
+        const fi = f === undefined ? undefined : this.info.fields.get(f);
+        if (fi?.kind !== "array" || !fi.regs) return;
+        const p = paramRef(e.idx);
+        if (p !== undefined) return { field: f!, param: p };
+        if (e.idx.k === "num") return { field: f!, index: e.idx.v };
+      };
+      const walk = (body: readonly Stmt[]) => {
+        for (const st of body) {
+          const ex = (e: Expr, target = false): void => {
+            const c = cell(e);
+            if (c) {
+              (target ? writes : reads).push(c);
+              return ex(e.k === "index" ? e.idx : e);
+            }
+            switch (e.k) {
+              case "member":
+                return ex(e.obj);
+              case "index":
+                ex(e.obj);
+                return ex(e.idx);
+              case "call":
+              case "new":
+                ex(e.callee);
+                return e.args.forEach((a) => ex(a));
+              case "un":
+                return ex(e.e);
+              case "bin":
+                ex(e.l);
+                return ex(e.r);
+              case "cond":
+                ex(e.c);
+                ex(e.t);
+                return ex(e.f);
+              case "assign":
+                if (e.op !== "=") ex(e.target);
+                ex(e.target, true);
+                return ex(e.value);
+              case "update":
+                ex(e.target);
+                return ex(e.target, true);
+            }
+          };
+          if (st.k === "decl") ex(st.init);
+          else if (st.k === "expr" || st.k === "throw") ex(st.e);
+          else if (st.k === "return" && st.e) ex(st.e);
+          else if (st.k === "if") {
+            ex(st.c);
+            walk(st.t);
+            if (st.f) walk(st.f);
+          } else if (st.k === "block") walk(st.body);
+        }
+      };
+      walk(o.body);
+      r = { reads, writes };
+      this.regUse.set(op, r);
+    }
+    return r;
+  }
+
+  /**
+   * Compiles a region: `blocks[0]` is its entry; `slotFor(pc)` gives the
+   * table slot of a pc outside it. Every block must be supported.
+   */
+  compile(
+    blocks: readonly RegionBlock[],
+    slotFor: (pc: number) => number,
+    tableMin: number,
+  ): RegionModule {
+    return new RegionCompiler(this, this.info, blocks, slotFor, tableMin)
+      .build();
+  }
+}
+
+/** Builds one region's module. */
+class RegionCompiler {
+  private out: ByteBuf = new ByteBuf();
+  private readonly locals: number[] = [];
+  private depth = 0;
+  private readonly types: FuncType[] = [REGION_TYPE];
+  private readonly typeKeys = new Map<string, number>([["ii:i", 0]]);
+  private readonly imports: { name: string; type: number }[] = [];
+  private readonly helperImports: HelperImport[] = [];
+  private readonly importIndex = new Map<string, number>();
+  private readonly regLocal = new Map<string, number>();
+  private readonly regWritten: { key: string; addr: number }[] = [];
+  private readonly regAll: { key: string; addr: number }[] = [];
+  private readonly tempLocal = new Map<string, number>();
+  private readonly blockIndex = new Map<number, number>();
+  private readonly lBudget = 0;
+  private readonly lOps = 1;
+  private lNext = 0;
+  private lCode = 0;
+  private lSlot = 0;
+  private exitDepth = 0;
+  private chainDepth = 0;
+  private loopDepth = 0;
+  private readonly blockLabel: number[] = [];
+  private current = 0;
+  // Per oplet instance.
+  private code: Int32Array = new Int32Array(0);
+  private at = 0;
+  private scopes: Map<string, Local>[] = [];
+  private opDepth = 0;
+  private oplet: CheckedOplet | null = null;
+  // Per block.
+  private block: RegionBlock | null = null;
+  private pcConst: number | undefined;
+  /** A constant the pc field holds but its scratch word may not yet. */
+  private pcPending: number | undefined;
+
+  constructor(
+    private readonly jit: JitCompiler,
+    private readonly info: JitInfo,
+    private readonly blocks: readonly RegionBlock[],
+    private readonly slotFor: (pc: number) => number = () => 0,
+    private readonly tableMin = JC_SIZE,
+  ) {
+    blocks.forEach((b, k) => {
+      if (!this.blockIndex.has(b.pc)) this.blockIndex.set(b.pc, k);
+    });
+    this.import("notInt", "f", false);
+    this.import("toInt32", "f", true, "i");
+  }
+
+  private fail(what: string): never {
+    throw new JitUnsupported(what);
+  }
+
+  private emit(a: number, b?: number, c?: number): void {
+    this.out.push(a);
+    if (b !== undefined) this.out.push(b);
+    if (c !== undefined) this.out.push(c);
+  }
+  private i32c(v: number): void {
+    this.out.push(Op.i32_const);
+    sleb(this.out, v | 0);
+  }
+  private f64c(v: number): void {
+    this.out.push(Op.f64_const);
+    f64bytes(this.out, v);
+  }
+  private get(l: number): void {
+    this.out.push(Op.local_get);
+    uleb(this.out, l);
+  }
+  private set(l: number): void {
+    this.out.push(Op.local_set);
+    uleb(this.out, l);
+  }
+  private tee(l: number): void {
+    this.out.push(Op.local_tee);
+    uleb(this.out, l);
+  }
+  private newLocal(t: number): number {
+    this.locals.push(t);
+    return 2 + this.locals.length - 1;
+  }
+  private open(op: number, bt: number): number {
+    this.out.push(op);
+    this.out.push(bt);
+    return ++this.depth;
+  }
+  private end(): void {
+    this.out.push(Op.end);
+    this.depth--;
+  }
+  private br(label: number): void {
+    this.out.push(Op.br);
+    uleb(this.out, this.depth - label);
+  }
+  private mem(op: number, align: number, offset = 0): void {
+    this.out.push(op);
+    uleb(this.out, align);
+    uleb(this.out, offset);
+  }
+  private typeIndex(params: number[], results: number[]): number {
+    const key = params.map((p) => p === F64 ? "f" : "i").join("") + ":" +
+      results.map((p) => p === F64 ? "f" : "i").join("");
+    let t = this.typeKeys.get(key);
+    if (t === undefined) {
+      t = this.types.length;
+      this.types.push({ params, results });
+      this.typeKeys.set(key, t);
+    }
+    return t;
+  }
+  /** An import's function index; `kinds` of the wasm parameters. */
+  private import(
+    name: string,
+    kinds: string,
+    result: boolean,
+    resultKind = "f",
+  ): number {
+    const key = `${name}/${kinds}/${result}`;
+    let ix = this.importIndex.get(key);
+    if (ix === undefined) {
+      ix = this.imports.length;
+      const params = [...kinds].filter((k) => k !== "s").map((k) =>
+        k === "f" ? F64 : I32
+      );
+      const results = result ? [resultKind === "f" ? F64 : I32] : [];
+      const imp = `h${ix}`;
+      this.imports.push({ name: imp, type: this.typeIndex(params, results) });
+      this.importIndex.set(key, ix);
+      this.helperImports.push({ name: imp, helper: name, kinds, result });
+    }
+    return ix;
+  }
+  private call(ix: number): void {
+    this.out.push(Op.call);
+    uleb(this.out, ix);
+  }
+
+  // ---- Region assembly ----
+
+  build(): RegionModule {
+    const n = this.blocks.length;
+    // Register-file cells every block touches: loaded on entry, the
+    // written ones stored on every way out.
+    for (const b of this.blocks) {
+      for (let i = 0; i < b.base.length;) {
+        const op = b.base[i];
+        const o = this.info.oplets[op];
+        if (o === undefined) this.fail(`unknown oplet ${op}`);
+        const use = this.jit.regUseOf(op);
+        for (const c of use.reads) this.cell(c, b.base, i, false);
+        for (const c of use.writes) this.cell(c, b.base, i, true);
+        i += 1 + o.params;
+      }
+    }
+    this.lNext = this.newLocal(I32);
+    this.lCode = this.newLocal(I32);
+    this.lSlot = this.newLocal(I32);
+    for (const t of TEMPS) this.tempLocal.set(t, this.newLocal(I32));
+    // Prologue.
+    for (const c of this.regAll) {
+      this.i32c(c.addr);
+      this.mem(Op.i32_load, 2);
+      this.set(this.regLocal.get(c.key)!);
+    }
+    this.chainDepth = this.open(Op.block, VOID);
+    this.exitDepth = this.open(Op.block, VOID);
+    // A helper that throws (a guest fault) unwinds through here: write
+    // back the registers and counters, then let it go on.
+    this.open(Op.try, VOID);
+    this.loopDepth = this.open(Op.loop, VOID);
+    for (let k = n - 1; k >= 0; k--) {
+      this.blockLabel[k] = this.open(Op.block, VOID);
+    }
+    this.get(this.lNext);
+    this.out.push(Op.br_table);
+    uleb(this.out, n);
+    for (let k = 0; k < n; k++) uleb(this.out, k);
+    uleb(this.out, 0);
+    for (let k = 0; k < n; k++) {
+      this.end();
+      this.current = k;
+      this.compileBlock(this.blocks[k]);
+      this.emit(Op.unreachable);
+    }
+    this.end(); // loop
+    this.emit(Op.unreachable);
+    this.emit(Op.catch_all);
+    this.spill();
+    this.emit(Op.rethrow, 0);
+    this.end(); // try
+    this.end(); // exit
+    this.spill();
+    this.get(this.lCode);
+    this.emit(Op.return);
+    this.end(); // chain
+    this.storeRegs();
+    this.get(this.lBudget);
+    this.get(this.lOps);
+    this.get(this.lSlot);
+    this.emit(Op.return_call_indirect);
+    uleb(this.out, 0);
+    uleb(this.out, 0);
+    const bytes = encodeModule({
+      types: this.types,
+      funcs: this.imports,
+      memPages: this.info.memPages,
+      tableMin: this.tableMin,
+      locals: this.locals,
+      body: this.out.bytes(),
+    });
+    return { bytes, helpers: this.helperImports };
+  }
+
+  /** Notes a register-file cell used at oplet index `i` of `base`. */
+  private cell(
+    c: { field: string; param?: number; index?: number },
+    base: Int32Array,
+    i: number,
+    write: boolean,
+  ): void {
+    const fi = this.info.fields.get(c.field) as Extract<
+      FieldInfo,
+      { kind: "array" }
+    >;
+    const idx = c.param !== undefined ? base[i + c.param] : c.index!;
+    const key = `${c.field}[${idx}]`;
+    const addr = fi.base + idx * ELEM_SIZE[fi.elem];
+    if (!this.regLocal.has(key)) {
+      if (fi.elem !== "i32" || idx < 0 || idx !== (idx | 0)) {
+        this.fail(`register file "${c.field}" is not an Int32Array`);
+      }
+      this.regLocal.set(key, this.newLocal(I32));
+      this.regAll.push({ key, addr });
+    }
+    if (write && !this.regWritten.some((w) => w.key === key)) {
+      this.regWritten.push({ key, addr });
+    }
+  }
+
+  private storeRegs(): void {
+    for (const c of this.regWritten) {
+      this.i32c(c.addr);
+      this.get(this.regLocal.get(c.key)!);
+      this.mem(Op.i32_store, 2);
+    }
+  }
+
+  /** Stores a pending constant pc in its word. */
+  private flushPc(): void {
+    if (this.pcPending === undefined) return;
+    this.i32c(this.info.scratch.pc);
+    this.i32c(this.pcPending);
+    this.mem(Op.i32_store, 2);
+  }
+
+  /** Writes back registers, budget and oplet count (before returning or calling out). */
+  private spill(): void {
+    this.storeRegs();
+    const s = this.info.scratch;
+    this.i32c(s.budget);
+    this.get(this.lBudget);
+    this.mem(Op.i32_store, 2);
+    this.i32c(s.ops);
+    this.get(this.lOps);
+    this.mem(Op.i32_store, 2);
+  }
+
+  private compileBlock(b: RegionBlock): void {
+    this.block = b;
+    // At a block boundary the pc field holds the block's pc.
+    this.pcConst = b.pc;
+    this.pcPending = b.pc;
+    for (let i = 0; i < b.base.length;) {
+      const o = this.info.oplets[b.base[i]];
+      this.code = b.base;
+      this.at = i;
+      this.oplet = o;
+      this.scopes = [new Map()];
+      this.opDepth = this.open(Op.block, VOID);
+      const last = o.body.at(-1);
+      const body = last?.k === "return" && last.e &&
+          offsetFromI(last.e) !== undefined
+        ? o.body.slice(0, -1)
+        : o.body;
+      this.stmts(body);
+      this.end();
+      i += 1 + o.params;
+    }
+  }
+
+  // ---- Statements ----
+
+  /** Compiles statements; returns whether they always leave (return). */
+  private stmts(body: readonly Stmt[]): boolean {
+    for (const st of body) {
+      if (this.stmt(st)) return true;
+    }
+    return false;
+  }
+
+  private stmt(st: Stmt): boolean {
+    switch (st.k) {
+      case "decl": {
+        const ty = this.typeOf(st.init);
+        const l = this.newLocal(ty === "f64" ? F64 : I32);
+        this.exprAs(st.init, ty);
+        this.set(l);
+        this.scopes.at(-1)!.set(st.name, { local: l, ty });
+        return false;
+      }
+      case "expr":
+        this.exprStmt(st.e);
+        return false;
+      case "block": {
+        this.scopes.push(new Map());
+        const r = this.stmts(st.body);
+        this.scopes.pop();
+        return r;
+      }
+      case "if": {
+        this.test(st.c);
+        this.open(Op.if, VOID);
+        const before = this.pcConst, pending = this.pcPending;
+        this.scopes.push(new Map());
+        const lt = this.stmts(st.t);
+        this.scopes.pop();
+        // A branch that goes on must leave the pc as it found it.
+        if (!lt && this.pcPending !== pending) {
+          this.fail("the pc assigned in a branch that goes on");
+        }
+        const pt = this.pcConst;
+        this.pcConst = before;
+        this.pcPending = pending;
+        let lf = false;
+        this.emit(Op.else);
+        if (st.f) {
+          this.scopes.push(new Map());
+          lf = this.stmts(st.f);
+          this.scopes.pop();
+        }
+        if (!lf && this.pcPending !== pending) {
+          this.fail("the pc assigned in a branch that goes on");
+        }
+        this.pcPending = pending;
+        const pf = this.pcConst;
+        this.end();
+        const live = [...(lt ? [] : [pt]), ...(lf ? [] : [pf])];
+        this.pcConst = live.length && live.every((p) => p === live[0])
+          ? live[0]
+          : undefined;
+        return lt && lf;
+      }
+      case "return": {
+        const n = st.e ? offsetFromI(st.e) : undefined;
+        if (n !== undefined) {
+          this.br(this.opDepth);
+          return true;
+        }
+        this.exit(st.e!);
+        return true;
+      }
+      case "throw":
+        this.fail("throw is not compiled");
+    }
+  }
+
+  private exprStmt(e: Expr): void {
+    if (e.k === "assign") {
+      const value: Expr = e.op === "="
+        ? e.value
+        : { k: "bin", op: e.op.slice(0, -1), l: e.target, r: e.value };
+      return this.assign(e.target, value);
+    }
+    if (e.k === "update") {
+      return this.assign(e.target, {
+        k: "bin",
+        op: e.op === "++" ? "+" : "-",
+        l: e.target,
+        r: { k: "num", v: 1 },
+      });
+    }
+    if (e.k === "call") {
+      const t = this.callExpr(e, false);
+      if (t !== null) this.emit(Op.drop);
+      return;
+    }
+    this.fail("an expression statement other than an assignment or a call");
+  }
+
+  private lookup(name: string): Local | undefined {
+    for (let k = this.scopes.length - 1; k >= 0; k--) {
+      const l = this.scopes[k].get(name);
+      if (l) return l;
+    }
+  }
+
+  private assign(target: Expr, value: Expr): void {
+    if (target.k === "id") {
+      const l = this.lookup(target.name);
+      if (!l) this.fail(`assignment to "${target.name}"`);
+      const vt = this.typeOf(value);
+      if (
+        l.ty === "f64" ||
+        vt === l.ty ||
+        (l.ty === "i32" && this.constInt32(value) !== undefined)
+      ) {
+        this.exprAs(value, l.ty);
+        this.set(l.local);
+        return;
+      }
+      this.fail(`local "${target.name}" holding another type`);
+    }
+    const f = stateField(target);
+    if (f !== undefined) {
+      const tl = this.tempLocal.get(f);
+      if (tl !== undefined) {
+        this.intSlot(value);
+        this.set(tl);
+        return;
+      }
+      const fi = this.info.fields.get(f);
+      if (fi?.kind !== "slot") this.fail(`assignment to field "${f}"`);
+      if (f === this.info.pcField) {
+        const k = this.constInt32(value);
+        this.pcConst = k;
+        if (k !== undefined) {
+          // Stored only if the pc leaves the region.
+          this.pcPending = k;
+          return;
+        }
+        this.pcPending = undefined;
+      }
+      this.i32c(fi.addr);
+      this.intSlot(value, true);
+      this.mem(Op.i32_store, 2);
+      return;
+    }
+    if (target.k === "index") {
+      const reg = this.regCell(target);
+      if (reg !== undefined) {
+        this.int(value);
+        this.set(reg);
+        return;
+      }
+      const a = this.arrayOf(target);
+      this.address(target.idx, a.elem);
+      if (a.elem === "f64") this.f64(value);
+      else if (a.elem === "f32") {
+        this.f64(value);
+        this.emit(Op.f32_demote_f64);
+      } else this.int(value);
+      this.mem(STORE[a.elem], ALIGN[a.elem], a.base);
+      return;
+    }
+    this.fail("assignment to something other than a local, field or element");
+  }
+
+  /** Leaves the block with exit code `e` (see the module doc). */
+  private exit(e: Expr): void {
+    const b = this.block!;
+    // The block completes: count it.
+    this.get(this.lBudget);
+    this.i32c(b.icount);
+    this.emit(Op.i32_sub);
+    this.set(this.lBudget);
+    this.get(this.lOps);
+    this.i32c(b.nops);
+    this.emit(Op.i32_add);
+    this.set(this.lOps);
+    const k = this.constOf(e);
+    if (
+      (k === EXIT_GOTO0 || k === EXIT_GOTO1) && this.pcConst !== undefined
+    ) {
+      this.get(this.lBudget);
+      this.i32c(0);
+      this.emit(Op.i32_le_s);
+      this.open(Op.if, VOID);
+      this.flushPc();
+      this.i32c(k);
+      this.set(this.lCode);
+      this.br(this.exitDepth);
+      this.end();
+      const j = this.blockIndex.get(this.pcConst);
+      if (j !== undefined && j > this.current) {
+        // Forward: straight to the block's code.
+        this.br(this.blockLabel[j]);
+      } else if (j !== undefined) {
+        this.i32c(j);
+        this.set(this.lNext);
+        this.br(this.loopDepth);
+      } else {
+        this.flushPc();
+        this.i32c(this.slotFor(this.pcConst));
+        this.set(this.lSlot);
+        this.br(this.chainDepth);
+      }
+      return;
+    }
+    this.flushPc();
+    if (k === EXIT_LOOKUP) {
+      // A region head in the jump cache: chain to it.
+      const s = this.info.scratch;
+      this.get(this.lBudget);
+      this.i32c(0);
+      this.emit(Op.i32_gt_s);
+      this.open(Op.if, VOID);
+      const j = b.lookup === undefined
+        ? undefined
+        : this.blockIndex.get(b.lookup);
+      if (j !== undefined) {
+        // Where it went last time, if in the region: stay in the region.
+        this.i32c(s.pc);
+        this.mem(Op.i32_load, 2);
+        this.i32c(b.lookup!);
+        this.emit(Op.i32_eq);
+        this.open(Op.if, VOID);
+        if (j > this.current) this.br(this.blockLabel[j]);
+        else {
+          this.i32c(j);
+          this.set(this.lNext);
+          this.br(this.loopDepth);
+        }
+        this.end();
+      }
+      this.i32c(s.pc);
+      this.mem(Op.i32_load, 2);
+      this.i32c(2);
+      this.emit(Op.i32_shr_u);
+      this.i32c(JC_SIZE - 1);
+      this.emit(Op.i32_and);
+      this.tee(this.lSlot);
+      this.i32c(2);
+      this.emit(Op.i32_shl);
+      this.mem(Op.i32_load, 2, s.jc);
+      this.i32c(s.pc);
+      this.mem(Op.i32_load, 2);
+      this.emit(Op.i32_eq);
+      this.open(Op.if, VOID);
+      this.br(this.chainDepth);
+      this.end();
+      this.end();
+    }
+    this.int(e);
+    this.set(this.lCode);
+    this.br(this.exitDepth);
+  }
+
+  // ---- Expressions ----
+
+  /** The value of `e` if it is a constant. */
+  private constOf(e: Expr): number | undefined {
+    switch (e.k) {
+      case "num":
+        return e.v;
+      case "index": {
+        const p = paramRef(e);
+        if (p !== undefined) return this.code[this.at + p];
+        return;
+      }
+      case "id": {
+        if (this.lookup(e.name)) return;
+        const v = this.info.helpers[e.name];
+        return typeof v === "number" ? v : undefined;
+      }
+      case "member": {
+        const f = stateField(e);
+        if (f === undefined || this.tempLocal.has(f)) return;
+        const fi = this.info.fields.get(f);
+        return fi?.kind === "const" ? fi.value : undefined;
+      }
+      case "un": {
+        const v = this.constOf(e.e);
+        if (v === undefined) return;
+        if (e.op === "-") return -v;
+        if (e.op === "~") return ~v;
+        if (e.op === "+") return v;
+        return;
+      }
+      case "bin": {
+        const l = this.constOf(e.l);
+        if (l === undefined) return;
+        const r = this.constOf(e.r);
+        if (r === undefined) return;
+        switch (e.op) {
+          case "+":
+            return l + r;
+          case "-":
+            return l - r;
+          case "*":
+            return l * r;
+          case "|":
+            return l | r;
+          case "&":
+            return l & r;
+          case "^":
+            return l ^ r;
+          case "<<":
+            return l << r;
+          case ">>":
+            return l >> r;
+          case ">>>":
+            return l >>> r;
+        }
+        return;
+      }
+    }
+  }
+
+  private constInt32(e: Expr): number | undefined {
+    const v = this.constOf(e);
+    return v !== undefined && v === (v | 0) && !Object.is(v, -0)
+      ? v
+      : undefined;
+  }
+
+  /** The type {@link expr} gives `e`, without emitting it. */
+  private typeOf(e: Expr): Ty {
+    const k = this.constOf(e);
+    if (k !== undefined) {
+      return this.isInt32(k)
+        ? "i32"
+        : Number.isInteger(k) && k >= 0 && k < 4294967296
+        ? "u32"
+        : "f64";
+    }
+    switch (e.k) {
+      case "bool":
+        return "bool";
+      case "id":
+        return this.lookup(e.name)?.ty ?? "f64";
+      case "member":
+        return "i32";
+      case "index": {
+        const f = stateField(e.obj);
+        const fi = f === undefined ? undefined : this.info.fields.get(f);
+        if (fi?.kind !== "array" || fi.regs) return "i32";
+        return fi.elem === "f32" || fi.elem === "f64"
+          ? "f64"
+          : fi.elem === "u32"
+          ? "u32"
+          : "i32";
+      }
+      case "call": {
+        const c = e.callee;
+        if (
+          c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
+          (c.prop === "imul" || c.prop === "clz32")
+        ) return "i32";
+        return "f64";
+      }
+      case "un": {
+        if (e.op === "~") return "i32";
+        if (e.op === "!") return "bool";
+        if (e.op === "+") {
+          const t = this.typeOf(e.e);
+          return t === "bool" ? "i32" : t;
+        }
+        return "f64";
+      }
+      case "bin":
+        switch (e.op) {
+          case "|":
+          case "&":
+          case "^":
+          case "<<":
+          case ">>":
+            return "i32";
+          case ">>>":
+            return "u32";
+          case "+":
+          case "-":
+          case "*":
+          case "/":
+          case "%":
+            return "f64";
+        }
+        return "bool";
+      case "cond": {
+        const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
+        return tt === tf ? tt : "f64";
+      }
+    }
+    return "f64";
+  }
+
+  private constant(v: number): Ty {
+    if (v === (v | 0) && !Object.is(v, -0)) {
+      this.i32c(v);
+      return "i32";
+    }
+    if (Number.isInteger(v) && v >= 0 && v < 4294967296) {
+      this.i32c(v | 0);
+      return "u32";
+    }
+    this.f64c(v);
+    return "f64";
+  }
+
+  /** Emits `e` converted to type `ty` (a widening: to f64, or the same). */
+  private exprAs(e: Expr, ty: Ty): void {
+    if (ty === "f64") return this.f64(e);
+    const t = this.expr(e);
+    if (t !== ty && !(ty === "i32" && t === "bool")) {
+      this.fail(`a ${t} value where ${ty} is needed`);
+    }
+  }
+
+  private f64(e: Expr): void {
+    const t = this.expr(e);
+    if (t === "i32") this.emit(Op.f64_convert_i32_s);
+    else if (t === "u32" || t === "bool") this.emit(Op.f64_convert_i32_u);
+  }
+
+  /** Emits a truth value of `e` (nonzero i32 is true). */
+  private test(e: Expr): void {
+    const t = this.expr(e);
+    if (t === "f64") {
+      this.emit(Op.f64_abs);
+      this.f64c(0);
+      this.emit(Op.f64_gt);
+    }
+  }
+
+  /** Whether `e`'s value is an integer small enough that i32 arithmetic on it is exact modulo 2^32. */
+  private intish(e: Expr, d = 0): boolean {
+    if (d > 6) return false;
+    const k = this.constOf(e);
+    if (k !== undefined) return Number.isInteger(k) && Math.abs(k) <= 2 ** 32;
+    if (e.k === "bin" && (e.op === "+" || e.op === "-")) {
+      return this.intish(e.l, d + 1) && this.intish(e.r, d + 1);
+    }
+    if (e.k === "un" && e.op === "-") return this.intish(e.e, d + 1);
+    const t = this.typeOf(e);
+    return t === "i32" || t === "u32" || t === "bool";
+  }
+
+  /** Emits ToInt32(e) as i32 bits (what a bitwise operator or an Int32Array store sees). */
+  private int(e: Expr): void {
+    const k = this.constOf(e);
+    if (k !== undefined) {
+      this.i32c(toInt32(k));
+      return;
+    }
+    if (e.k === "bin" && (e.op === "+" || e.op === "-") && this.intish(e)) {
+      this.int(e.l);
+      this.int(e.r);
+      this.emit(e.op === "+" ? Op.i32_add : Op.i32_sub);
+      return;
+    }
+    if (e.k === "un" && e.op === "-" && this.intish(e.e)) {
+      this.i32c(0);
+      this.int(e.e);
+      this.emit(Op.i32_sub);
+      return;
+    }
+    if (e.k === "cond") {
+      this.test(e.c);
+      this.open(Op.if, I32);
+      this.int(e.t);
+      this.emit(Op.else);
+      this.int(e.f);
+      this.end();
+      return;
+    }
+    if (
+      e.k === "bin" && e.op === "%" && this.typeOf(e.l) === "i32" &&
+      this.typeOf(e.r) === "i32"
+    ) {
+      // ToInt32(l % r): 0 when r is 0 (NaN), else the remainder.
+      const l = this.newLocal(I32), r = this.newLocal(I32);
+      this.expr(e.l);
+      this.set(l);
+      this.expr(e.r);
+      this.tee(r);
+      this.emit(Op.i32_eqz);
+      this.open(Op.if, I32);
+      this.i32c(0);
+      this.emit(Op.else);
+      this.get(l);
+      this.get(r);
+      this.emit(Op.i32_rem_s);
+      this.end();
+      return;
+    }
+    const t = this.expr(e);
+    if (t === "f64") this.f64ToInt32();
+  }
+
+  /** f64 on the stack to ToInt32 bits. */
+  private f64ToInt32(): void {
+    const f = this.newLocal(F64);
+    this.tee(f);
+    this.emit(Op.f64_abs);
+    this.f64c(2 ** 63);
+    this.emit(Op.f64_lt);
+    this.open(Op.if, I32);
+    this.get(f);
+    this.emit(0xfc, FC.i64_trunc_sat_f64_s, Op.i32_wrap_i64);
+    this.emit(Op.else);
+    this.get(f);
+    this.call(this.import("toInt32", "f", true, "i"));
+    this.end();
+  }
+
+  /**
+   * Emits `e` for an int32 slot. A temporary holds int32 values (the
+   * rules): a value not statically int32 is checked when stored. A number
+   * field may hold any number: there (`strict`) such a value is not
+   * compiled, and the oplet stays in the interpreter.
+   */
+  private intSlot(e: Expr, strict = false): void {
+    if (e.k === "cond") {
+      this.test(e.c);
+      this.open(Op.if, I32);
+      this.intSlot(e.t, strict);
+      this.emit(Op.else);
+      this.intSlot(e.f, strict);
+      this.end();
+      return;
+    }
+    const k = this.constOf(e);
+    if (k !== undefined) {
+      if (this.constInt32(e) === undefined) {
+        this.fail(`the non-int32 constant ${k} in an int32 slot`);
+      }
+      this.i32c(k);
+      return;
+    }
+    if (strict && this.typeOf(e) !== "i32") {
+      this.fail("a value that may not be int32 in a number field");
+    }
+    const t = this.expr(e);
+    if (t === "i32") return;
+    if (t === "bool") this.fail("a boolean in an int32 slot");
+    const f = this.newLocal(F64), i = this.newLocal(I32);
+    if (t === "u32") this.emit(Op.f64_convert_i32_u);
+    this.tee(f);
+    this.emit(0xfc, FC.i32_trunc_sat_f64_s);
+    this.tee(i);
+    this.emit(Op.f64_convert_i32_s);
+    this.get(f);
+    this.emit(Op.f64_ne);
+    this.open(Op.if, VOID);
+    this.get(f);
+    this.call(this.import("notInt", "f", false));
+    this.end();
+    this.get(i);
+  }
+
+  /** The local of a register-file cell `s.R[c[i + N]]`, if `e` is one. */
+  private regCell(e: Expr): number | undefined {
+    if (e.k !== "index") return;
+    const f = stateField(e.obj);
+    if (f === undefined) return;
+    const fi = this.info.fields.get(f);
+    if (fi?.kind !== "array" || !fi.regs) return;
+    const idx = this.constOf(e.idx);
+    if (idx === undefined) {
+      this.fail(`register file "${f}" with a variable index`);
+    }
+    const l = this.regLocal.get(`${f}[${idx}]`);
+    if (l === undefined) {
+      this.fail(`register file "${f}" with a computed index`);
+    }
+    return l;
+  }
+
+  private arrayOf(e: Extract<Expr, { k: "index" }>) {
+    const f = stateField(e.obj);
+    const fi = f === undefined ? undefined : this.info.fields.get(f);
+    if (fi?.kind !== "array") {
+      this.fail(
+        `element of something other than a typed array over guest memory`,
+      );
+    }
+    return fi;
+  }
+
+  /** Emits the byte address of element `idx` (without the array's base, which is the access's offset). */
+  private address(idx: Expr, elem: Elem): void {
+    const size = ELEM_SIZE[elem];
+    const shift = Math.log2(size);
+    if (
+      shift > 0 && idx.k === "bin" && idx.op === ">>>" &&
+      this.constOf(idx.r) === shift
+    ) {
+      // a >>> k, scaled back: a with its low bits cleared.
+      this.int(idx.l);
+      this.i32c(-size);
+      this.emit(Op.i32_and);
+      return;
+    }
+    const t = this.typeOf(idx);
+    if (t !== "i32" && t !== "u32") {
+      this.fail("an element index that is not an integer");
+    }
+    this.expr(idx);
+    if (shift > 0) {
+      this.i32c(shift);
+      this.emit(Op.i32_shl);
+    }
+  }
+
+  /** Emits `e`; returns its type. */
+  private expr(e: Expr): Ty {
+    const k = this.constOf(e);
+    if (k !== undefined) return this.constant(k);
+    switch (e.k) {
+      case "bool":
+        this.i32c(e.v ? 1 : 0);
+        return "bool";
+      case "id": {
+        const l = this.lookup(e.name);
+        if (!l) this.fail(`the name "${e.name}"`);
+        this.get(l.local);
+        return l.ty;
+      }
+      case "member": {
+        const f = stateField(e);
+        if (f === undefined) {
+          this.fail("a member of something other than the state");
+        }
+        const tl = this.tempLocal.get(f);
+        if (tl !== undefined) {
+          this.get(tl);
+          return "i32";
+        }
+        const fi = this.info.fields.get(f);
+        if (fi?.kind !== "slot") this.fail(`the field "${f}" as a value`);
+        if (f === this.info.pcField && this.pcConst !== undefined) {
+          this.i32c(this.pcConst);
+          return "i32";
+        }
+        this.i32c(fi.addr);
+        this.mem(Op.i32_load, 2);
+        return "i32";
+      }
+      case "index": {
+        const reg = this.regCell(e);
+        if (reg !== undefined) {
+          this.get(reg);
+          return "i32";
+        }
+        const a = this.arrayOf(e);
+        this.address(e.idx, a.elem);
+        this.mem(LOAD[a.elem], ALIGN[a.elem], a.base);
+        if (a.elem === "f32") {
+          this.emit(Op.f64_promote_f32);
+          return "f64";
+        }
+        return a.elem === "f64" ? "f64" : a.elem === "u32" ? "u32" : "i32";
+      }
+      case "call": {
+        const t = this.callExpr(e, true);
+        return t!;
+      }
+      case "un":
+        return this.unary(e);
+      case "bin":
+        return this.binary(e);
+      case "cond": {
+        const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
+        const ty: Ty = tt === tf ? tt : "f64";
+        this.test(e.c);
+        this.open(Op.if, ty === "f64" ? F64 : I32);
+        this.exprAs(e.t, ty);
+        this.emit(Op.else);
+        this.exprAs(e.f, ty);
+        this.end();
+        return ty;
+      }
+    }
+    this.fail(`the expression kind "${e.k}"`);
+  }
+
+  private unary(e: Extract<Expr, { k: "un" }>): Ty {
+    switch (e.op) {
+      case "-":
+        this.f64(e.e);
+        this.emit(Op.f64_neg);
+        return "f64";
+      case "+": {
+        const t = this.expr(e.e);
+        return t === "bool" ? "i32" : t;
+      }
+      case "~":
+        this.int(e.e);
+        this.i32c(-1);
+        this.emit(Op.i32_xor);
+        return "i32";
+      case "!":
+        this.test(e.e);
+        this.emit(Op.i32_eqz);
+        return "bool";
+    }
+    this.fail(`the operator "${e.op}"`);
+  }
+
+  private binary(e: Extract<Expr, { k: "bin" }>): Ty {
+    const INT: Record<string, number> = {
+      "|": Op.i32_or,
+      "&": Op.i32_and,
+      "^": Op.i32_xor,
+      "<<": Op.i32_shl,
+      ">>": Op.i32_shr_s,
+      ">>>": Op.i32_shr_u,
+    };
+    const op = INT[e.op];
+    if (op !== undefined) {
+      this.int(e.l);
+      this.int(e.r);
+      this.emit(op);
+      return e.op === ">>>" ? "u32" : "i32";
+    }
+    const FL: Record<string, number> = {
+      "+": Op.f64_add,
+      "-": Op.f64_sub,
+      "*": Op.f64_mul,
+      "/": Op.f64_div,
+    };
+    const fop = FL[e.op];
+    if (fop !== undefined) {
+      this.f64(e.l);
+      this.f64(e.r);
+      this.emit(fop);
+      return "f64";
+    }
+    if (e.op === "%") {
+      const tl = this.typeOf(e.l), tr = this.typeOf(e.r);
+      if ((tl === "i32" && tr === "i32") || (tl === "u32" && tr === "u32")) {
+        const l = this.newLocal(I32), r = this.newLocal(I32);
+        this.expr(e.l);
+        this.set(l);
+        this.expr(e.r);
+        this.tee(r);
+        this.emit(Op.i32_eqz);
+        this.open(Op.if, F64);
+        this.f64c(NaN);
+        this.emit(Op.else);
+        this.get(l);
+        this.get(r);
+        this.emit(tl === "i32" ? Op.i32_rem_s : Op.i32_rem_u);
+        this.emit(tl === "i32" ? Op.f64_convert_i32_s : Op.f64_convert_i32_u);
+        this.end();
+        return "f64";
+      }
+      this.fail("% on values that are not both int32 or both uint32");
+    }
+    if (e.op === "&&" || e.op === "||") {
+      if (this.typeOf(e.l) !== "bool" || this.typeOf(e.r) !== "bool") {
+        this.fail(`${e.op} on values that are not booleans`);
+      }
+      this.expr(e.l);
+      this.open(Op.if, I32);
+      if (e.op === "&&") this.expr(e.r);
+      else this.i32c(1);
+      this.emit(Op.else);
+      if (e.op === "&&") this.i32c(0);
+      else this.expr(e.r);
+      this.end();
+      return "bool";
+    }
+    const CMP: Record<string, [number, number, number]> = {
+      "<": [Op.i32_lt_s, Op.i32_lt_u, Op.f64_lt],
+      ">": [Op.i32_gt_s, Op.i32_gt_u, Op.f64_gt],
+      "<=": [Op.i32_le_s, Op.i32_le_u, Op.f64_le],
+      ">=": [Op.i32_ge_s, Op.i32_ge_u, Op.f64_ge],
+      "===": [Op.i32_eq, Op.i32_eq, Op.f64_eq],
+      "==": [Op.i32_eq, Op.i32_eq, Op.f64_eq],
+      "!==": [Op.i32_ne, Op.i32_ne, Op.f64_ne],
+      "!=": [Op.i32_ne, Op.i32_ne, Op.f64_ne],
+    };
+    const cmp = CMP[e.op];
+    if (cmp !== undefined) {
+      const tl = this.typeOf(e.l), tr = this.typeOf(e.r);
+      const kl = this.constOf(e.l), kr = this.constOf(e.r);
+      if (tl === "bool" || tr === "bool") {
+        if (tl === tr && cmp[0] === cmp[1]) {
+          this.expr(e.l);
+          this.expr(e.r);
+          this.emit(cmp[0]);
+          return "bool";
+        }
+        this.fail("a comparison of a boolean with a number");
+      }
+      const isU = (t: Ty, k: number | undefined) =>
+        k !== undefined
+          ? Number.isInteger(k) && k >= 0 && k < 2 ** 32
+          : t === "u32";
+      const isS = (t: Ty, k: number | undefined) =>
+        k !== undefined ? this.isInt32(k) : t === "i32";
+      if (isS(tl, kl) && isS(tr, kr)) {
+        this.int(e.l);
+        this.int(e.r);
+        this.emit(cmp[0]);
+      } else if (isU(tl, kl) && isU(tr, kr)) {
+        this.int(e.l);
+        this.int(e.r);
+        this.emit(cmp[1]);
+      } else {
+        this.f64(e.l);
+        this.f64(e.r);
+        this.emit(cmp[2]);
+      }
+      return "bool";
+    }
+    this.fail(`the operator "${e.op}"`);
+  }
+
+  private isInt32(k: number): boolean {
+    return k === (k | 0) && !Object.is(k, -0);
+  }
+
+  /** A call: `Math.*` or a helper. Returns the result type, or null for none. */
+  private callExpr(e: Extract<Expr, { k: "call" }>, value: boolean): Ty | null {
+    const c = e.callee;
+    if (
+      c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
+      !this.lookup("Math")
+    ) {
+      return this.math(c.prop, e.args);
+    }
+    if (c.k !== "id" || typeof this.info.helpers[c.name] !== "function") {
+      this.fail("a call of something other than Math.* or a helper");
+    }
+    let kinds = "";
+    const args: Expr[] = [];
+    for (const a of e.args) {
+      if (a.k === "id" && a.name === "s") {
+        kinds += "s";
+        continue;
+      }
+      const t = this.typeOf(a);
+      kinds += t === "i32" ? "i" : t === "u32" ? "u" : t === "bool" ? "b" : "f";
+      args.push(a);
+    }
+    const ix = this.import(c.name, kinds, value);
+    // Helpers see guest memory and the number fields, not the registers
+    // held in locals (the rules); a fault they throw is caught around the
+    // loop, which writes back registers and counters.
+    let n = 0;
+    for (const a of args) {
+      const kind = kinds.replaceAll("s", "")[n++];
+      if (kind === "f") this.f64(a);
+      else this.expr(a);
+    }
+    this.call(ix);
+    return value ? "f64" : null;
+  }
+
+  private math(name: string, args: readonly Expr[]): Ty {
+    const one = (op: number): Ty => {
+      if (args.length !== 1) {
+        this.fail(`Math.${name} with ${args.length} arguments`);
+      }
+      this.f64(args[0]);
+      this.emit(op);
+      return "f64";
+    };
+    switch (name) {
+      case "imul":
+        if (args.length !== 2) this.fail("Math.imul without 2 arguments");
+        this.int(args[0]);
+        this.int(args[1]);
+        this.emit(Op.i32_mul);
+        return "i32";
+      case "clz32":
+        if (args.length !== 1) this.fail("Math.clz32 without 1 argument");
+        this.int(args[0]);
+        this.emit(Op.i32_clz);
+        return "i32";
+      case "abs":
+        return one(Op.f64_abs);
+      case "floor":
+        return one(Op.f64_floor);
+      case "ceil":
+        return one(Op.f64_ceil);
+      case "trunc":
+        return one(Op.f64_trunc);
+      case "sqrt":
+        return one(Op.f64_sqrt);
+      case "fround":
+        this.f64(args[0]);
+        this.emit(Op.f32_demote_f64, Op.f64_promote_f32);
+        if (args.length !== 1) this.fail("Math.fround without 1 argument");
+        return "f64";
+      case "min":
+      case "max":
+        if (args.length !== 2) this.fail(`Math.${name} without 2 arguments`);
+        this.f64(args[0]);
+        this.f64(args[1]);
+        this.emit(name === "min" ? Op.f64_min : Op.f64_max);
+        return "f64";
+      case "round": {
+        // JavaScript rounds half up: floor(x), plus one when x - floor(x) >= 0.5.
+        if (args.length !== 1) this.fail("Math.round without 1 argument");
+        const x = this.newLocal(F64), r = this.newLocal(F64);
+        this.f64(args[0]);
+        this.tee(x);
+        this.emit(Op.f64_floor);
+        this.set(r);
+        this.get(r);
+        this.f64c(1);
+        this.emit(Op.f64_add);
+        this.get(r);
+        this.get(x);
+        this.get(r);
+        this.emit(Op.f64_sub);
+        this.f64c(0.5);
+        this.emit(Op.f64_ge);
+        this.emit(Op.select);
+        return "f64";
+      }
+    }
+    this.fail(`Math.${name}`);
+  }
+}
+
+/** JavaScript's ToInt32. */
+function toInt32(v: number): number {
+  return v | 0;
+}

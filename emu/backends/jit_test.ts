@@ -1,0 +1,235 @@
+import assert from "node:assert/strict";
+import { cpuExec, type ExecStatus } from "../exec.ts";
+import { GuestFault } from "../fault.ts";
+import { Machine, type MachineOptions } from "../machine.ts";
+import { defineOplet } from "../oplet.ts";
+import { OPLETS, RISCV32, type RiscvCpu } from "../targets/riscv32/target.ts";
+import type { JitBackend } from "./jit.ts";
+import type { CpuState } from "../target.ts";
+
+const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number) =>
+  ((f7 << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x33) >>>
+  0;
+const I = (imm: number, rs1: number, f3: number, rd: number, op: number) =>
+  (((imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op) >>> 0;
+const S = (imm: number, rs2: number, rs1: number, f3: number) =>
+  ((((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
+    ((imm & 31) << 7) | 0x23) >>> 0;
+const B = (imm: number, rs2: number, rs1: number, f3: number) =>
+  ((((imm >> 12) & 1) << 31) | (((imm >> 5) & 0x3f) << 25) | (rs2 << 20) |
+    (rs1 << 15) | (f3 << 12) | (((imm >> 1) & 0xf) << 8) |
+    (((imm >> 11) & 1) << 7) | 0x63) >>> 0;
+const ECALL = 0x73;
+const BASE = 0x10000;
+
+/** t0 = n (below 2048); loop: t1 += t0; t0 -= 1; bnez t0, loop; ecall. */
+const LOOP = (n: number) => [
+  I(n, 0, 0, 5, 0x13),
+  R(0, 5, 6, 0, 6),
+  I(-1, 5, 0, 5, 0x13),
+  B(-8, 0, 5, 1),
+  ECALL,
+];
+
+function machine(words: number[], options: MachineOptions): Machine {
+  const m = new Machine({ memSize: 1 << 20, ...options });
+  words.forEach((w, k) => (m.cpu.m32[(BASE >> 2) + k] = w));
+  m.cpu.pc = BASE;
+  return m;
+}
+
+function exec(m: Machine): ExecStatus | GuestFault {
+  try {
+    return cpuExec(m, () => true);
+  } catch (e) {
+    if (e instanceof GuestFault) return e;
+    throw e;
+  }
+}
+
+const jitOf = (m: Machine) => m.backend as unknown as JitBackend<CpuState>;
+
+Deno.test("jit: a hot loop runs compiled, with the interpreter's results and counts", () => {
+  const sw = machine(LOOP(1000), {});
+  const j = machine(LOOP(1000), { backend: "jit", jit: { hotAfter: 10 } });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.equal(j.cpu.x[6], 500500);
+  assert.deepEqual(j.stats, sw.stats);
+  const st = jitOf(j).stats;
+  assert.equal(st.regions, 1);
+  // Entered once from the loop; the loop itself stays inside the region.
+  assert.equal(st.entries, 1);
+});
+
+Deno.test("jit: --max-insns stops at the same block inside compiled code", () => {
+  for (const limit of [1, 7, 100, 1234]) {
+    const sw = machine(LOOP(1000), {});
+    const j = machine(LOOP(1000), { backend: "jit", jit: { hotAfter: 1 } });
+    sw.insnLimit = j.insnLimit = limit;
+    assert.equal(exec(sw), "limit");
+    assert.equal(exec(j), "limit");
+    assert.deepEqual(j.stats, sw.stats, `limit ${limit}`);
+    assert.equal(j.cpu.pc, sw.cpu.pc);
+    assert.deepEqual(j.cpu.x, sw.cpu.x);
+  }
+});
+
+Deno.test("jit: a fault inside a region keeps its pc, address, counts and registers", () => {
+  // t0 = 0x20000; loop: sw t0, 0(t0); t0 += 0x4000; j loop: faults past memory.
+  const words = [
+    0x000202b7, // lui t0, 0x20
+    S(0, 5, 5, 2),
+    0x00004337, // lui t1, 4
+    R(0, 6, 5, 0, 5),
+    0xff5ff06f, // jal x0, -12
+  ];
+  const sw = machine(words, {});
+  const j = machine(words, { backend: "jit", jit: { hotAfter: 2 } });
+  const a = exec(sw), b = exec(j);
+  assert.ok(a instanceof GuestFault && b instanceof GuestFault);
+  assert.equal(b.message(), a.message());
+  assert.equal(b.pc, BASE + 4);
+  assert.deepEqual(j.stats, sw.stats);
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.ok(jitOf(j).stats.regions > 0);
+});
+
+Deno.test("jit: flushing the cache drops compiled regions; the run goes on alike", () => {
+  const sw = machine(LOOP(2000), {});
+  const j = machine(LOOP(2000), { backend: "jit", jit: { hotAfter: 5 } });
+  sw.insnLimit = j.insnLimit = 3000;
+  assert.equal(exec(sw), "limit");
+  assert.equal(exec(j), "limit");
+  const regions = jitOf(j).stats.regions;
+  assert.ok(regions > 0);
+  sw.tbFlush();
+  j.tbFlush();
+  assert.equal(j.tbs.size, 0);
+  sw.insnLimit = j.insnLimit = Infinity;
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.deepEqual(j.stats, sw.stats);
+  // The loop was compiled again after the flush.
+  assert.ok(jitOf(j).stats.regions > regions);
+});
+
+Deno.test("jit: an oplet the compiler does not handle keeps its blocks in the interpreter", () => {
+  // op_add, written with a construct (throw) that the compiler refuses.
+  // deno-lint-ignore no-unused-vars
+  function op_add(s: RiscvCpu, c: Int32Array, i: number): number {
+    if (s.t0 !== s.t0) throw new Error("not a number");
+    s.t0 = (s.t0 + s.t1) | 0;
+    return i + 1;
+  }
+  const n = OPLETS.findIndex((o) => o.name === "add");
+  const oplets = OPLETS.slice();
+  oplets[n] = defineOplet(op_add, 0);
+  const target = { ...RISCV32, oplets };
+  const sw = machine(LOOP(1000), { target });
+  const j = machine(LOOP(1000), {
+    target,
+    backend: "jit",
+    jit: { hotAfter: 1 },
+  });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.equal(j.cpu.x[6], 500500);
+  assert.deepEqual(j.stats, sw.stats);
+  const jit = jitOf(j);
+  assert.equal(
+    jit.compiler!.supports(n),
+    'oplet "add": throw is not compiled',
+  );
+  // The blocks holding the add never became compiled code; the last one
+  // (the ecall, no add) did.
+  assert.equal(j.tbs.get(BASE)!.compiled, null);
+  assert.equal(j.tbs.get(BASE + 4)!.compiled, null);
+  assert.notEqual(j.tbs.get(BASE + 16)!.compiled, null);
+});
+
+Deno.test("jit: while profiling, every block is interpreted", () => {
+  const j = machine(LOOP(1000), {
+    backend: "jit",
+    jit: { hotAfter: 1 },
+    profile: {
+      defineTb() {},
+      executions: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    },
+  });
+  j.cpu.prof = new Uint32Array(1 << 16);
+  assert.equal(exec(j), "exit");
+  assert.equal(jitOf(j).stats.regions, 0);
+  assert.equal(j.cpu.x[6], 500500);
+});
+
+Deno.test("jit: what the compiler refuses is named; a number field may hold a non-int32", () => {
+  // deno-lint-ignore no-unused-vars
+  function op_half(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.trap = s.t0 / 2;
+    return i + 1;
+  }
+  // deno-lint-ignore no-unused-vars
+  function op_pow(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.t0 = (s.t0 ** 2) | 0;
+    return i + 1;
+  }
+  // deno-lint-ignore no-unused-vars
+  function op_round(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.t0 = Math.round(s.t0 / 4) | 0;
+    return i + 1;
+  }
+  const n = OPLETS.length;
+  const target = {
+    ...RISCV32,
+    oplets: [
+      ...OPLETS,
+      defineOplet(op_half, 0),
+      defineOplet(op_pow, 0),
+      defineOplet(op_round, 0),
+    ],
+  };
+  const jit = jitOf(new Machine({ memSize: 1 << 20, backend: "jit", target }));
+  assert.equal(
+    jit.compiler!.supports(n),
+    'oplet "half": a value that may not be int32 in a number field',
+  );
+  assert.equal(jit.compiler!.supports(n + 1), 'oplet "pow": the operator "**"');
+  assert.equal(jit.compiler!.supports(n + 2), null);
+  // Every oplet of the riscv32 table compiles, except the profiling one.
+  OPLETS.forEach((o, k) =>
+    assert.equal(
+      jit.compiler!.supports(k) === null,
+      o.name !== "profile",
+      o.name,
+    )
+  );
+});
+
+Deno.test("jit: an exit code it does not know goes back to the execution loop unchanged", () => {
+  // ebreak's oplet, returning a code the loop does not know (as a new
+  // instruction's exit would before the loop learns it).
+  function op_ebreak(s: RiscvCpu, c: Int32Array, i: number): number {
+    s.pc = c[i + 1];
+    return -42;
+  }
+  const n = OPLETS.findIndex((o) => o.name === "ebreak");
+  const oplets = OPLETS.slice();
+  oplets[n] = defineOplet(op_ebreak, 1, true);
+  const target = { ...RISCV32, oplets };
+  const words = [I(7, 0, 0, 10, 0x13), 0x00100073]; // li a0, 7; ebreak
+  const messages = [{}, { backend: "jit", jit: { hotAfter: 1 } }].map((o) => {
+    const m = machine(words, { target, ...o as MachineOptions });
+    assert.throws(
+      () => exec(m),
+      /^Error: Oplet returned unknown exit code -42 in block at pc 65540$/,
+    );
+    return { stats: m.stats, a0: m.cpu.x[10] };
+  });
+  assert.deepEqual(messages[1], messages[0]);
+  assert.equal(messages[0].a0, 7);
+});
