@@ -606,6 +606,21 @@ export function op_csr_counter(s: RiscvCpu, c: Int32Array, i: number): number {
   return EXIT_CSR;
 }
 
+/**
+ * Leaves the block for an illegal instruction PARAM3 at pc PARAM2 if
+ * register PARAM1 is not zero: a csrrs/csrrc whose mask register is not x0
+ * writes a read-only counter only when the mask is nonzero, as
+ * qemu-riscv32 checks it at run time.
+ */
+export function op_csr_ro_check(s: RiscvCpu, c: Int32Array, i: number): number {
+  if (s.x[c[i + 1]] !== 0) {
+    s.pc = c[i + 2];
+    s.trap = c[i + 3];
+    return EXIT_ILLEGAL;
+  }
+  return i + 4;
+}
+
 /** Leaves the block for fence.i at pc PARAM1: the loop drops every translated block. */
 export function op_fence_i(s: RiscvCpu, c: Int32Array, i: number): number {
   s.pc = c[i + 1];
@@ -687,6 +702,7 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_ecall, 1, true),
   defineOplet(op_ebreak, 1, true),
   defineOplet(op_csr_counter, 2, true),
+  defineOplet(op_csr_ro_check, 3, true),
   defineOplet(op_fence_i, 1, true),
   defineOplet(op_illegal, 2, true),
 ];

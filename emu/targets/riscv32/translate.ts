@@ -347,20 +347,27 @@ export function genIntermediateCode(
           end = true;
           break;
         }
-        // Zicsr. Only the read-only counters exist: csrrw/csrrwi always
-        // write, csrrs/csrrc write unless rs1 is x0, csrrsi/csrrci unless
-        // the immediate is 0; a write is illegal, as under qemu-riscv32.
-        // The F/D extensions add fflags (0x001), frm (0x002) and fcsr
-        // (0x003) here, with oplets of their own (they are read-write).
+        // Zicsr. Only the read-only counters exist, and a write to one is
+        // illegal. As qemu-riscv32 decides it: csrrw/csrrwi always write,
+        // csrrsi/csrrci write when the immediate is not 0, and
+        // csrrs/csrrc write when the mask register's value is not 0 (at
+        // run time; x0 never). The F/D extensions add fflags (0x001), frm
+        // (0x002) and fcsr (0x003) here, with oplets of their own (they
+        // are read-write).
         const csr = w >>> 20;
-        if (f3 === 4 || f3 === 1 || f3 === 5 || a !== 0 || !isCounterCsr(csr)) {
+        if (
+          f3 === 4 || f3 === 1 || f3 === 5 || (f3 > 5 && a !== 0) ||
+          !isCounterCsr(csr)
+        ) {
           bad = true;
           break;
         }
-        if (!d) break; // a read into x0: no effect
+        if (f3 < 4 && a !== 0) emit("csr_ro_check", a, pc, w);
+        else if (!d) break; // a read into x0: no effect
         // The block ends here, so that the loop knows how many
         // instructions have retired before this one.
-        emit("csr_counter", pc, (csr << 5) | d);
+        if (d) emit("csr_counter", pc, (csr << 5) | d);
+        else emit("goto_tb", next);
         end = true;
         break;
       }
