@@ -9,7 +9,7 @@
  * prints a Markdown table.
  *
  * The held-out guests also run as users build them (`tests/guests/bin/user/`,
- * rv32imac), unfused on every backend, to compare with the rv32im builds.
+ * rv32imafdc), unfused on every backend, to compare with the rv32im builds.
  *
  * Every sample runs in a fresh process (`bench_sample.ts`), so that no
  * configuration runs on code that V8 compiled, or type feedback it
@@ -59,7 +59,7 @@ const USAGE =
 Every benchmark guest unfused and fused on every backend (switch, call,
 paste), fused on jit, with and without profiling, and under qemu-riscv32
 where it is installed: side by side, interleaved, each sample in a fresh
-process, medians; the held-out guests also as users build them (rv32imac),
+process, medians; the held-out guests also as users build them (rv32imafdc),
 unfused on every backend; then a tiny guest on every backend (start-up) and
 the held-out guests at test size (short runs). Writes
 bench/results/latest.json, latest.md, chart.svg and report.html (deno task
@@ -354,7 +354,7 @@ for (const g of guests) {
       qemu ? ` (${(res["jit/fused"].ms / res.qemu.ms).toFixed(2)}x qemu)` : ""
     }, profiling +${(r.profileOverhead * 100).toFixed(1)}%${
       userSpeed
-        ? `, user build (rv32imac) ${
+        ? `, user build (rv32imafdc) ${
           backends.map((b) => `${b} x${userSpeed[b].toFixed(2)}`).join(" ")
         }`
         : ""

@@ -25,9 +25,9 @@
 import { isAbsolute, join, resolve } from "node:path";
 
 /** The default `-march`: what the emulator runs. */
-export const DEFAULT_MARCH = "rv32imac";
+export const DEFAULT_MARCH = "rv32imafdc";
 /** The default `-mabi`. */
-export const DEFAULT_MABI = "ilp32";
+export const DEFAULT_MABI = "ilp32d";
 /** The cross compiler. */
 export const GCC = "riscv64-unknown-elf-gcc";
 /** The Debian packages that provide it and picolibc. */

@@ -41,6 +41,9 @@ Deno.test("cc: -march and -mabi default to what the emulator runs and follow the
     `-march=${DEFAULT_MARCH}`,
     `-mabi=${DEFAULT_MABI}`,
   ]);
+  // With F and D in the emulator, the default is what most RV32 toolchains
+  // build: RV32GC with the double-float ABI.
+  assert.deepEqual([DEFAULT_MARCH, DEFAULT_MABI], ["rv32imafdc", "ilp32d"]);
   assert.deepEqual(archFlags(["-march=rv32im"]), [
     "-march=rv32im",
     "-mabi=ilp32",
