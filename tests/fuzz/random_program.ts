@@ -664,16 +664,15 @@ class Generator {
           r.chance(0.5) ? rv.amo(r.key(AMO_OPS), 5, t, 5) : rv.lrW(5, t),
         );
         return;
-      case 8: // a write to a read-only counter: SIGILL
-        a.emit(
-          rv.csr(
-            r.pick(["csrrw", "csrrs", "csrrwi"] as const),
-            5,
-            r.pick(Object.values(rv.COUNTER_CSRS)),
-            r.int(1, 31),
-          ),
-        );
+      case 8: { // a write to a read-only counter: SIGILL
+        const op = r.pick(["csrrw", "csrrs", "csrrwi"] as const);
+        const n = r.pick(Object.values(rv.COUNTER_CSRS));
+        const k = r.int(1, 31);
+        // csrrs writes only with a nonzero mask (qemu checks the value)
+        if (op === "csrrs") a.emit(...li(t, k));
+        a.emit(rv.csr(op, 5, n, op === "csrrs" ? t : k));
         return;
+      }
       case 9: // c.ebreak, or the all-zero compressed word
         a.emit16(r.pick([rv.cEbreak(), 0x0000]));
         return;
