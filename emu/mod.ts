@@ -49,6 +49,7 @@ export * from "./machine.ts";
 export * from "./exec.ts";
 export {
   type Backend,
+  type BackendContext,
   BACKENDS,
   type BlockCompiler,
   callDispatcher,
@@ -58,6 +59,7 @@ export {
   pasteCompiler,
   type RunTb,
   switchDispatcher,
+  type TbBackend,
 } from "./dispatch.ts";
 export type { RegionFn } from "./backends/jit.ts";
 export type {
