@@ -600,7 +600,7 @@ export function op_fadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const r = Math.fround(s.fs[a] + s.fs[b]);
   if (
     (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
-    Math.abs(r) < Infinity &&
+    Math.abs(r) <= 3.4028234663852886e38 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
@@ -620,7 +620,7 @@ export function op_fsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const r = Math.fround(s.fs[a] - s.fs[b]);
   if (
     (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
-    Math.abs(r) < Infinity &&
+    Math.abs(r) <= 3.4028234663852886e38 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
@@ -640,7 +640,8 @@ export function op_fmul_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const r = Math.fround(s.fs[a] * s.fs[b]);
   if (
     (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
-    1.1754943508222875e-38 < Math.abs(r) && Math.abs(r) < Infinity &&
+    1.1754943508222875e-38 < Math.abs(r) &&
+    Math.abs(r) <= 3.4028234663852886e38 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
@@ -660,7 +661,8 @@ export function op_fdiv_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const r = Math.fround(s.fs[a] / s.fs[b]);
   if (
     (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
-    1.1754943508222875e-38 < Math.abs(r) && Math.abs(r) < Infinity &&
+    1.1754943508222875e-38 < Math.abs(r) &&
+    Math.abs(r) <= 3.4028234663852886e38 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
@@ -785,7 +787,7 @@ export function op_fadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const r = s.f[(p >>> 5) & 31] + s.f[(p >>> 10) & 31];
   if (
-    (s.fflags & 1) !== 0 && Math.abs(r) < Infinity &&
+    (s.fflags & 1) !== 0 && Math.abs(r) <= 1.7976931348623157e308 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
@@ -800,7 +802,7 @@ export function op_fsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const r = s.f[(p >>> 5) & 31] - s.f[(p >>> 10) & 31];
   if (
-    (s.fflags & 1) !== 0 && Math.abs(r) < Infinity &&
+    (s.fflags & 1) !== 0 && Math.abs(r) <= 1.7976931348623157e308 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
@@ -816,7 +818,7 @@ export function op_fmul_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const r = s.f[(p >>> 5) & 31] * s.f[(p >>> 10) & 31];
   if (
     (s.fflags & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
-    Math.abs(r) < Infinity &&
+    Math.abs(r) <= 1.7976931348623157e308 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
@@ -832,7 +834,7 @@ export function op_fdiv_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const r = s.f[(p >>> 5) & 31] / s.f[(p >>> 10) & 31];
   if (
     (s.fflags & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
-    Math.abs(r) < Infinity &&
+    Math.abs(r) <= 1.7976931348623157e308 &&
     ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
