@@ -75,7 +75,9 @@ Deno.test("gen reads the oplets' source from an https-style registry URL and gen
       "/@oplet/emu/0.1.0/fault.ts",
       "/@oplet/emu/0.1.0/oplet.ts",
       "/@oplet/emu/0.1.0/targets/riscv32/cpu.ts",
+      "/@oplet/emu/0.1.0/targets/riscv32/fpu.ts",
       "/@oplet/emu/0.1.0/targets/riscv32/ops.ts",
+      "/@oplet/emu/0.1.0/targets/riscv32/softfloat.ts",
     ]);
     const opts = { analysis: ANALYSIS, input: "a.json", write: false };
     const remote = await generateFromAnalysis({ ...opts, source: url });

@@ -87,6 +87,25 @@ export async function loadPages(
   pages: readonly LoadOptions[],
   timeoutMs = 90000,
 ): Promise<PageReport[]> {
+  // On a loaded machine Chromium now and then dies while it starts (its
+  // zygote loses a pipe) before it listens: start it again, twice at most.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await loadPagesOnce(chromium, pages, timeoutMs);
+    } catch (e) {
+      const early = (e as Error).message.startsWith(
+        "Chromium exited before it listened",
+      );
+      if (!early || attempt === 3) throw e;
+    }
+  }
+}
+
+async function loadPagesOnce(
+  chromium: string,
+  pages: readonly LoadOptions[],
+  timeoutMs: number,
+): Promise<PageReport[]> {
   // Its profile and its temporary files (TMPDIR) in one folder of ours.
   const base = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
   await Deno.mkdir(`${base}/tmp`);
