@@ -55,6 +55,7 @@ Deno.test("bench page: the committed results, every chart labelled and tabled, n
 
 Deno.test("bench page: takes new backends, goes without qemu, and caps guests and backends", () => {
   const json = committed();
+  const known = backendsOf(json.guests);
   for (const g of json.guests) {
     delete g.results.qemu;
     for (let k = 0; k < 10; k++) {
@@ -62,12 +63,13 @@ Deno.test("bench page: takes new backends, goes without qemu, and caps guests an
       g.results[`b${k}/fused`] = g.results["switch/fused"];
     }
   }
-  assert.deepEqual(backendsOf(json.guests).slice(0, 4), [
-    "switch",
-    "call",
-    "paste",
-    "b0",
-  ]);
+  // Every committed backend and every new one, switch, call and paste first.
+  const all = backendsOf(json.guests);
+  assert.deepEqual(all.slice(0, 3), ["switch", "call", "paste"]);
+  assert.deepEqual(
+    new Set(all),
+    new Set([...known, ...Array.from({ length: 10 }, (_, k) => `b${k}`)]),
+  );
   json.guests = Array.from({ length: 70 }, (_, k) => ({
     ...json.guests[k % json.guests.length],
     name: `g${k}`,
@@ -75,7 +77,14 @@ Deno.test("bench page: takes new backends, goes without qemu, and caps guests an
   const html = renderBenchHtml(json);
   assert.match(html, /Not measured: qemu-riscv32 was not installed/);
   assert.match(html, /<li>10 more guests\.<\/li>/);
-  assert.match(html, /<li>5 more backends: b5, b6, b7, b8, b9\.<\/li>/);
+  // The page shows 8 backends and names the rest.
+  const extra = all.slice(8);
+  assert.ok(extra.length > 0);
+  assert.ok(
+    html.includes(
+      `<li>${extra.length} more backends: ${extra.join(", ")}.</li>`,
+    ),
+  );
   assert.equal(tableRows(html, "bench-table").length, 1 + 60);
   assert.ok(html.length < 400_000, `${html.length} bytes`);
 });

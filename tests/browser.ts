@@ -64,6 +64,9 @@ type Message = {
 const FLAGS = [
   "--headless",
   "--no-sandbox",
+  // No zygote: under the parallel test suite its pipe to the browser broke
+  // now and then ("zygote_linux.cc: write: Broken pipe") before it listened.
+  "--no-zygote",
   "--disable-gpu",
   "--disable-quic",
   "--no-first-run",
