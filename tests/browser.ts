@@ -64,9 +64,6 @@ type Message = {
 const FLAGS = [
   "--headless",
   "--no-sandbox",
-  // No zygote: under the parallel test suite its pipe to the browser broke
-  // now and then ("zygote_linux.cc: write: Broken pipe") before it listened.
-  "--no-zygote",
   "--disable-gpu",
   "--disable-quic",
   "--no-first-run",
@@ -90,27 +87,14 @@ export async function loadPages(
   pages: readonly LoadOptions[],
   timeoutMs = 90000,
 ): Promise<PageReport[]> {
-  // On a loaded machine Chromium now and then dies while it starts (its
-  // zygote loses a pipe) before it listens: start it again, twice at most.
-  for (let attempt = 1;; attempt++) {
-    try {
-      return await loadPagesOnce(chromium, pages, timeoutMs);
-    } catch (e) {
-      const early = (e as Error).message.startsWith(
-        "Chromium exited before it listened",
-      );
-      if (!early || attempt === 3) throw e;
-    }
-  }
-}
-
-async function loadPagesOnce(
-  chromium: string,
-  pages: readonly LoadOptions[],
-  timeoutMs: number,
-): Promise<PageReport[]> {
   // Its profile and its temporary files (TMPDIR) in one folder of ours.
-  const base = await Deno.makeTempDir({ prefix: "oplet-chromium-" });
+  // Directly in /tmp, not in the tests' own temporary folder: Chromium makes
+  // Unix sockets inside, and a long path passes their 108-byte limit (it then
+  // dies before it listens). The folder is removed afterwards.
+  const base = await Deno.makeTempDir({
+    dir: "/tmp",
+    prefix: "oplet-chromium-",
+  });
   await Deno.mkdir(`${base}/tmp`);
   const child = new Deno.Command(chromium, {
     args: [...FLAGS, `--user-data-dir=${base}/profile`, "about:blank"],
