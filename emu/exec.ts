@@ -20,7 +20,6 @@ import {
   EXIT_YIELD,
 } from "./oplet.ts";
 import type { RiscvCpu } from "./targets/riscv32/cpu.ts";
-import { readCounterCsr } from "./targets/riscv32/target.ts";
 import type { CompiledEntry, TranslationBlock } from "./tb.ts";
 
 /** Why {@link cpuExec} returned. */
@@ -99,7 +98,7 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
       } else if (i === EXIT_CSR) {
         // The block ends with the reading instruction: all the others
         // before it have retired.
-        s.x[s.trap & 31] = readCounterCsr(s.trap >>> 5, insns - 1);
+        m.arch.readCounter(s, insns - 1);
         s.pc = (s.pc + 4) | 0;
         next = m.tbFind(s.pc);
       } else if (i === EXIT_FENCE_I) {

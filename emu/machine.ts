@@ -87,7 +87,8 @@ export class Machine {
   insnLimit: number = Infinity;
   /** The options in force. */
   readonly options: MachineOptions;
-  private readonly arch: Target<RiscvCpu>;
+  /** The guest ISA: its oplets, front end and what the execution loop asks of it. */
+  readonly arch: Target<RiscvCpu>;
   private readonly params: number[];
   private readonly maxLen: number;
   private nextId = 0;

@@ -65,4 +65,10 @@ export interface Target<S extends CpuState> {
   ): TargetBlock;
   /** Disassembles one instruction word. */
   disassemble(word: number, pc: number): string;
+  /**
+   * Serves a counter read that ended its block (`EXIT_CSR`): `instret` is
+   * how many instructions retired before it; the value goes where the
+   * exit oplet said (`s.trap`).
+   */
+  readCounter(s: S, instret: number): void;
 }

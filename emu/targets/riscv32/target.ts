@@ -102,6 +102,10 @@ export const RISCV32: Target<RiscvCpu> = {
   createCpu: (memSize) => new RiscvCpu(memSize),
   genIntermediateCode,
   disassemble,
+  // The exit oplet leaves csr << 5 | rd in trap (rd is never x0).
+  readCounter: (s, instret) => {
+    s.x[s.trap & 31] = readCounterCsr(s.trap >>> 5, instret);
+  },
 };
 
 export { disassemble, genIntermediateCode, OPLETS, readCounterCsr, RiscvCpu };
