@@ -13,6 +13,12 @@
  * - Hoisted fields (read once per block by the dispatchers) are never
  *   written.
  * - `s` appears only as `s.FIELD` or as an argument to a helper.
+ * - A helper that takes `s` sees the state only through guest memory and
+ *   hoisted fields: never the registers, the temporaries or other number
+ *   fields (compiled code keeps those in locals and calls helpers without
+ *   writing them back). A helper returns a result for the oplet to store,
+ *   and takes a register's value as an argument (tested for every helper
+ *   of the riscv32 target in `targets/riscv32/helpers_test.ts`).
  *
  * @module
  */

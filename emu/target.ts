@@ -24,6 +24,8 @@ export interface CpuState {
   readonly memory: WebAssembly.Memory;
   /** Byte offset in {@link memory} where compiled code may keep its own words (below mapped guest memory). */
   readonly scratch: number;
+  /** Where those words must end (state the target keeps in memory starts there). */
+  readonly scratchEnd: number;
 }
 
 /** One block as a target's front end translates it. */

@@ -55,6 +55,16 @@ export interface JitStats {
   entries: number;
 }
 
+/**
+ * A block joins a region only when the interpreter ran it at least
+ * `hotAfter / WARM_DIV` times, and when it is not a region's entry already
+ * (the region chains to that one instead). Compiling wasm is what costs on
+ * the floating-point guests, whose blocks are long: fft compiled 1.2 MB of
+ * wasm for 550 blocks, most of them in three regions each, and took more
+ * CPU time than on switch; with these two rules, 0.2 MB.
+ */
+const WARM_DIV = 50;
+
 /** Most guest instructions one entry into compiled code runs before it returns (keeps counters in int32). */
 const BUDGET_CAP = 1 << 20;
 
@@ -165,6 +175,11 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       for (const f of [...o.reads, ...o.writes]) used.add(f);
     }
     let next = base + 16 + 4 * JC_SIZE;
+    if (next > s.scratchEnd) {
+      throw new Error(
+        `jit: scratch words end at ${next}, past the state's ${s.scratchEnd}`,
+      );
+    }
     const slotFields: [string, number][] = [];
     for (const f of used) {
       if (TEMPS.includes(f)) continue;
@@ -184,7 +199,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
         } else if (f === "pc") {
           this.fields.set(f, { kind: "slot", addr: this.scratch.pc });
           slotFields.push([f, this.scratch.pc >> 2]);
-        } else if (next + 4 <= 4096 - 0) {
+        } else if (next + 4 <= s.scratchEnd) {
           this.fields.set(f, { kind: "slot", addr: next });
           slotFields.push([f, next >> 2]);
           next += 4;
@@ -238,6 +253,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       for (const n of [blocks[k].jmp0, blocks[k].jmp1, blocks[k].jmpL]) {
         if (
           n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
+          n.compiled === null &&
+          (this.hotAfter - n.heat) * WARM_DIV >= this.hotAfter &&
           c.blockSupported(n.base)
         ) {
           seen.add(n.pc);
@@ -324,15 +341,11 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
 
   /** The function an import stands for. */
   private wrapper(h: HelperImport): unknown {
-    const key = `${h.helper}/${h.kinds}/${h.result}`;
+    const key = `${h.helper}/${h.kinds}/${h.result}/${h.resultKind}`;
     let w = this.wrappers.get(key);
     if (w === undefined) {
       if (h.helper === "notInt") {
-        w = (v: number) => {
-          throw new Error(
-            `jit: an oplet stored ${v} in an int32 temporary or field`,
-          );
-        };
+        w = notInt;
       } else if (h.helper === "toInt32") {
         w = (v: number) => v | 0;
       } else {
@@ -344,25 +357,28 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
           params.push(a);
           return k === "b" ? `${a} !== 0` : k === "u" ? `${a} >>> 0` : a;
         });
+        // Bound to the state once. Helpers see the state only through
+        // guest memory and hoisted fields (the rules; oplet_rules.ts), so
+        // nothing is copied around the call.
+        const call = `h(${args.join(", ")})`;
         w = new Function(
           "h",
           "s",
-          "m",
-          "syncIn",
-          "syncOut",
+          "notInt",
           `return function (${params.join(", ")}) {
-  syncOut(s, m);
-  const r = h(${args.join(", ")});
-  syncIn(s, m);
-  return ${h.result ? "r" : "undefined"};
+  ${
+            !h.result
+              ? `${call};`
+              : h.resultKind === "i"
+              ? `return ${call} | 0;`
+              : h.resultKind === "I"
+              ? `const r = ${call};
+  if (r !== (r | 0)) notInt(r);
+  return r;`
+              : `return ${call};`
+          }
 };`,
-        )(
-          this.helpers[h.helper],
-          this.cpu,
-          this.m32,
-          this.syncIn,
-          this.syncOut,
-        );
+        )(this.helpers[h.helper], this.cpu, notInt);
       }
       this.wrappers.set(key, w);
     }
@@ -398,6 +414,11 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     });
     return inst.exports.f as RegionFn;
   }
+}
+
+/** Stops the run: an oplet stored a value that is not an int32 in a temporary (the rules forbid it). */
+function notInt(v: number): never {
+  throw new Error(`jit: an oplet stored ${v} in an int32 temporary or field`);
 }
 
 type Elem = Extract<FieldInfo, { kind: "array" }>["elem"];

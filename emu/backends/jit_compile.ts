@@ -115,6 +115,12 @@ export interface HelperImport {
   readonly kinds: string;
   /** Whether the result is used. */
   readonly result: boolean;
+  /**
+   * How the result is returned: `f` a number, `i` its ToInt32 (where the
+   * oplet converts it anyway), `I` an int32 checked to be one (a value for
+   * a temporary, which holds int32 values only).
+   */
+  readonly resultKind: "f" | "i" | "I";
 }
 
 /** A compiled region, ready to instantiate. */
@@ -191,7 +197,8 @@ export interface RegUse {
   readonly writes: { field: string; param?: number; index?: number }[];
 }
 
-type Local = { local: number; ty: Ty };
+/** A local of the oplet body; `k` is the value of a `const` with a constant initialiser (no wasm local then). */
+type Local = { local: number; ty: Ty; k?: number };
 
 /**
  * Compiles regions for one machine. Create once; {@link supports} tells
@@ -447,9 +454,9 @@ class RegionCompiler {
     name: string,
     kinds: string,
     result: boolean,
-    resultKind = "f",
+    resultKind: "f" | "i" | "I" = "f",
   ): number {
-    const key = `${name}/${kinds}/${result}`;
+    const key = `${name}/${kinds}/${result}/${resultKind}`;
     let ix = this.importIndex.get(key);
     if (ix === undefined) {
       ix = this.imports.length;
@@ -460,7 +467,13 @@ class RegionCompiler {
       const imp = `h${ix}`;
       this.imports.push({ name: imp, type: this.typeIndex(params, results) });
       this.importIndex.set(key, ix);
-      this.helperImports.push({ name: imp, helper: name, kinds, result });
+      this.helperImports.push({
+        name: imp,
+        helper: name,
+        kinds,
+        result,
+        resultKind,
+      });
     }
     return ix;
   }
@@ -635,6 +648,12 @@ class RegionCompiler {
   private stmt(st: Stmt): boolean {
     switch (st.k) {
       case "decl": {
+        const k = st.kind === "const" ? this.constOf(st.init) : undefined;
+        if (k !== undefined) {
+          // Folded where used: index arithmetic on parameters, mostly.
+          this.scopes.at(-1)!.set(st.name, { local: -1, ty: "f64", k });
+          return false;
+        }
         const ty = this.typeOf(st.init);
         const l = this.newLocal(ty === "f64" ? F64 : I32);
         this.exprAs(st.init, ty);
@@ -652,6 +671,16 @@ class RegionCompiler {
         return r;
       }
       case "if": {
+        const kc = this.constTest(st.c);
+        if (kc !== undefined) {
+          // Only the branch taken is compiled.
+          const taken = kc ? st.t : st.f;
+          if (!taken) return false;
+          this.scopes.push(new Map());
+          const r = this.stmts(taken);
+          this.scopes.pop();
+          return r;
+        }
         this.test(st.c);
         this.open(Op.if, VOID);
         const before = this.pcConst, pending = this.pcPending;
@@ -892,7 +921,8 @@ class RegionCompiler {
         return;
       }
       case "id": {
-        if (this.lookup(e.name)) return;
+        const l = this.lookup(e.name);
+        if (l) return l.k;
         const v = this.info.helpers[e.name];
         return typeof v === "number" ? v : undefined;
       }
@@ -1010,11 +1040,51 @@ class RegionCompiler {
         }
         return "bool";
       case "cond": {
+        const kc = this.constTest(e.c);
+        if (kc !== undefined) return this.typeOf(kc ? e.t : e.f);
         const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
         return tt === tf ? tt : "f64";
       }
     }
     return "f64";
+  }
+
+  /** The truth of condition `e` if it is known at compile time. */
+  private constTest(e: Expr): boolean | undefined {
+    if (e.k === "bool") return e.v;
+    if (e.k === "un" && e.op === "!") {
+      const v = this.constTest(e.e);
+      return v === undefined ? undefined : !v;
+    }
+    if (e.k === "bin") {
+      if (e.op === "&&" || e.op === "||") {
+        const l = this.constTest(e.l);
+        if (l === undefined) return;
+        if (e.op === "&&" ? !l : l) return l;
+        return this.constTest(e.r);
+      }
+      const l = this.constOf(e.l), r = this.constOf(e.r);
+      if (l === undefined || r === undefined) return;
+      switch (e.op) {
+        case "===":
+        case "==":
+          return l === r;
+        case "!==":
+        case "!=":
+          return l !== r;
+        case "<":
+          return l < r;
+        case ">":
+          return l > r;
+        case "<=":
+          return l <= r;
+        case ">=":
+          return l >= r;
+      }
+      return;
+    }
+    const k = this.constOf(e);
+    return k === undefined ? undefined : k !== 0 && k === k;
   }
 
   private constant(v: number): Ty {
@@ -1088,6 +1158,8 @@ class RegionCompiler {
       return;
     }
     if (e.k === "cond") {
+      const kc = this.constTest(e.c);
+      if (kc !== undefined) return this.int(kc ? e.t : e.f);
       this.test(e.c);
       this.open(Op.if, I32);
       this.int(e.t);
@@ -1114,6 +1186,11 @@ class RegionCompiler {
       this.get(r);
       this.emit(Op.i32_rem_s);
       this.end();
+      return;
+    }
+    if (this.isHelperCall(e)) {
+      // The import returns ToInt32 of the helper's result.
+      this.callExpr(e, true, "i");
       return;
     }
     const t = this.expr(e);
@@ -1144,6 +1221,8 @@ class RegionCompiler {
    */
   private intSlot(e: Expr, strict = false): void {
     if (e.k === "cond") {
+      const kc = this.constTest(e.c);
+      if (kc !== undefined) return this.intSlot(kc ? e.t : e.f, strict);
       this.test(e.c);
       this.open(Op.if, I32);
       this.intSlot(e.t, strict);
@@ -1162,6 +1241,11 @@ class RegionCompiler {
     }
     if (strict && this.typeOf(e) !== "i32") {
       this.fail("a value that may not be int32 in a number field");
+    }
+    if (this.isHelperCall(e)) {
+      // The import checks that the result is an int32 and returns it.
+      this.callExpr(e, true, "I");
+      return;
     }
     const t = this.expr(e);
     if (t === "i32") return;
@@ -1225,10 +1309,12 @@ class RegionCompiler {
       return;
     }
     const t = this.typeOf(idx);
-    if (t !== "i32" && t !== "u32") {
-      this.fail("an element index that is not an integer");
-    }
-    this.expr(idx);
+    if (t === "i32" || t === "u32") this.expr(idx);
+    else if (this.intish(idx)) {
+      // An integer sum: its int32 bits, scaled, are the byte address
+      // modulo 2^32 (an index in range never wraps).
+      this.int(idx);
+    } else this.fail("an element index that is not an integer");
     if (shift > 0) {
       this.i32c(shift);
       this.emit(Op.i32_shl);
@@ -1293,6 +1379,8 @@ class RegionCompiler {
       case "bin":
         return this.binary(e);
       case "cond": {
+        const kc = this.constTest(e.c);
+        if (kc !== undefined) return this.expr(kc ? e.t : e.f);
         const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
         const ty: Ty = tt === tf ? tt : "f64";
         this.test(e.c);
@@ -1446,7 +1534,11 @@ class RegionCompiler {
   }
 
   /** A call: `Math.*` or a helper. Returns the result type, or null for none. */
-  private callExpr(e: Extract<Expr, { k: "call" }>, value: boolean): Ty | null {
+  private callExpr(
+    e: Extract<Expr, { k: "call" }>,
+    value: boolean,
+    resultKind: "f" | "i" | "I" = "f",
+  ): Ty | null {
     const c = e.callee;
     if (
       c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
@@ -1468,7 +1560,7 @@ class RegionCompiler {
       kinds += t === "i32" ? "i" : t === "u32" ? "u" : t === "bool" ? "b" : "f";
       args.push(a);
     }
-    const ix = this.import(c.name, kinds, value);
+    const ix = this.import(c.name, kinds, value, value ? resultKind : "f");
     // Helpers see guest memory and the number fields, not the registers
     // held in locals (the rules); a fault they throw is caught around the
     // loop, which writes back registers and counters.
@@ -1479,7 +1571,13 @@ class RegionCompiler {
       else this.expr(a);
     }
     this.call(ix);
-    return value ? "f64" : null;
+    return value ? (resultKind === "f" ? "f64" : "i32") : null;
+  }
+
+  /** Whether `e` calls a helper (not `Math.*`). */
+  private isHelperCall(e: Expr): e is Extract<Expr, { k: "call" }> {
+    return e.k === "call" && e.callee.k === "id" &&
+      typeof this.info.helpers[e.callee.name] === "function";
   }
 
   private math(name: string, args: readonly Expr[]): Ty {

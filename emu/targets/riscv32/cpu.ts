@@ -11,6 +11,11 @@ import { GuestFault } from "../../fault.ts";
 /** Guest memory below this address is never mapped (catches NULL pointers). */
 export const MEM_LOW = 0x1000;
 
+/** Where the float registers live in guest memory: the last 256 bytes of the unmapped first page. */
+export const FREGS = MEM_LOW - 256;
+/** Where `fflags` and `frm` live in guest memory: just below the float registers. */
+export const FCS = FREGS - 8;
+
 /**
  * The state of one RV32 hart in user mode.
  *
@@ -21,20 +26,40 @@ export const MEM_LOW = 0x1000;
 export class RiscvCpu {
   /** The 32 integer registers; `x[0]` is always 0. Kept at offset 0 of {@link memory}, in the unmapped first page. */
   readonly x: Int32Array;
-  /** The 32 floating-point registers, 64 bits each, as doubles (F and D). */
-  readonly f: Float64Array = new Float64Array(32);
+  /**
+   * The 32 floating-point registers, 64 bits each, as doubles (F and D).
+   * Kept at {@link FREGS} of {@link memory}, in the unmapped first page, so
+   * that compiled code reaches them with plain loads and stores.
+   */
+  readonly f: Float64Array;
   /**
    * The float registers as 32-bit words: `fw[2 * r]` is the low word of
    * `f[r]`, `fw[2 * r + 1]` the high word. A single is NaN-boxed: its bits in
    * the low word, all ones in the high word.
    */
-  readonly fw: Int32Array = new Int32Array(this.f.buffer);
+  readonly fw: Int32Array;
   /** The float registers' low words as singles: `fs[2 * r]`. */
-  readonly fs: Float32Array = new Float32Array(this.f.buffer);
-  /** The accrued exception flags (the `fflags` CSR): NV DZ OF UF NX, bits 4..0. */
-  fflags = 0;
-  /** The dynamic rounding mode (the `frm` CSR, 0..7; 5..7 make dynamic-rm instructions illegal). */
-  frm = 0;
+  readonly fs: Float32Array;
+  /**
+   * The FP CSR state in guest memory (at {@link FCS}): `fcs[0]` is
+   * {@link fflags}, `fcs[1]` {@link frm}. Oplet bodies use these cells, so
+   * that compiled code and helpers share them without copying.
+   */
+  readonly fcs: Int32Array;
+  /** The accrued exception flags (the `fflags` CSR): NV DZ OF UF NX, bits 4..0 (`fcs[0]`). */
+  get fflags(): number {
+    return this.fcs[0];
+  }
+  set fflags(v: number) {
+    this.fcs[0] = v;
+  }
+  /** The dynamic rounding mode (the `frm` CSR, 0..7; 5..7 make dynamic-rm instructions illegal; `fcs[1]`). */
+  get frm(): number {
+    return this.fcs[1];
+  }
+  set frm(v: number) {
+    this.fcs[1] = v;
+  }
   /** The guest pc (valid at block boundaries and in faults). */
   pc = 0;
   /** Temporary T0. */
@@ -65,6 +90,8 @@ export class RiscvCpu {
   readonly memory: WebAssembly.Memory;
   /** Where compiled code keeps its own words: after the registers, below {@link MEM_LOW}. */
   readonly scratch: number = 128;
+  /** Where compiled code's words must end: the FP state ({@link FCS}) starts there. */
+  readonly scratchEnd: number = FCS;
   /** `memSize - MEM_LOW`: an address `a` is mapped when `(a - MEM_LOW) >>> 0 < span`. */
   readonly span: number;
   /**
@@ -99,6 +126,10 @@ export class RiscvCpu {
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const buf = this.memory.buffer;
     this.x = new Int32Array(buf, 0, 32);
+    this.f = new Float64Array(buf, FREGS, 32);
+    this.fw = new Int32Array(buf, FREGS, 64);
+    this.fs = new Float32Array(buf, FREGS, 64);
+    this.fcs = new Int32Array(buf, FCS, 2);
     this.m8 = new Int8Array(buf);
     this.mu8 = new Uint8Array(buf);
     this.m16 = new Int16Array(buf);

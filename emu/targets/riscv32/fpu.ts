@@ -10,6 +10,12 @@
  * round, the guest pc, so that a dynamic rounding mode that `frm` makes
  * invalid raises an illegal instruction there, as on qemu-riscv32.
  *
+ * The helpers reach the state only through guest memory (the float
+ * registers, `fflags` and `frm` live there): one that produces an integer
+ * returns it, and the oplet stores it (in T0; the translator moves it into
+ * x[rd]); one that takes an integer gets it as an argument. So compiled
+ * code calls them without writing back its registers (`helpers_test.ts`).
+ *
  * @module
  */
 
@@ -142,42 +148,40 @@ export function fFmaS(s: RiscvCpu, p: number, pc: number, kind: number): void {
       : sf.fnma32(s, a, b, c, rm, sn),
   );
 }
-/** `feq.s` (funct3 2), `flt.s` (1), `fle.s` (0): the result into x[rd]. */
-export function fCmpS(s: RiscvCpu, p: number, f3: number): void {
+/** `feq.s` (funct3 2), `flt.s` (1), `fle.s` (0): returns the result (for x[rd]). */
+export function fCmpS(s: RiscvCpu, p: number, f3: number): number {
   const a = getS(s, (p >>> 5) & 31), b = getS(s, (p >>> 10) & 31);
   const r = f3 === 2
     ? sf.feq(s, a, b, a !== a || b !== b ? sn3S(s, p, 2) : 0)
     : f3 === 1
     ? sf.flt(s, a, b)
     : sf.fle(s, a, b);
-  if (p & 31) s.x[p & 31] = r;
+  return r;
 }
-/** `fclass.s`: the class mask into x[rd]. */
-export function fClassS(s: RiscvCpu, p: number): void {
+/** `fclass.s`: returns the class mask (for x[rd]). */
+export function fClassS(s: RiscvCpu, p: number): number {
   const a = getS(s, (p >>> 5) & 31);
-  const r = sf.fclass(a, true, a !== a ? sn3S(s, p, 1) : 0);
-  if (p & 31) s.x[p & 31] = r;
+  return sf.fclass(a, true, a !== a ? sn3S(s, p, 1) : 0);
 }
-/** `fcvt.w.s` (`unsigned` 0) and `fcvt.wu.s` (1): into x[rd]. */
+/** `fcvt.w.s` (`unsigned` 0) and `fcvt.wu.s` (1): returns the result (for x[rd]). */
 export function fCvtWS(
   s: RiscvCpu,
   p: number,
   pc: number,
   unsigned: number,
-): void {
+): number {
   const a = getS(s, (p >>> 5) & 31);
   const rm = rmOf(s, p, pc);
-  const r = unsigned ? sf.cvtWU(s, a, rm) : sf.cvtW(s, a, rm);
-  if (p & 31) s.x[p & 31] = r;
+  return unsigned ? sf.cvtWU(s, a, rm) : sf.cvtW(s, a, rm);
 }
-/** `fcvt.s.w` (`unsigned` 0) and `fcvt.s.wu` (1): from x[rs1]. */
+/** `fcvt.s.w` (`unsigned` 0) and `fcvt.s.wu` (1) of `v`, the value of x[rs1]. */
 export function fCvtSW(
   s: RiscvCpu,
   p: number,
   pc: number,
   unsigned: number,
+  v: number,
 ): void {
-  const v = s.x[(p >>> 5) & 31];
   setS(s, p & 31, sf.cvtSFromInt(s, v, unsigned !== 0, rmOf(s, p, pc)));
 }
 /** `fsgnj.s` (funct3 0), `fsgnjn.s` (1), `fsgnjx.s` (2): on the bits. */
@@ -252,43 +256,45 @@ export function fFmaD(s: RiscvCpu, p: number, pc: number, kind: number): void {
       : sf.fnma64(s, a, b, c, rm, sn),
   );
 }
-/** `feq.d` (funct3 2), `flt.d` (1), `fle.d` (0): the result into x[rd]. */
-export function fCmpD(s: RiscvCpu, p: number, f3: number): void {
+/** `feq.d` (funct3 2), `flt.d` (1), `fle.d` (0): returns the result (for x[rd]). */
+export function fCmpD(s: RiscvCpu, p: number, f3: number): number {
   const a = s.f[(p >>> 5) & 31], b = s.f[(p >>> 10) & 31];
   const r = f3 === 2
     ? sf.feq(s, a, b, a !== a || b !== b ? sn3D(s, p, 2) : 0)
     : f3 === 1
     ? sf.flt(s, a, b)
     : sf.fle(s, a, b);
-  if (p & 31) s.x[p & 31] = r;
+  return r;
 }
-/** `fclass.d`: the class mask into x[rd]. */
-export function fClassD(s: RiscvCpu, p: number): void {
+/** `fclass.d`: returns the class mask (for x[rd]). */
+export function fClassD(s: RiscvCpu, p: number): number {
   const a = s.f[(p >>> 5) & 31];
-  const r = sf.fclass(a, false, a !== a ? sn3D(s, p, 1) : 0);
-  if (p & 31) s.x[p & 31] = r;
+  return sf.fclass(a, false, a !== a ? sn3D(s, p, 1) : 0);
 }
-/** `fcvt.w.d` (`unsigned` 0) and `fcvt.wu.d` (1): into x[rd]. */
+/** `fcvt.w.d` (`unsigned` 0) and `fcvt.wu.d` (1): returns the result (for x[rd]). */
 export function fCvtWD(
   s: RiscvCpu,
   p: number,
   pc: number,
   unsigned: number,
-): void {
+): number {
   const a = s.f[(p >>> 5) & 31];
   const rm = rmOf(s, p, pc);
-  const r = unsigned ? sf.cvtWU(s, a, rm) : sf.cvtW(s, a, rm);
-  if (p & 31) s.x[p & 31] = r;
+  return unsigned ? sf.cvtWU(s, a, rm) : sf.cvtW(s, a, rm);
 }
-/** `fcvt.d.w` (`unsigned` 0) and `fcvt.d.wu` (1): exact, but the rounding mode must be valid. */
+/**
+ * `fcvt.d.w` (`unsigned` 0) and `fcvt.d.wu` (1) of `v`, the value of
+ * x[rs1]: exact, but the rounding mode must be valid.
+ */
 export function fCvtDW(
   s: RiscvCpu,
   p: number,
   pc: number,
   unsigned: number,
+  v: number,
 ): void {
   rmOf(s, p, pc);
-  s.f[p & 31] = sf.cvtDFromInt(s.x[(p >>> 5) & 31], unsigned !== 0);
+  s.f[p & 31] = sf.cvtDFromInt(v, unsigned !== 0);
 }
 /** `fsgnj.d` (funct3 0), `fsgnjn.d` (1), `fsgnjx.d` (2): on the bits. */
 export function fSgnjD(s: RiscvCpu, p: number, f3: number): void {
@@ -317,26 +323,26 @@ export const CSR_FCSR = 0x003;
 /**
  * A Zicsr instruction on `fflags`, `frm` or `fcsr`. `q` packs
  * `csr | funct3 << 2 | rd << 5 | rs1 << 10` (rs1 is the 5-bit immediate for
- * the `i` forms): x[rd] gets the old value, the CSR the new one.
+ * the `i` forms); `v` is the value of x[rs1] for the register forms. The
+ * CSR gets the new value; returns the old one (for x[rd]).
  */
-export function fCsr(s: RiscvCpu, q: number): void {
+export function fCsr(s: RiscvCpu, q: number, v: number): number {
   const csr = q & 3,
     f3 = (q >>> 2) & 7,
-    rd = (q >>> 5) & 31,
     r1 = (q >>> 10) & 31;
   const old = csr === 1
     ? s.fflags
     : csr === 2
     ? s.frm
     : (s.frm << 5) | s.fflags;
-  const src = f3 >= 5 ? r1 : s.x[r1];
+  const src = f3 >= 5 ? r1 : v;
   const op = f3 & 3;
-  const v = op === 1 ? src : op === 2 ? old | src : old & ~src;
-  if (csr === 1) s.fflags = v & 31;
-  else if (csr === 2) s.frm = v & 7;
+  const n = op === 1 ? src : op === 2 ? old | src : old & ~src;
+  if (csr === 1) s.fflags = n & 31;
+  else if (csr === 2) s.frm = n & 7;
   else {
-    s.fflags = v & 31;
-    s.frm = (v >>> 5) & 7;
+    s.fflags = n & 31;
+    s.frm = (n >>> 5) & 7;
   }
-  if (rd) s.x[rd] = old;
+  return old;
 }

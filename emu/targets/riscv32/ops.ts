@@ -61,8 +61,6 @@ import {
   fMinMaxS,
   fMulD,
   fMulS,
-  fSgnjD,
-  fSgnjS,
   fSqrtD,
   fSqrtS,
   fSubD,
@@ -559,7 +557,7 @@ export function op_fld(s: RiscvCpu, c: Int32Array, i: number): number {
     s.fw[r] = s.m32[a >>> 2];
     s.fw[r + 1] = s.m32[(a >>> 2) + 1];
   } else {
-    const lo = loadSlow(s, a, 4, true, c[i + 2]);
+    const lo = loadSlow(s, a, 4, true, c[i + 2]) | 0;
     s.fw[r + 1] = loadSlow(s, (a + 4) | 0, 4, true, c[i + 2]);
     s.fw[r] = lo;
   }
@@ -599,9 +597,9 @@ export function op_fadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const b = 2 * ((p >>> 10) & 31);
   const r = Math.fround(s.fs[a] + s.fs[b]);
   if (
-    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    (s.fcs[0] & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
     Math.abs(r) <= 3.4028234663852886e38 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
     s.fs[d] = r;
@@ -619,9 +617,9 @@ export function op_fsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const b = 2 * ((p >>> 10) & 31);
   const r = Math.fround(s.fs[a] - s.fs[b]);
   if (
-    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    (s.fcs[0] & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
     Math.abs(r) <= 3.4028234663852886e38 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
     s.fs[d] = r;
@@ -639,10 +637,10 @@ export function op_fmul_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const b = 2 * ((p >>> 10) & 31);
   const r = Math.fround(s.fs[a] * s.fs[b]);
   if (
-    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    (s.fcs[0] & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
     1.1754943508222875e-38 < Math.abs(r) &&
     Math.abs(r) <= 3.4028234663852886e38 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
     s.fs[d] = r;
@@ -660,10 +658,10 @@ export function op_fdiv_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const b = 2 * ((p >>> 10) & 31);
   const r = Math.fround(s.fs[a] / s.fs[b]);
   if (
-    (s.fflags & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    (s.fcs[0] & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
     1.1754943508222875e-38 < Math.abs(r) &&
     Math.abs(r) <= 3.4028234663852886e38 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
     s.fs[d] = r;
@@ -678,105 +676,347 @@ export function op_fsqrt_s(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** `fmin.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `fmin.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when
+ * neither operand is a NaN (and both are NaN-boxed) and they are not two zeros (no flags).
+ */
 export function op_fmin_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fMinMaxS(s, c[i + 1], 0);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const a = s.fs[ra];
+  const b = s.fs[rb];
+  if (
+    (s.fw[ra + 1] & s.fw[rb + 1]) === -1 && a === a && b === b &&
+    (a !== b || a !== 0)
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = a < b ? a : b;
+    s.fw[d + 1] = -1;
+  } else fMinMaxS(s, p, 0);
   return i + 2;
 }
 
-/** `fmax.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `fmax.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when
+ * neither operand is a NaN (and both are NaN-boxed) and they are not two zeros (no flags).
+ */
 export function op_fmax_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fMinMaxS(s, c[i + 1], 1);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const a = s.fs[ra];
+  const b = s.fs[rb];
+  if (
+    (s.fw[ra + 1] & s.fw[rb + 1]) === -1 && a === a && b === b &&
+    (a !== b || a !== 0)
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = a > b ? a : b;
+    s.fw[d + 1] = -1;
+  } else fMinMaxS(s, p, 1);
   return i + 2;
 }
 
-/** `fmadd.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fmadd.s`: a * b + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, with NaN-boxed operands, the product of
+ * two singles is exact in a double; when the double sum is exact too
+ * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
+ */
 export function op_fmadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaS(s, c[i + 1], c[i + 2], 0);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const rc = 2 * ((p >>> 15) & 31);
+  const pr = s.fs[ra] * s.fs[rb];
+  const d = s.fs[rc];
+  const sm = pr + d;
+  const bv = sm - pr;
+  const r = Math.fround(sm);
+  const ar = Math.abs(r);
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
+    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
+    ar <= 3.4028234663852886e38
+  ) {
+    const e = 2 * (p & 31);
+    s.fs[e] = r;
+    s.fw[e + 1] = -1;
+  } else fFmaS(s, p, c[i + 2], 0);
   return i + 3;
 }
 
-/** `fmsub.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fmsub.s`: a * b - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, with NaN-boxed operands, the product of
+ * two singles is exact in a double; when the double sum is exact too
+ * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
+ */
 export function op_fmsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaS(s, c[i + 1], c[i + 2], 1);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const rc = 2 * ((p >>> 15) & 31);
+  const pr = s.fs[ra] * s.fs[rb];
+  const d = -s.fs[rc];
+  const sm = pr + d;
+  const bv = sm - pr;
+  const r = Math.fround(sm);
+  const ar = Math.abs(r);
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
+    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
+    ar <= 3.4028234663852886e38
+  ) {
+    const e = 2 * (p & 31);
+    s.fs[e] = r;
+    s.fw[e + 1] = -1;
+  } else fFmaS(s, p, c[i + 2], 1);
   return i + 3;
 }
 
-/** `fnmsub.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fnmsub.s`: -(a * b) + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, with NaN-boxed operands, the product of
+ * two singles is exact in a double; when the double sum is exact too
+ * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
+ */
 export function op_fnmsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaS(s, c[i + 1], c[i + 2], 2);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const rc = 2 * ((p >>> 15) & 31);
+  const pr = -s.fs[ra] * s.fs[rb];
+  const d = s.fs[rc];
+  const sm = pr + d;
+  const bv = sm - pr;
+  const r = Math.fround(sm);
+  const ar = Math.abs(r);
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
+    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
+    ar <= 3.4028234663852886e38
+  ) {
+    const e = 2 * (p & 31);
+    s.fs[e] = r;
+    s.fw[e + 1] = -1;
+  } else fFmaS(s, p, c[i + 2], 2);
   return i + 3;
 }
 
-/** `fnmadd.s`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fnmadd.s`: -(a * b) - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, with NaN-boxed operands, the product of
+ * two singles is exact in a double; when the double sum is exact too
+ * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
+ */
 export function op_fnmadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaS(s, c[i + 1], c[i + 2], 3);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const rc = 2 * ((p >>> 15) & 31);
+  const pr = -s.fs[ra] * s.fs[rb];
+  const d = -s.fs[rc];
+  const sm = pr + d;
+  const bv = sm - pr;
+  const r = Math.fround(sm);
+  const ar = Math.abs(r);
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
+    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
+    ar <= 3.4028234663852886e38
+  ) {
+    const e = 2 * (p & 31);
+    s.fs[e] = r;
+    s.fw[e + 1] = -1;
+  } else fFmaS(s, p, c[i + 2], 3);
   return i + 3;
 }
 
-/** `feq.s`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `feq.s`: T0 = the comparison (the translator moves it into x[rd]);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when both are NaN-boxed and neither is a NaN
+ * (no flags then).
+ */
 export function op_feq_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCmpS(s, c[i + 1], 2);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const a = s.fs[ra];
+  const b = s.fs[rb];
+  if ((s.fw[ra + 1] & s.fw[rb + 1]) === -1 && a === a && b === b) {
+    s.t0 = a === b ? 1 : 0;
+  } else s.t0 = fCmpS(s, p, 2);
   return i + 2;
 }
 
-/** `flt.s`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `flt.s`: T0 = the comparison (the translator moves it into x[rd]);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when both are NaN-boxed and neither is a NaN
+ * (no flags then).
+ */
 export function op_flt_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCmpS(s, c[i + 1], 1);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const a = s.fs[ra];
+  const b = s.fs[rb];
+  if ((s.fw[ra + 1] & s.fw[rb + 1]) === -1 && a === a && b === b) {
+    s.t0 = a < b ? 1 : 0;
+  } else s.t0 = fCmpS(s, p, 1);
   return i + 2;
 }
 
-/** `fle.s`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `fle.s`: T0 = the comparison (the translator moves it into x[rd]);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when both are NaN-boxed and neither is a NaN
+ * (no flags then).
+ */
 export function op_fle_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCmpS(s, c[i + 1], 0);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const rb = 2 * ((p >>> 10) & 31);
+  const a = s.fs[ra];
+  const b = s.fs[rb];
+  if ((s.fw[ra + 1] & s.fw[rb + 1]) === -1 && a === a && b === b) {
+    s.t0 = a <= b ? 1 : 0;
+  } else s.t0 = fCmpS(s, p, 0);
   return i + 2;
 }
 
-/** `fclass.s`: x[rd] = the class mask; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/** `fclass.s`: T0 = the class mask (the translator moves it into x[rd]); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fclass_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fClassS(s, c[i + 1]);
+  s.t0 = fClassS(s, c[i + 1]);
   return i + 2;
 }
 
-/** `fcvt.w.s`: x[rd] = f[rs1] as a signed integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.w.s`: T0 = f[rs1] as a signed integer (the translator moves it into
+ * x[rd]); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest
+ * pc. Inline when rounding towards zero a value in range that is integral
+ * or once NX is set (the only flag it could raise).
+ */
 export function op_fcvt_w_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtWS(s, c[i + 1], c[i + 2], 0);
+  const p = c[i + 1];
+  const r = 2 * ((p >>> 5) & 31);
+  const a = s.fs[r];
+  const t = Math.trunc(a);
+  if (
+    s.fw[r + 1] === -1 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 1 &&
+    -2147483648 <= t && t <= 2147483647 &&
+    ((s.fcs[0] & 1) !== 0 || t === a)
+  ) {
+    s.t0 = t | 0;
+  } else s.t0 = fCvtWS(s, p, c[i + 2], 0);
   return i + 3;
 }
 
-/** `fcvt.wu.s`: x[rd] = f[rs1] as an unsigned integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.wu.s`: T0 = f[rs1] as an unsigned integer (the translator moves it into
+ * x[rd]); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest
+ * pc. Inline when rounding towards zero a value in range that is integral
+ * or once NX is set (the only flag it could raise).
+ */
 export function op_fcvt_wu_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtWS(s, c[i + 1], c[i + 2], 1);
+  const p = c[i + 1];
+  const r = 2 * ((p >>> 5) & 31);
+  const a = s.fs[r];
+  const t = Math.trunc(a);
+  if (
+    s.fw[r + 1] === -1 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 1 &&
+    0 <= t && t <= 4294967295 &&
+    ((s.fcs[0] & 1) !== 0 || t === a)
+  ) {
+    s.t0 = t | 0;
+  } else s.t0 = fCvtWS(s, p, c[i + 2], 1);
   return i + 3;
 }
 
-/** `fcvt.s.w`: f[rd] = x[rs1] (signed); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.s.w`: f[rd] = T0 (signed; the translator loads x[rs1] into it);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc.
+ * Inline when the single is exact.
+ */
 export function op_fcvt_s_w(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtSW(s, c[i + 1], c[i + 2], 0);
+  const p = c[i + 1];
+  const v = s.t0;
+  const r = Math.fround(v);
+  if (r === v && ((p >>> 20) !== 7 || s.fcs[1] <= 4)) {
+    const d = 2 * (p & 31);
+    s.fs[d] = r;
+    s.fw[d + 1] = -1;
+  } else fCvtSW(s, p, c[i + 2], 0, s.t0);
   return i + 3;
 }
 
-/** `fcvt.s.wu`: f[rd] = x[rs1] (unsigned); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.s.wu`: f[rd] = T0 (unsigned; the translator loads x[rs1] into it);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc.
+ * Inline when the single is exact.
+ */
 export function op_fcvt_s_wu(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtSW(s, c[i + 1], c[i + 2], 1);
+  const p = c[i + 1];
+  const v = s.t0 >>> 0;
+  const r = Math.fround(v);
+  if (r === v && ((p >>> 20) !== 7 || s.fcs[1] <= 4)) {
+    const d = 2 * (p & 31);
+    s.fs[d] = r;
+    s.fw[d + 1] = -1;
+  } else fCvtSW(s, p, c[i + 2], 1, s.t0);
   return i + 3;
 }
 
 /** `fsgnj.s`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fsgnj_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSgnjS(s, c[i + 1], 0);
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const d = 2 * (p & 31);
+  // An operand that is not NaN-boxed reads as the canonical NaN.
+  const x = s.fw[a + 1] === -1 ? s.fw[a] : 0x7fc00000;
+  const y = s.fw[b + 1] === -1 ? s.fw[b] : 0x7fc00000;
+  const sign = y;
+  s.fw[d] = (x & 0x7fffffff) | (sign & 0x80000000);
+  s.fw[d + 1] = -1;
   return i + 2;
 }
 
 /** `fsgnjn.s`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fsgnjn_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSgnjS(s, c[i + 1], 1);
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const d = 2 * (p & 31);
+  // An operand that is not NaN-boxed reads as the canonical NaN.
+  const x = s.fw[a + 1] === -1 ? s.fw[a] : 0x7fc00000;
+  const y = s.fw[b + 1] === -1 ? s.fw[b] : 0x7fc00000;
+  const sign = ~y;
+  s.fw[d] = (x & 0x7fffffff) | (sign & 0x80000000);
+  s.fw[d + 1] = -1;
   return i + 2;
 }
 
 /** `fsgnjx.s`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fsgnjx_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSgnjS(s, c[i + 1], 2);
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const d = 2 * (p & 31);
+  // An operand that is not NaN-boxed reads as the canonical NaN.
+  const x = s.fw[a + 1] === -1 ? s.fw[a] : 0x7fc00000;
+  const y = s.fw[b + 1] === -1 ? s.fw[b] : 0x7fc00000;
+  const sign = x ^ y;
+  s.fw[d] = (x & 0x7fffffff) | (sign & 0x80000000);
+  s.fw[d + 1] = -1;
   return i + 2;
 }
 
@@ -787,8 +1027,8 @@ export function op_fadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const r = s.f[(p >>> 5) & 31] + s.f[(p >>> 10) & 31];
   if (
-    (s.fflags & 1) !== 0 && Math.abs(r) <= 1.7976931348623157e308 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    (s.fcs[0] & 1) !== 0 && Math.abs(r) <= 1.7976931348623157e308 &&
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
   } else fAddD(s, p, c[i + 2]);
@@ -802,8 +1042,8 @@ export function op_fsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const r = s.f[(p >>> 5) & 31] - s.f[(p >>> 10) & 31];
   if (
-    (s.fflags & 1) !== 0 && Math.abs(r) <= 1.7976931348623157e308 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    (s.fcs[0] & 1) !== 0 && Math.abs(r) <= 1.7976931348623157e308 &&
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
   } else fSubD(s, p, c[i + 2]);
@@ -817,9 +1057,9 @@ export function op_fmul_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const r = s.f[(p >>> 5) & 31] * s.f[(p >>> 10) & 31];
   if (
-    (s.fflags & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
+    (s.fcs[0] & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
     Math.abs(r) <= 1.7976931348623157e308 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
   } else fMulD(s, p, c[i + 2]);
@@ -833,9 +1073,9 @@ export function op_fdiv_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const r = s.f[(p >>> 5) & 31] / s.f[(p >>> 10) & 31];
   if (
-    (s.fflags & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
+    (s.fcs[0] & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
     Math.abs(r) <= 1.7976931348623157e308 &&
-    ((p >>> 20) === 7 ? s.frm : p >>> 20) === 0
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     s.f[p & 31] = r;
   } else fDivD(s, p, c[i + 2]);
@@ -848,105 +1088,372 @@ export function op_fsqrt_d(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** `fmin.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `fmin.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when
+ * neither operand is a NaN and they are not two zeros (no flags).
+ */
 export function op_fmin_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fMinMaxD(s, c[i + 1], 0);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  if (a === a && b === b && (a !== b || a !== 0)) s.f[p & 31] = a < b ? a : b;
+  else fMinMaxD(s, p, 0);
   return i + 2;
 }
 
-/** `fmax.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `fmax.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when
+ * neither operand is a NaN and they are not two zeros (no flags).
+ */
 export function op_fmax_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fMinMaxD(s, c[i + 1], 1);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  if (a === a && b === b && (a !== b || a !== 0)) s.f[p & 31] = a > b ? a : b;
+  else fMinMaxD(s, p, 1);
   return i + 2;
 }
 
-/** `fmadd.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fmadd.d`: a * b + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, operands and result far from over- and
+ * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
+ * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
+ * fma. Otherwise (rounding to odd needed) the helper.
+ */
 export function op_fmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaD(s, c[i + 1], c[i + 2], 0);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  const d = s.f[(p >>> 15) & 31];
+  const ph = a * b;
+  const aph = Math.abs(ph);
+  let done = false;
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
+    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
+    Math.abs(d) < 9.7453140114e+288
+  ) {
+    const sa = 134217729 * a;
+    const ah = sa - (sa - a);
+    const al = a - ah;
+    const sb = 134217729 * b;
+    const bh = sb - (sb - b);
+    const bl = b - bh;
+    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
+    const uh = d + ph;
+    const bu = uh - d;
+    const ul = (d - (uh - bu)) + (ph - bu);
+    const t = ul + pl;
+    const bt = t - ul;
+    const v = uh + t;
+    const av = Math.abs(v);
+    if (
+      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
+      av < 9.7453140114e+288
+    ) {
+      s.f[p & 31] = v;
+      done = true;
+    }
+  }
+  if (!done) fFmaD(s, p, c[i + 2], 0);
   return i + 3;
 }
 
-/** `fmsub.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fmsub.d`: a * b - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, operands and result far from over- and
+ * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
+ * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
+ * fma. Otherwise (rounding to odd needed) the helper.
+ */
 export function op_fmsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaD(s, c[i + 1], c[i + 2], 1);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  const d = -s.f[(p >>> 15) & 31];
+  const ph = a * b;
+  const aph = Math.abs(ph);
+  let done = false;
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
+    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
+    Math.abs(d) < 9.7453140114e+288
+  ) {
+    const sa = 134217729 * a;
+    const ah = sa - (sa - a);
+    const al = a - ah;
+    const sb = 134217729 * b;
+    const bh = sb - (sb - b);
+    const bl = b - bh;
+    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
+    const uh = d + ph;
+    const bu = uh - d;
+    const ul = (d - (uh - bu)) + (ph - bu);
+    const t = ul + pl;
+    const bt = t - ul;
+    const v = uh + t;
+    const av = Math.abs(v);
+    if (
+      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
+      av < 9.7453140114e+288
+    ) {
+      s.f[p & 31] = v;
+      done = true;
+    }
+  }
+  if (!done) fFmaD(s, p, c[i + 2], 1);
   return i + 3;
 }
 
-/** `fnmsub.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fnmsub.d`: -(a * b) + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, operands and result far from over- and
+ * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
+ * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
+ * fma. Otherwise (rounding to odd needed) the helper.
+ */
 export function op_fnmsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaD(s, c[i + 1], c[i + 2], 2);
+  const p = c[i + 1];
+  const a = -s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  const d = s.f[(p >>> 15) & 31];
+  const ph = a * b;
+  const aph = Math.abs(ph);
+  let done = false;
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
+    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
+    Math.abs(d) < 9.7453140114e+288
+  ) {
+    const sa = 134217729 * a;
+    const ah = sa - (sa - a);
+    const al = a - ah;
+    const sb = 134217729 * b;
+    const bh = sb - (sb - b);
+    const bl = b - bh;
+    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
+    const uh = d + ph;
+    const bu = uh - d;
+    const ul = (d - (uh - bu)) + (ph - bu);
+    const t = ul + pl;
+    const bt = t - ul;
+    const v = uh + t;
+    const av = Math.abs(v);
+    if (
+      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
+      av < 9.7453140114e+288
+    ) {
+      s.f[p & 31] = v;
+      done = true;
+    }
+  }
+  if (!done) fFmaD(s, p, c[i + 2], 2);
   return i + 3;
 }
 
-/** `fnmadd.d`, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fnmadd.d`: -(a * b) - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
+ * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
+ * round to nearest once NX is set, operands and result far from over- and
+ * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
+ * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
+ * fma. Otherwise (rounding to odd needed) the helper.
+ */
 export function op_fnmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fFmaD(s, c[i + 1], c[i + 2], 3);
+  const p = c[i + 1];
+  const a = -s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  const d = -s.f[(p >>> 15) & 31];
+  const ph = a * b;
+  const aph = Math.abs(ph);
+  let done = false;
+  if (
+    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
+    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
+    Math.abs(d) < 9.7453140114e+288
+  ) {
+    const sa = 134217729 * a;
+    const ah = sa - (sa - a);
+    const al = a - ah;
+    const sb = 134217729 * b;
+    const bh = sb - (sb - b);
+    const bl = b - bh;
+    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
+    const uh = d + ph;
+    const bu = uh - d;
+    const ul = (d - (uh - bu)) + (ph - bu);
+    const t = ul + pl;
+    const bt = t - ul;
+    const v = uh + t;
+    const av = Math.abs(v);
+    if (
+      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
+      av < 9.7453140114e+288
+    ) {
+      s.f[p & 31] = v;
+      done = true;
+    }
+  }
+  if (!done) fFmaD(s, p, c[i + 2], 3);
   return i + 3;
 }
 
-/** `feq.d`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `feq.d`: T0 = the comparison (the translator moves it into x[rd]);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when neither operand is a NaN
+ * (no flags then).
+ */
 export function op_feq_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCmpD(s, c[i + 1], 2);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  if (a === a && b === b) s.t0 = a === b ? 1 : 0;
+  else s.t0 = fCmpD(s, p, 2);
   return i + 2;
 }
 
-/** `flt.d`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `flt.d`: T0 = the comparison (the translator moves it into x[rd]);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when neither operand is a NaN
+ * (no flags then).
+ */
 export function op_flt_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCmpD(s, c[i + 1], 1);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  if (a === a && b === b) s.t0 = a < b ? 1 : 0;
+  else s.t0 = fCmpD(s, p, 1);
   return i + 2;
 }
 
-/** `fle.d`: x[rd] = the comparison; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/**
+ * `fle.d`: T0 = the comparison (the translator moves it into x[rd]);
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). Inline when neither operand is a NaN
+ * (no flags then).
+ */
 export function op_fle_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCmpD(s, c[i + 1], 0);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const b = s.f[(p >>> 10) & 31];
+  if (a === a && b === b) s.t0 = a <= b ? 1 : 0;
+  else s.t0 = fCmpD(s, p, 0);
   return i + 2;
 }
 
-/** `fclass.d`: x[rd] = the class mask; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
+/** `fclass.d`: T0 = the class mask (the translator moves it into x[rd]); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fclass_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fClassD(s, c[i + 1]);
+  s.t0 = fClassD(s, c[i + 1]);
   return i + 2;
 }
 
-/** `fcvt.w.d`: x[rd] = f[rs1] as a signed integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.w.d`: T0 = f[rs1] as a signed integer (the translator moves it into
+ * x[rd]); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest
+ * pc. Inline when rounding towards zero a value in range that is integral
+ * or once NX is set (the only flag it could raise).
+ */
 export function op_fcvt_w_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtWD(s, c[i + 1], c[i + 2], 0);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const t = Math.trunc(a);
+  if (
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 1 && -2147483648 <= t &&
+    t <= 2147483647 &&
+    ((s.fcs[0] & 1) !== 0 || t === a)
+  ) {
+    s.t0 = t | 0;
+  } else s.t0 = fCvtWD(s, p, c[i + 2], 0);
   return i + 3;
 }
 
-/** `fcvt.wu.d`: x[rd] = f[rs1] as an unsigned integer; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.wu.d`: T0 = f[rs1] as an unsigned integer (the translator moves it into
+ * x[rd]); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest
+ * pc. Inline when rounding towards zero a value in range that is integral
+ * or once NX is set (the only flag it could raise).
+ */
 export function op_fcvt_wu_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtWD(s, c[i + 1], c[i + 2], 1);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  const t = Math.trunc(a);
+  if (
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 1 && 0 <= t &&
+    t <= 4294967295 &&
+    ((s.fcs[0] & 1) !== 0 || t === a)
+  ) {
+    s.t0 = t | 0;
+  } else s.t0 = fCvtWD(s, p, c[i + 2], 1);
   return i + 3;
 }
 
-/** `fcvt.d.w`: f[rd] = x[rs1] (signed); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.d.w`: f[rd] = T0 (signed; the translator loads x[rs1] into it), exact;
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc
+ * (a dynamic rounding mode must still be valid).
+ */
 export function op_fcvt_d_w(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtDW(s, c[i + 1], c[i + 2], 0);
+  const p = c[i + 1];
+  if ((p >>> 20) !== 7 || s.fcs[1] <= 4) s.f[p & 31] = s.t0;
+  else fCvtDW(s, p, c[i + 2], 0, s.t0);
   return i + 3;
 }
 
-/** `fcvt.d.wu`: f[rd] = x[rs1] (unsigned); PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fcvt.d.wu`: f[rd] = T0 (unsigned; the translator loads x[rs1] into it), exact;
+ * PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc
+ * (a dynamic rounding mode must still be valid).
+ */
 export function op_fcvt_d_wu(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCvtDW(s, c[i + 1], c[i + 2], 1);
+  const p = c[i + 1];
+  if ((p >>> 20) !== 7 || s.fcs[1] <= 4) s.f[p & 31] = s.t0 >>> 0;
+  else fCvtDW(s, p, c[i + 2], 1, s.t0);
   return i + 3;
 }
 
 /** `fsgnj.d`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fsgnj_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSgnjD(s, c[i + 1], 0);
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const d = 2 * (p & 31);
+  const hi = s.fw[a + 1];
+  const sign = s.fw[b + 1];
+  s.fw[d] = s.fw[a];
+  s.fw[d + 1] = (hi & 0x7fffffff) | (sign & 0x80000000);
   return i + 2;
 }
 
 /** `fsgnjn.d`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fsgnjn_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSgnjD(s, c[i + 1], 1);
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const d = 2 * (p & 31);
+  const hi = s.fw[a + 1];
+  const sign = ~s.fw[b + 1];
+  s.fw[d] = s.fw[a];
+  s.fw[d + 1] = (hi & 0x7fffffff) | (sign & 0x80000000);
   return i + 2;
 }
 
 /** `fsgnjx.d`: sign injection on the bits; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack). */
 export function op_fsgnjx_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSgnjD(s, c[i + 1], 2);
+  const p = c[i + 1];
+  const a = 2 * ((p >>> 5) & 31);
+  const b = 2 * ((p >>> 10) & 31);
+  const d = 2 * (p & 31);
+  const hi = s.fw[a + 1];
+  const sign = hi ^ s.fw[b + 1];
+  s.fw[d] = s.fw[a];
+  s.fw[d + 1] = (hi & 0x7fffffff) | (sign & 0x80000000);
   return i + 2;
 }
 
@@ -985,9 +1492,14 @@ export function op_fmv_w_x(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** A CSR instruction on fflags, frm or fcsr; PARAM1 packs csr, funct3, rd and rs1 (see fCsr). */
+/**
+ * A CSR instruction on fflags, frm or fcsr: T0 = the CSR's old value (the
+ * translator moves it into x[rd]), after T0, loaded from x[rs1] for the
+ * register forms, updated the CSR; PARAM1 packs csr, funct3, rd and rs1
+ * (see fCsr).
+ */
 export function op_fcsr(s: RiscvCpu, c: Int32Array, i: number): number {
-  fCsr(s, c[i + 1]);
+  s.t0 = fCsr(s, c[i + 1], s.t0);
   return i + 2;
 }
 

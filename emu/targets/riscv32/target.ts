@@ -80,6 +80,7 @@ export const HOISTED_FIELDS: readonly string[] = [
   "f",
   "fw",
   "fs",
+  "fcs",
 ];
 
 /** Where the oplets' source lives, for the generator (a `file:` URL when installed locally). */

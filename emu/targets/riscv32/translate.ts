@@ -359,8 +359,11 @@ export function genIntermediateCode(
         // are read-write).
         const csr = w >>> 20;
         if (csr >= 1 && csr <= 3 && f3 !== 4) {
-          // fflags, frm, fcsr: read and written in an oplet of their own
+          // fflags, frm, fcsr: read and written in an oplet of their own,
+          // x[rs1] in T0 for the register forms, the old value in T0
+          if (f3 < 4) emit("mov_T0_r", a);
           emit("fcsr", csr | (f3 << 2) | (d << 5) | (a << 10));
+          if (d !== 0) emit("mov_r_T0", d);
           break;
         }
         if (

@@ -102,22 +102,28 @@ export function translateFp(w: number, pc: number, emit: Emit): boolean {
       if (b !== 1 - fmt || !roundingOk) return false;
       emit(fmt ? "fcvt_d_s" : "fcvt_s_d", p, pc);
       return true;
+    // The oplets that produce an integer leave it in T0, and those that
+    // take one find it there: no FP oplet or helper touches x[].
     case 0x14: // fle, flt, feq
       if (f3 > 2) return false;
       emit(CMP[f3][fmt], p);
+      if (d !== 0) emit("mov_r_T0", d);
       return true;
     case 0x18: // fcvt.w(u).fmt
       if (b > 1 || !roundingOk) return false;
       emit(CVT_TO_INT[b][fmt], p, pc);
+      if (d !== 0) emit("mov_r_T0", d);
       return true;
     case 0x1a: // fcvt.fmt.w(u)
       if (b > 1 || !roundingOk) return false;
+      emit("mov_T0_r", a);
       emit(CVT_FROM_INT[b][fmt], p, pc);
       return true;
     case 0x1c: // fmv.x.w (S, funct3 0), fclass (funct3 1)
       if (b !== 0) return false;
       if (f3 === 1) {
         emit(fmt ? "fclass_d" : "fclass_s", p);
+        if (d !== 0) emit("mov_r_T0", d);
         return true;
       }
       if (f3 !== 0 || fmt !== 0) return false; // fmv.x.d is RV64 only
