@@ -1308,6 +1308,14 @@ class RegionCompiler {
       this.emit(Op.i32_and);
       return;
     }
+    const k = this.constOf(idx);
+    if (
+      k !== undefined && Number.isInteger(k) && k >= 0 && k * size < 2 ** 31
+    ) {
+      // A constant index (a float register's, mostly): its byte address.
+      this.i32c(k * size);
+      return;
+    }
     const t = this.typeOf(idx);
     if (t === "i32" || t === "u32") this.expr(idx);
     else if (this.intish(idx)) {
@@ -1472,6 +1480,19 @@ class RegionCompiler {
       if (this.typeOf(e.l) !== "bool" || this.typeOf(e.r) !== "bool") {
         this.fail(`${e.op} on values that are not booleans`);
       }
+      const kr = this.constTest(e.r);
+      if (kr === (e.op === "&&")) {
+        // x && true, x || false: x.
+        this.expr(e.l);
+        return "bool";
+      }
+      if (this.pure(e.r)) {
+        // Both sides evaluated: the same value, without a branch.
+        this.expr(e.l);
+        this.expr(e.r);
+        this.emit(e.op === "&&" ? Op.i32_and : Op.i32_or);
+        return "bool";
+      }
       this.expr(e.l);
       this.open(Op.if, I32);
       if (e.op === "&&") this.expr(e.r);
@@ -1527,6 +1548,37 @@ class RegionCompiler {
       return "bool";
     }
     this.fail(`the operator "${e.op}"`);
+  }
+
+  /**
+   * Whether evaluating `e` has no effect and cannot trap or call out:
+   * locals, constants, state fields and elements at constant indices (in
+   * guest memory below it, or register locals), and operators on those.
+   */
+  private pure(e: Expr, d = 0): boolean {
+    if (d > 8) return false;
+    if (this.constOf(e) !== undefined) return true;
+    switch (e.k) {
+      case "bool":
+      case "id":
+        return true;
+      case "member":
+        return stateField(e) !== undefined;
+      case "index":
+        return stateField(e.obj) !== undefined &&
+          this.constOf(e.idx) !== undefined;
+      case "un":
+        return this.pure(e.e, d + 1);
+      case "bin":
+        return e.op !== "%" && e.op !== "/" && this.pure(e.l, d + 1) &&
+          this.pure(e.r, d + 1);
+      case "call": {
+        const c = e.callee;
+        return c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
+          !this.lookup("Math") && e.args.every((a) => this.pure(a, d + 1));
+      }
+    }
+    return false;
   }
 
   private isInt32(k: number): boolean {
