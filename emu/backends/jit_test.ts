@@ -246,3 +246,43 @@ Deno.test("jit: an exit code it does not know goes back to the execution loop un
   assert.deepEqual(messages[1], messages[0]);
   assert.equal(messages[0].a0, 7);
 });
+
+Deno.test("jit: floating-point blocks run compiled, with the interpreter's registers, fflags and counts", () => {
+  const OP_FP = 0x53;
+  const fp = (f5: number, rs2: number, rs1: number, rm: number, rd: number) =>
+    R((f5 << 2) | 1, rs2, rs1, rm, rd) ^ 0x33 ^ OP_FP;
+  const fma = (rd: number, rs1: number, rs2: number, rs3: number) =>
+    ((rs3 << 27) | (1 << 25) | (rs2 << 20) | (rs1 << 15) | (7 << 12) |
+      (rd << 7) | 0x43) >>> 0;
+  // t0 = 300; loop: f1 = t0; f2 = f1 * f1 + f2; f3 = f2 / f1; t2 = f2 == f3;
+  // t3 = (int) f3 (rtz); t5 += t3 + t2; f4 = -f3; t4 = fflags; t0 -= 1;
+  // bnez t0, loop; ecall.
+  const words = [
+    I(300, 0, 0, 5, 0x13),
+    fp(0x1a, 0, 5, 7, 1), // fcvt.d.w f1, t0
+    fma(2, 1, 1, 2), // fmadd.d f2, f1, f1, f2
+    fp(0x03, 1, 2, 7, 3), // fdiv.d f3, f2, f1
+    fp(0x14, 3, 2, 2, 7), // feq.d t2, f2, f3
+    fp(0x18, 0, 3, 1, 28), // fcvt.w.d t3, f3, rtz
+    R(0, 28, 30, 0, 30), // add t5, t5, t3
+    R(0, 7, 30, 0, 30), // add t5, t5, t2
+    fp(0x04, 3, 3, 1, 4), // fsgnjn.d f4, f3, f3 (fneg.d)
+    I(1, 0, 2, 29, 0x73), // csrrs t4, fflags, x0
+    I(-1, 5, 0, 5, 0x13),
+    B(-40, 0, 5, 1),
+    ECALL,
+  ];
+  const sw = machine(words, {});
+  const j = machine(words, { backend: "jit", jit: { hotAfter: 2 } });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.deepEqual(j.cpu.fw, sw.cpu.fw);
+  assert.equal(j.cpu.fflags, sw.cpu.fflags);
+  assert.deepEqual(j.stats, sw.stats);
+  assert.equal(j.cpu.fflags, 1, "NX from the division");
+  assert.notEqual(j.cpu.x[30], 0);
+  // The loop's block became compiled code.
+  assert.notEqual(j.tbs.get(BASE + 4)!.compiled, null);
+  assert.ok(jitOf(j).stats.regions > 0);
+});
