@@ -25,7 +25,11 @@ export interface RunOptions extends MachineOptions {
   allowOpen?: readonly string[];
   /** Stop after about this many guest instructions (checked per block). */
   maxInsns?: number;
-  /** The file's name, for error messages (default `argv[0]`). */
+  /**
+   * The file's name, for error messages (default `argv[0]`). When given, it
+   * is also the program's path: `readlink("/proc/self/exe")` gives its real
+   * path, as under qemu-riscv32.
+   */
   file?: string;
   /** Entries in the profile buffer between flushes (default 65536). */
   profileBuffer?: number;
@@ -95,6 +99,7 @@ export async function runElf(
     m.cpu.memSize - stackSize,
     options.allowOpen,
   );
+  proc.exePath = options.file ?? null;
   // Whole pages are executable, as the host maps them: code may run into
   // the zero-filled tail of a segment's last page, as under qemu-riscv32.
   m.execRanges = info.segments.filter((seg) => seg.flags & 1).map((seg) => [

@@ -137,6 +137,12 @@ export class LinuxProcess {
   readonly allowed: ReadonlySet<string>;
   /** How `allowed` is matched: files and folders, as Deno's `--allow-read`. */
   readonly openPolicy: OpenPolicy;
+  /**
+   * The program's file, which `readlink("/proc/self/exe")` resolves (its
+   * real path); null when there is none (a program from bytes): then that
+   * link is not found.
+   */
+  exePath: string | null = null;
   /** The exit code once the guest has exited, else null. */
   exitCode: number | null = null;
   /** The signal that ended the process (by `kill` or `abort`), else 0. */
@@ -342,11 +348,8 @@ export class LinuxProcess {
         if (typeof f === "number") return f;
         return a2 & 2 ? -ERRNO.EACCES : 0; // read-only
       }
-      case this.nr.readlinkat: {
-        const name = readCString(s, a1, this.abi.memLow);
-        if (name === null) return -ERRNO.EFAULT;
-        return (a3 | 0) <= 0 ? -ERRNO.EINVAL : -ERRNO.ENOENT;
-      }
+      case this.nr.readlinkat:
+        return this.readlink(s, a1, a2, a3 >>> 0);
       case this.nr.getcwd: {
         let cwd: string;
         try {
@@ -527,7 +530,7 @@ export class LinuxProcess {
     if (!this.warned.has(nr)) {
       this.warned.add(nr);
       this.io.warn(
-        `oplet: unsupported system call ${nr} at pc ${
+        `oplet-emu: unsupported system call ${nr} at pc ${
           hex8(s.pc)
         }: returning -ENOSYS`,
       );
@@ -1010,7 +1013,7 @@ export class LinuxProcess {
       if (!this.warned.has(-sig)) {
         this.warned.add(-sig);
         this.io.warn(
-          `oplet: signal ${sig} sent at pc ${
+          `oplet-emu: signal ${sig} sent at pc ${
             hex8(s.pc)
           } has a handler, but signals are not delivered: ignored`,
         );
@@ -1020,13 +1023,45 @@ export class LinuxProcess {
     const word = (sig - 1) >> 5, bit = 1 << ((sig - 1) & 31);
     if ((this.sigmask[word] & bit) && sig !== 9 && sig !== 19) return 0;
     this.io.warn(
-      `oplet: guest killed by signal ${sig}${
+      `oplet-emu: guest killed by signal ${sig}${
         SIG_NAMES[sig] ? ` (${SIG_NAMES[sig]})` : ""
       } at pc ${hex8(s.pc)}`,
     );
     this.exitSignal = sig;
     this.exitCode = (128 + sig) & 0xff;
     return 0;
+  }
+
+  /**
+   * readlinkat(2), as qemu-riscv32 serves it: `/proc/self/exe` (or
+   * `/proc/PID/exe`) gives the real path of {@link exePath} and
+   * `/proc/self/cwd` the working folder (as `getcwd`), cut to the buffer
+   * and not NUL-terminated; every other link is not found (the guest sees
+   * no host link). The dirfd does not matter for these paths.
+   */
+  private readlink(s: LinuxCpu, path: number, buf: number, size: number) {
+    const name = readCString(s, path, this.abi.memLow);
+    if (name === null) return -ERRNO.EFAULT;
+    if (size > 0 && !this.mapped(s, buf, size)) return -ERRNO.EFAULT;
+    if (size === 0) return -ERRNO.EINVAL;
+    const link = /^\/proc\/(?:self|\d+)\/(exe|cwd)$/.exec(name);
+    if (
+      link === null || (name[6] !== "s" && name !== `/proc/${PID}/${link[1]}`)
+    ) {
+      return -ERRNO.ENOENT;
+    }
+    let real: string;
+    try {
+      if (link[1] === "cwd") real = Deno.cwd();
+      else if (this.exePath === null) return -ERRNO.ENOENT;
+      else real = Deno.realPathSync(this.exePath);
+    } catch {
+      return -ERRNO.ENOENT;
+    }
+    const b = new TextEncoder().encode(real);
+    const n = Math.min(b.length, size);
+    s.mu8.set(b.subarray(0, n), buf >>> 0);
+    return n;
   }
 
   /** uname(2). */

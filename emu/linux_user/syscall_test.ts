@@ -150,7 +150,7 @@ Deno.test("an unknown system call returns -ENOSYS and is reported once", () => {
   assert.equal(warnings.length, 2);
   assert.match(
     warnings[0],
-    /^oplet: unsupported system call 999 at pc 0x[0-9a-f]{8}: returning -ENOSYS$/,
+    /^oplet-emu: unsupported system call 999 at pc 0x[0-9a-f]{8}: returning -ENOSYS$/,
   );
 });
 
@@ -456,4 +456,43 @@ Deno.test("PROT_EXEC makes mappings executable; munmap, mprotect and riscv_flush
   const c = sys(NR.mmap, 0, PAGE, 3, ANON, -1, 0) as number;
   assert.ok(c > 0);
   assert.deepEqual(m.execRanges, [[0x10000, 0x12000]], "PROT_WRITE only");
+});
+
+Deno.test("readlinkat gives /proc/self/exe's real path and /proc/self/cwd as qemu-riscv32 does; other links are not found", async () => {
+  const { sys, put, m, p } = setup();
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const exe = `${dir}/prog.elf`;
+    await Deno.writeFile(exe, new Uint8Array(1));
+    await Deno.symlink(exe, `${dir}/link.elf`);
+    const path = 0x20000;
+    const read = (n: number) =>
+      new TextDecoder().decode(m.cpu.mu8.subarray(BUF, BUF + n));
+    put(path, "/proc/self/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+    p.exePath = `${dir}/link.elf`;
+    m.cpu.mu8.fill(35, BUF, BUF + 300);
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), exe.length);
+    assert.equal(read(exe.length + 1), exe + "#"); // not NUL-terminated
+    assert.equal(sys(NR.readlinkat, 5, path, BUF, 4), 4);
+    assert.equal(read(4), exe.slice(0, 4));
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 0), -ERRNO.EINVAL);
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, -1), -ERRNO.EFAULT);
+    assert.equal(sys(NR.readlinkat, -100, path, 0, 256), -ERRNO.EFAULT);
+    assert.equal(sys(NR.readlinkat, -100, 0, BUF, 256), -ERRNO.EFAULT);
+    put(path, "/proc/1000/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), exe.length);
+    put(path, "/proc/1/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+    put(path, "/proc/self/cwd");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), Deno.cwd().length);
+    assert.equal(read(Deno.cwd().length), Deno.cwd());
+    put(path, `${dir}/link.elf`);
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+    p.exePath = `${dir}/missing.elf`;
+    put(path, "/proc/self/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
