@@ -29,6 +29,7 @@ import {
   parseOplet,
   type Stmt,
   walkExprs,
+  walkStmts,
 } from "./oplet_source.ts";
 
 /** The temporaries (`s.t0`..`s.t2`): int32 values, dead at block boundaries. */
@@ -152,17 +153,12 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
   // allowed ones, then refuse any other.
   const allowed = new Set<Expr>();
   const returns: Expr[] = [];
-  const findReturns = (b: readonly Stmt[]) =>
-    b.forEach((st) => {
-      if (st.k === "return") {
-        if (!st.e) throw bad('returns nothing; expected "return i + N;"');
-        returns.push(st.e);
-      } else if (st.k === "if") {
-        findReturns(st.t);
-        if (st.f) findReturns(st.f);
-      } else if (st.k === "block") findReturns(st.body);
-    });
-  findReturns(ast.body);
+  walkStmts(ast.body, (st) => {
+    if (st.k === "return") {
+      if (!st.e) throw bad('returns nothing; expected "return i + N;"');
+      returns.push(st.e);
+    }
+  });
   for (const e of returns) {
     const n = offsetFromI(e);
     if (n !== undefined) {
@@ -205,15 +201,9 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
     }
   });
   const locals = new Set<string>();
-  const declared = (b: readonly Stmt[]): void =>
-    b.forEach((st) => {
-      if (st.k === "decl") locals.add(st.name);
-      else if (st.k === "if") {
-        declared(st.t);
-        if (st.f) declared(st.f);
-      } else if (st.k === "block") declared(st.body);
-    });
-  declared(ast.body);
+  walkStmts(ast.body, (st) => {
+    if (st.k === "decl") locals.add(st.name);
+  });
   const freeNames = new Set<string>();
   walkExprs(ast.body, (e) => {
     if (e.k === "assign" || e.k === "update") {
@@ -298,25 +288,20 @@ export function checkFusable(
   const bad = (what: string) => new DispatchError(`Oplet "${o.name}" ${what}`);
   const last = o.body.at(-1);
   const returns: Expr[] = [];
-  const visit = (b: readonly Stmt[], top: boolean): void =>
-    b.forEach((st) => {
-      if (
-        st.k === "decl" && (helpers.has(st.name) || isLanguageGlobal(st.name))
-      ) {
-        throw bad(
-          `declares "${st.name}", the name of a helper or global that fused oplets use`,
-        );
-      } else if (st.k === "return") {
-        if (!o.exit && !(top && st === last)) {
-          throw bad("returns before its end; only an exit oplet may");
-        }
-        if (st.e) returns.push(st.e);
-      } else if (st.k === "if") {
-        visit(st.t, false);
-        if (st.f) visit(st.f, false);
-      } else if (st.k === "block") visit(st.body, false);
-    });
-  visit(o.body, true);
+  walkStmts(o.body, (st, top) => {
+    if (
+      st.k === "decl" && (helpers.has(st.name) || isLanguageGlobal(st.name))
+    ) {
+      throw bad(
+        `declares "${st.name}", the name of a helper or global that fused oplets use`,
+      );
+    } else if (st.k === "return") {
+      if (!o.exit && !(top && st === last)) {
+        throw bad("returns before its end; only an exit oplet may");
+      }
+      if (st.e) returns.push(st.e);
+    }
+  });
   for (const e of returns) {
     walkExprs([{ k: "expr", e }], (x) => {
       if (x.k === "assign" || x.k === "update") {

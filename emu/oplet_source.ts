@@ -740,37 +740,103 @@ function printStmt(s: Stmt, h: PrintHooks, style: PrintStyle): string {
   }
 }
 
+/**
+ * Calls `f` on each direct sub-expression of `e`, in source order (an
+ * assignment's target before its value).
+ */
+export function forEachChild(e: Expr, f: (child: Expr) => void): void {
+  switch (e.k) {
+    case "member":
+      return f(e.obj);
+    case "index":
+      f(e.obj);
+      return f(e.idx);
+    case "call":
+    case "new":
+      f(e.callee);
+      return e.args.forEach((a) => f(a));
+    case "un":
+      return f(e.e);
+    case "bin":
+      f(e.l);
+      return f(e.r);
+    case "cond":
+      f(e.c);
+      f(e.t);
+      return f(e.f);
+    case "assign":
+      f(e.target);
+      return f(e.value);
+    case "update":
+      return f(e.target);
+  }
+}
+
+/**
+ * A copy of `e` with each direct sub-expression replaced by `f`'s result
+ * (`e` itself when it has none); the node's other fields are kept.
+ *
+ * @example
+ * ```ts
+ * import { type Expr, mapChildren, parseOplet, printExpr } from "@oplet/emu";
+ * const ast = parseOplet("function f(s, c, i) { return a + b; }", "f");
+ * const ret = ast.body[0];
+ * if (ret.k === "return" && ret.e) {
+ *   const swap = (e: Expr): Expr =>
+ *     e.k === "id" ? { k: "id", name: e.name.toUpperCase() } : mapChildren(e, swap);
+ *   console.log(printExpr(swap(ret.e), {}, "minimal")); // A + B
+ * }
+ * ```
+ */
+export function mapChildren(e: Expr, f: (child: Expr) => Expr): Expr {
+  switch (e.k) {
+    case "member":
+      return { ...e, obj: f(e.obj) };
+    case "index":
+      return { ...e, obj: f(e.obj), idx: f(e.idx) };
+    case "call":
+    case "new":
+      return { ...e, callee: f(e.callee), args: e.args.map(f) };
+    case "un":
+      return { ...e, e: f(e.e) };
+    case "bin":
+      return { ...e, l: f(e.l), r: f(e.r) };
+    case "cond":
+      return { ...e, c: f(e.c), t: f(e.t), f: f(e.f) };
+    case "assign":
+      return { ...e, target: f(e.target), value: f(e.value) };
+    case "update":
+      return { ...e, target: f(e.target) };
+    default:
+      return e;
+  }
+}
+
+/**
+ * Calls `f` on every statement in `body`, outermost first; `top` says
+ * whether it is one of `body`'s own (not inside an `if` or a block).
+ */
+export function walkStmts(
+  body: readonly Stmt[],
+  f: (s: Stmt, top: boolean) => void,
+): void {
+  const st = (s: Stmt, top: boolean): void => {
+    f(s, top);
+    if (s.k === "if") {
+      s.t.forEach((x) => st(x, false));
+      s.f?.forEach((x) => st(x, false));
+    } else if (s.k === "block") s.body.forEach((x) => st(x, false));
+  };
+  body.forEach((s) => st(s, true));
+}
+
 /** Calls `f` on every expression in `body`, outermost first. */
 export function walkExprs(body: readonly Stmt[], f: (e: Expr) => void): void {
   const ex = (e: Expr): void => {
     f(e);
-    switch (e.k) {
-      case "member":
-        return ex(e.obj);
-      case "index":
-        ex(e.obj);
-        return ex(e.idx);
-      case "call":
-      case "new":
-        ex(e.callee);
-        return e.args.forEach(ex);
-      case "un":
-        return ex(e.e);
-      case "bin":
-        ex(e.l);
-        return ex(e.r);
-      case "cond":
-        ex(e.c);
-        ex(e.t);
-        return ex(e.f);
-      case "assign":
-        ex(e.target);
-        return ex(e.value);
-      case "update":
-        return ex(e.target);
-    }
+    forEachChild(e, ex);
   };
-  const st = (s: Stmt): void => {
+  walkStmts(body, (s) => {
     switch (s.k) {
       case "decl":
         return ex(s.init);
@@ -781,13 +847,7 @@ export function walkExprs(body: readonly Stmt[], f: (e: Expr) => void): void {
         if (s.e) ex(s.e);
         return;
       case "if":
-        ex(s.c);
-        s.t.forEach(st);
-        s.f?.forEach(st);
-        return;
-      case "block":
-        return s.body.forEach(st);
+        return ex(s.c);
     }
-  };
-  body.forEach(st);
+  });
 }

@@ -31,6 +31,7 @@
 
 import {
   type Expr,
+  mapChildren,
   offsetFromI,
   paramRef,
   printStmts,
@@ -258,31 +259,9 @@ export function fuseSequence(
       if (n !== undefined) {
         return { ...e, k: "index", obj: id("c"), idx: iPlus(off + n) };
       }
-      switch (e.k) {
-        case "id": {
-          const to = rename.get(e.name);
-          return to ? { ...e, name: to } : e;
-        }
-        case "member":
-          return { ...e, obj: expr(e.obj) };
-        case "index":
-          return { ...e, obj: expr(e.obj), idx: expr(e.idx) };
-        case "call":
-        case "new":
-          return { ...e, callee: expr(e.callee), args: e.args.map(expr) };
-        case "un":
-          return { ...e, e: expr(e.e) };
-        case "bin":
-          return { ...e, l: expr(e.l), r: expr(e.r) };
-        case "cond":
-          return { ...e, c: expr(e.c), t: expr(e.t), f: expr(e.f) };
-        case "assign":
-          return { ...e, target: expr(e.target), value: expr(e.value) };
-        case "update":
-          return { ...e, target: expr(e.target) };
-        default:
-          return e;
-      }
+      if (e.k !== "id") return mapChildren(e, expr);
+      const to = rename.get(e.name);
+      return to ? { ...e, name: to } : e;
     };
     const returnOf = (st: Stmt & { k: "return" }): Stmt => {
       const n = offsetFromI(st.e!);

@@ -1039,7 +1039,12 @@ export class LinuxProcess {
    * and not NUL-terminated; every other link is not found (the guest sees
    * no host link). The dirfd does not matter for these paths.
    */
-  private readlink(s: LinuxCpu, path: number, buf: number, size: number) {
+  private readlink(
+    s: LinuxCpu,
+    path: number,
+    buf: number,
+    size: number,
+  ): number {
     const name = readCString(s, path, this.abi.memLow);
     if (name === null) return -ERRNO.EFAULT;
     if (size > 0 && !this.mapped(s, buf, size)) return -ERRNO.EFAULT;
