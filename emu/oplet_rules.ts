@@ -273,11 +273,11 @@ function isLanguageGlobal(name: string): boolean {
  * @example
  * ```ts
  * import { checkFusable, defineOplet, readOplet } from "@oplet/emu";
- * function op_abs(s: { t0: number }, _c: Int32Array, i: number): number {
- *   s.t0 = Math.abs(s.t0) | 0;
- *   return i + 1;
+ * function op_abs(s: { t0: number }, c: Int32Array, i: number): number {
+ *   s.t0 = Math.abs(s.t0 + c[i + 1]) | 0;
+ *   return i + 2;
  * }
- * const used = checkFusable(readOplet(defineOplet(op_abs, 0)), new Set());
+ * const used = checkFusable(readOplet(defineOplet(op_abs, 1)), new Set());
  * console.log([...used.globals]); // [ "Math" ]
  * ```
  */
