@@ -153,6 +153,29 @@ Deno.test("dispatchers refuse an oplet that writes a hoisted field", () => {
   }
 });
 
+Deno.test("dispatchers refuse an oplet that writes its parameter or a name not its own", () => {
+  function op_patch(s: S, c: Int32Array, i: number): number {
+    c[i + 1] = s.t0;
+    return i + 2;
+  }
+  let counter = 0;
+  function op_count(s: S, c: Int32Array, i: number): number {
+    counter += c[i + 1];
+    s.t0 = counter;
+    return i + 2;
+  }
+  for (const build of [switchDispatcher, pasteCompiler]) {
+    assert.throws(
+      () => build([defineOplet(op_patch, 1)], {}),
+      /^DispatchError: Oplet "patch" writes its parameter c\[i \+ 1\]$/,
+    );
+    assert.throws(
+      () => build([defineOplet(op_count, 1)], {}),
+      /^DispatchError: Oplet "count" assigns to "counter", which is not its own local$/,
+    );
+  }
+});
+
 Deno.test("dispatchers refuse a non-exit oplet that returns otherwise", () => {
   function op_early(s: S, c: Int32Array, i: number): number {
     if (s.t0 === 0) return -1;

@@ -57,12 +57,12 @@ export class GuestFault {
       const word = (this.addr & 3) === 3
         ? hex(this.addr)
         : "0x" + this.addr.toString(16).padStart(4, "0");
-      return `oplet: illegal instruction ${word} at pc ${hex(this.pc)}`;
+      return `oplet-emu: illegal instruction ${word} at pc ${hex(this.pc)}`;
     }
     if (this.kind === "breakpoint") {
-      return `oplet: breakpoint (ebreak) at pc ${hex(this.pc)}`;
+      return `oplet-emu: breakpoint (ebreak) at pc ${hex(this.pc)}`;
     }
-    return `oplet: ${this.kind} at pc ${
+    return `oplet-emu: ${this.kind} at pc ${
       hex(this.pc)
     }: ${this.access} of address ${hex(this.addr)}`;
   }

@@ -74,6 +74,7 @@ export * from "./profile.ts";
 export * from "./profile_thread.ts";
 export * from "./linux_user/elfload.ts";
 export * from "./linux_user/syscall.ts";
+export * from "./linux_user/abi.ts";
 export * from "./fused_dir.ts";
 export * from "./captured_io.ts";
 export * from "./hello_elf.ts";
@@ -92,12 +93,14 @@ export {
   ELF_MACHINE,
   genIntermediateCode,
   HOISTED_FIELDS,
+  NR,
   OP_HELPERS,
   OPLETS,
   OPS_SOURCE_URL,
   RISCV32,
   TARGET_NAME,
 } from "./targets/riscv32/target.ts";
+export { RISCV32_LINUX } from "./targets/riscv32/linux.ts";
 export { opNumber } from "./targets/riscv32/translate.ts";
 export {
   expandCompressed,

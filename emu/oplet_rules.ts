@@ -19,6 +19,11 @@
  *   writing them back). A helper returns a result for the oplet to store,
  *   and takes a register's value as an argument (tested for every helper
  *   of the riscv32 target in `targets/riscv32/helpers_test.ts`).
+ * - Its parameters are never written, and the only names it assigns are
+ *   its own locals.
+ *
+ * Pasting several oplets into one function (the generator's fused oplets)
+ * needs a few more, checked by {@link checkFusable}.
  *
  * @module
  */
@@ -30,6 +35,7 @@ import {
   parseOplet,
   type Stmt,
   walkExprs,
+  walkStmts,
 } from "./oplet_source.ts";
 
 /** The temporaries (`s.t0`..`s.t2`): int32 values, dead at block boundaries. */
@@ -60,6 +66,10 @@ export interface CheckedOplet {
   readonly writes: ReadonlySet<string>;
   /** Whether it passes the state `s` to a helper. */
   readonly passesState: boolean;
+  /** The names its body declares (`const`/`let`), in any block. */
+  readonly locals: ReadonlySet<string>;
+  /** The other names it uses (helpers, `Math`), besides `s`, `c` and `i`. */
+  readonly freeNames: ReadonlySet<string>;
 }
 
 /** The parameter number `N` if `e` is `c[i + N]` or `c[N + i]`. */
@@ -149,17 +159,12 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
   // allowed ones, then refuse any other.
   const allowed = new Set<Expr>();
   const returns: Expr[] = [];
-  const findReturns = (b: readonly Stmt[]) =>
-    b.forEach((st) => {
-      if (st.k === "return") {
-        if (!st.e) throw bad('returns nothing; expected "return i + N;"');
-        returns.push(st.e);
-      } else if (st.k === "if") {
-        findReturns(st.t);
-        if (st.f) findReturns(st.f);
-      } else if (st.k === "block") findReturns(st.body);
-    });
-  findReturns(ast.body);
+  walkStmts(ast.body, (st) => {
+    if (st.k === "return") {
+      if (!st.e) throw bad('returns nothing; expected "return i + N;"');
+      returns.push(st.e);
+    }
+  });
   for (const e of returns) {
     const n = offsetFromI(e);
     if (n !== undefined) {
@@ -201,6 +206,24 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
       }
     }
   });
+  const locals = new Set<string>();
+  walkStmts(ast.body, (st) => {
+    if (st.k === "decl") locals.add(st.name);
+  });
+  const freeNames = new Set<string>();
+  walkExprs(ast.body, (e) => {
+    if (e.k === "assign" || e.k === "update") {
+      const n = paramRef(e.target);
+      if (n !== undefined) throw bad(`writes its parameter c[i + ${n}]`);
+      const t = e.target;
+      if (t.k === "id" && !locals.has(t.name)) {
+        throw bad(`assigns to "${t.name}", which is not its own local`);
+      }
+    }
+    if (e.k === "id" && !locals.has(e.name) && !/^[sci]$/.test(e.name)) {
+      freeNames.add(e.name);
+    }
+  });
   // Reads: every s.f that is not the target of a plain assignment.
   const targets = new Set<Expr>();
   walkExprs(ast.body, (e) => {
@@ -230,5 +253,79 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
     reads,
     writes,
     passesState,
+    locals,
+    freeNames,
   };
+}
+
+/** Whether `name` is a global of the language that an oplet may use (`Math`). */
+function isLanguageGlobal(name: string): boolean {
+  return name !== "Deno" && name !== "globalThis" && name in globalThis;
+}
+
+/**
+ * Checks the rules that pasting oplets one after another into one function
+ * needs, beyond {@link readOplet}'s (the generator's fused oplets):
+ *
+ * - a non-exit oplet returns only at its end (its last statement);
+ * - every other name it uses is one of `helpers` or a global of the
+ *   language (`Math`), and no local takes such a name;
+ * - an exit oplet's return expressions assign nothing (the temporaries are
+ *   written back before them).
+ *
+ * Returns the helpers and the globals it uses. Throws {@link DispatchError}
+ * naming the oplet and the broken rule.
+ *
+ * @example
+ * ```ts
+ * import { checkFusable, defineOplet, readOplet } from "@oplet/emu";
+ * function op_abs(s: { t0: number }, c: Int32Array, i: number): number {
+ *   s.t0 = Math.abs(s.t0 + c[i + 1]) | 0;
+ *   return i + 2;
+ * }
+ * const used = checkFusable(readOplet(defineOplet(op_abs, 1)), new Set());
+ * console.log([...used.globals]); // [ "Math" ]
+ * ```
+ */
+export function checkFusable(
+  o: CheckedOplet,
+  helpers: ReadonlySet<string>,
+): { helpers: ReadonlySet<string>; globals: ReadonlySet<string> } {
+  const bad = (what: string) => new DispatchError(`Oplet "${o.name}" ${what}`);
+  const last = o.body.at(-1);
+  const returns: Expr[] = [];
+  walkStmts(o.body, (st, top) => {
+    if (
+      st.k === "decl" && (helpers.has(st.name) || isLanguageGlobal(st.name))
+    ) {
+      throw bad(
+        `declares "${st.name}", the name of a helper or global that fused oplets use`,
+      );
+    } else if (st.k === "return") {
+      if (!o.exit && !(top && st === last)) {
+        throw bad("returns before its end; only an exit oplet may");
+      }
+      if (st.e) returns.push(st.e);
+    }
+  });
+  for (const e of returns) {
+    walkExprs([{ k: "expr", e }], (x) => {
+      if (x.k === "assign" || x.k === "update") {
+        throw bad("assigns inside its return expression");
+      }
+    });
+  }
+  const usedHelpers = new Set<string>(), globals = new Set<string>();
+  for (const n of o.freeNames) {
+    if (helpers.has(n)) usedHelpers.add(n);
+    else if (isLanguageGlobal(n)) globals.add(n);
+    else {
+      throw bad(
+        `uses "${n}", which is not one of the helpers fused oplets get (${
+          [...helpers].join(", ") || "none"
+        })`,
+      );
+    }
+  }
+  return { helpers: usedHelpers, globals };
 }

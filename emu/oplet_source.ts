@@ -25,9 +25,16 @@ export class OpletSourceError extends Error {
   }
 }
 
-/** An expression. */
-export type Expr =
-  | { k: "num"; v: number }
+/**
+ * An expression. `paren` marks one the source wrote in parentheses (kept
+ * by {@link printExpr}'s `minimal` style, so that printed code reads like
+ * its source); `raw` is a number's text as written (`0xff`).
+ */
+export type Expr = ExprNode & { paren?: boolean };
+
+/** An expression without its {@link Expr.paren} mark. */
+export type ExprNode =
+  | { k: "num"; v: number; raw?: string }
   | { k: "str"; v: string }
   | { k: "bool"; v: boolean }
   | { k: "id"; name: string }
@@ -438,7 +445,7 @@ class Parser {
     if (t === undefined) throw err(this.where, this.len, "an expression");
     if (t.t === "num") {
       this.p++;
-      return { k: "num", v: Number(t.v) };
+      return { k: "num", v: Number(t.v), raw: t.v };
     }
     if (t.t === "str") {
       this.p++;
@@ -456,7 +463,7 @@ class Parser {
     if (this.eat("(")) {
       const e = this.expr();
       this.expect(")");
-      return e;
+      return { ...e, paren: true };
     }
     throw err(this.where, t.at, "an expression");
   }
@@ -517,20 +524,56 @@ export interface PrintHooks {
   stmt?: (s: Stmt) => string | undefined;
 }
 
-/** Prints an expression as JavaScript, every operation parenthesised. */
-export function printExpr(e: Expr, h: PrintHooks = {}): string {
+/**
+ * How {@link printExpr} and {@link printStmts} parenthesise: `"full"`
+ * (the default) wraps every operation, which makes a hook's text safe
+ * anywhere; `"minimal"` wraps only where the grammar needs it or the
+ * source had parentheses, and prints numbers as written, for code that
+ * people read (the generator's fused oplets).
+ */
+export type PrintStyle = "full" | "minimal";
+
+/**
+ * Prints an expression as JavaScript, every operation parenthesised
+ * unless `style` is `"minimal"`.
+ *
+ * @example
+ * ```ts
+ * import { parseOplet, printStmts } from "@oplet/emu";
+ * const ast = parseOplet("function f(s, c, i) { s.t0 = (s.t0 + 1) | 0; return i + 1; }", "f");
+ * console.log(printStmts(ast.body, {}, "minimal"));
+ * // s.t0 = (s.t0 + 1) | 0;
+ * // return i + 1;
+ * ```
+ */
+export function printExpr(
+  e: Expr,
+  h: PrintHooks = {},
+  style: PrintStyle = "full",
+): string {
+  return style === "minimal" ? printMin(e, h, 0) : printFull(e, h);
+}
+
+/** A string, boolean or name as JavaScript text. */
+function leafText(e: Expr & { k: "str" | "bool" | "id" }): string {
+  return e.k === "str"
+    ? JSON.stringify(e.v)
+    : e.k === "bool"
+    ? String(e.v)
+    : e.name;
+}
+
+function printFull(e: Expr, h: PrintHooks): string {
   const r = h.expr?.(e);
   if (r !== undefined) return r;
-  const p = (x: Expr) => printExpr(x, h);
+  const p = (x: Expr) => printFull(x, h);
   switch (e.k) {
     case "num":
       return Object.is(e.v, -0) ? "(-0)" : e.v < 0 ? `(${e.v})` : String(e.v);
     case "str":
-      return JSON.stringify(e.v);
     case "bool":
-      return String(e.v);
     case "id":
-      return e.name;
+      return leafText(e);
     case "member":
       return `${p(e.obj)}.${e.prop}`;
     case "index":
@@ -552,62 +595,248 @@ export function printExpr(e: Expr, h: PrintHooks = {}): string {
   }
 }
 
-/** Prints statements as JavaScript, one per line. */
-export function printStmts(body: readonly Stmt[], h: PrintHooks = {}): string {
-  return body.map((s) => printStmt(s, h)).join("\n");
+// Binding strength for the minimal style (higher binds tighter).
+const P_ASSIGN = 1, P_COND = 2, P_BIN = 2, P_UNARY = 15, P_POSTFIX = 16;
+const P_MEMBER = 17, P_PRIMARY = 18;
+
+function precOf(e: Expr): number {
+  switch (e.k) {
+    case "assign":
+      return P_ASSIGN;
+    case "cond":
+      return P_COND;
+    case "bin":
+      return P_BIN + BIN_PREC[e.op];
+    case "un":
+      return P_UNARY;
+    case "update":
+      return e.prefix ? P_UNARY : P_POSTFIX;
+    case "member":
+    case "index":
+    case "call":
+    case "new":
+      return P_MEMBER;
+    case "num":
+      return e.v < 0 || Object.is(e.v, -0) ? P_UNARY : P_PRIMARY;
+    default:
+      return P_PRIMARY;
+  }
 }
 
-function printStmt(s: Stmt, h: PrintHooks): string {
+const BITWISE = new Set(["|", "^", "&", "<<", ">>", ">>>"]);
+const COMPARE = new Set(["==", "!=", "===", "!==", "<", ">", "<=", ">="]);
+const isLogical = (e: Expr) =>
+  e.k === "bin" && (e.op === "||" || e.op === "&&");
+const isCoalesce = (e: Expr) => e.k === "bin" && e.op === "??";
+
+/** Prints `e` where the grammar needs binding strength `min` or more. */
+function printMin(e: Expr, h: PrintHooks, min: number): string {
+  const r = h.expr?.(e);
+  if (r !== undefined) return r;
+  const text = printMinBare(e, h);
+  return e.paren || precOf(e) < min ? `(${text})` : text;
+}
+
+function printMinBare(e: Expr, h: PrintHooks): string {
+  const p = (x: Expr, min: number) => printMin(x, h, min);
+  const args = (a: Expr[]) => a.map((x) => p(x, P_ASSIGN)).join(", ");
+  switch (e.k) {
+    case "num":
+      return e.raw ?? (Object.is(e.v, -0) ? "-0" : String(e.v));
+    case "str":
+    case "bool":
+    case "id":
+      return leafText(e);
+    case "member": {
+      const obj = p(e.obj, P_MEMBER);
+      return `${
+        e.obj.k === "num" && !e.obj.paren ? `(${obj})` : obj
+      }.${e.prop}`;
+    }
+    case "index":
+      return `${p(e.obj, P_MEMBER)}[${p(e.idx, 0)}]`;
+    case "call":
+      return `${p(e.callee, P_MEMBER)}(${args(e.args)})`;
+    case "new": {
+      const callee = p(e.callee, P_MEMBER);
+      const wrap = e.callee.k === "call" && !e.callee.paren;
+      return `new ${wrap ? `(${callee})` : callee}(${args(e.args)})`;
+    }
+    case "un": {
+      const operand = p(e.e, P_UNARY);
+      if (/\w/.test(e.op)) return `${e.op} ${operand}`;
+      // "- -a" and "+ +a" must not become "--a" and "++a".
+      return operand[0] === e.op ? `${e.op}(${operand})` : e.op + operand;
+    }
+    case "bin": {
+      const prec = P_BIN + BIN_PREC[e.op];
+      // ** is right-associative and takes no unary operand on its left.
+      const [lmin, rmin] = e.op === "**" ? [P_POSTFIX, prec] : [prec, prec + 1];
+      // ?? does not mix with || and && without parentheses; and for the
+      // reader, an operation inside a bitwise operator or a shift, or a
+      // bitwise operation inside a comparison, gets them too.
+      const mix = (x: Expr) =>
+        (e.op === "??" && isLogical(x)) || (isLogical(e) && isCoalesce(x)) ||
+        (x.k === "bin" && x.op !== e.op && BITWISE.has(e.op) &&
+          !isLogical(x) && !isCoalesce(x)) ||
+        (x.k === "bin" && COMPARE.has(e.op) && BITWISE.has(x.op));
+      const side = (x: Expr, min: number) => {
+        const t = p(x, min);
+        return mix(x) && !x.paren && precOf(x) >= min &&
+            h.expr?.(x) === undefined
+          ? `(${t})`
+          : t;
+      };
+      return `${side(e.l, lmin)} ${e.op} ${side(e.r, rmin)}`;
+    }
+    case "cond":
+      return `${p(e.c, P_COND + 1)} ? ${p(e.t, P_ASSIGN)} : ${
+        p(e.f, P_ASSIGN)
+      }`;
+    case "assign":
+      return `${p(e.target, P_MEMBER)} ${e.op} ${p(e.value, P_ASSIGN)}`;
+    case "update":
+      return e.prefix
+        ? `${e.op}${p(e.target, P_MEMBER)}`
+        : `${p(e.target, P_MEMBER)}${e.op}`;
+  }
+}
+
+/** Prints statements as JavaScript, one per line (see {@link printExpr}). */
+export function printStmts(
+  body: readonly Stmt[],
+  h: PrintHooks = {},
+  style: PrintStyle = "full",
+): string {
+  return body.map((s) => printStmt(s, h, style)).join("\n");
+}
+
+function printStmt(s: Stmt, h: PrintHooks, style: PrintStyle): string {
   const r = h.stmt?.(s);
   if (r !== undefined) return r;
+  // Parentheses around a whole statement's or condition's expression say
+  // nothing: the minimal style drops them.
+  const top = (e: Expr) =>
+    style === "minimal" ? h.expr?.(e) ?? printMinBare(e, h) : printFull(e, h);
   switch (s.k) {
     case "decl":
-      return `${s.kind} ${s.name} = ${printExpr(s.init, h)};`;
+      return `${s.kind} ${s.name} = ${top(s.init)};`;
     case "expr":
-      return `${printExpr(s.e, h)};`;
-    case "if":
-      return `if (${printExpr(s.c, h)}) {\n${printStmts(s.t, h)}\n}` +
-        (s.f ? ` else {\n${printStmts(s.f, h)}\n}` : "");
+      return `${top(s.e)};`;
+    case "if": {
+      const head = `if (${top(s.c)}) {\n${printStmts(s.t, h, style)}\n}`;
+      if (!s.f) return head;
+      if (s.f.length === 1 && s.f[0].k === "if") {
+        return `${head} else ${printStmt(s.f[0], h, style)}`;
+      }
+      return `${head} else {\n${printStmts(s.f, h, style)}\n}`;
+    }
     case "return":
-      return s.e ? `return ${printExpr(s.e, h)};` : "return;";
+      return s.e ? `return ${top(s.e)};` : "return;";
     case "throw":
-      return `throw ${printExpr(s.e, h)};`;
+      return `throw ${top(s.e)};`;
     case "block":
-      return `{\n${printStmts(s.body, h)}\n}`;
+      return `{\n${printStmts(s.body, h, style)}\n}`;
   }
+}
+
+/**
+ * Calls `f` on each direct sub-expression of `e`, in source order (an
+ * assignment's target before its value).
+ */
+export function forEachChild(e: Expr, f: (child: Expr) => void): void {
+  switch (e.k) {
+    case "member":
+      return f(e.obj);
+    case "index":
+      f(e.obj);
+      return f(e.idx);
+    case "call":
+    case "new":
+      f(e.callee);
+      return e.args.forEach((a) => f(a));
+    case "un":
+      return f(e.e);
+    case "bin":
+      f(e.l);
+      return f(e.r);
+    case "cond":
+      f(e.c);
+      f(e.t);
+      return f(e.f);
+    case "assign":
+      f(e.target);
+      return f(e.value);
+    case "update":
+      return f(e.target);
+  }
+}
+
+/**
+ * A copy of `e` with each direct sub-expression replaced by `f`'s result
+ * (`e` itself when it has none); the node's other fields are kept.
+ *
+ * @example
+ * ```ts
+ * import { type Expr, mapChildren, parseOplet, printExpr } from "@oplet/emu";
+ * const ast = parseOplet("function f(s, c, i) { return a + b; }", "f");
+ * const ret = ast.body[0];
+ * if (ret.k === "return" && ret.e) {
+ *   const swap = (e: Expr): Expr =>
+ *     e.k === "id" ? { k: "id", name: e.name.toUpperCase() } : mapChildren(e, swap);
+ *   console.log(printExpr(swap(ret.e), {}, "minimal")); // A + B
+ * }
+ * ```
+ */
+export function mapChildren(e: Expr, f: (child: Expr) => Expr): Expr {
+  switch (e.k) {
+    case "member":
+      return { ...e, obj: f(e.obj) };
+    case "index":
+      return { ...e, obj: f(e.obj), idx: f(e.idx) };
+    case "call":
+    case "new":
+      return { ...e, callee: f(e.callee), args: e.args.map(f) };
+    case "un":
+      return { ...e, e: f(e.e) };
+    case "bin":
+      return { ...e, l: f(e.l), r: f(e.r) };
+    case "cond":
+      return { ...e, c: f(e.c), t: f(e.t), f: f(e.f) };
+    case "assign":
+      return { ...e, target: f(e.target), value: f(e.value) };
+    case "update":
+      return { ...e, target: f(e.target) };
+    default:
+      return e;
+  }
+}
+
+/**
+ * Calls `f` on every statement in `body`, outermost first; `top` says
+ * whether it is one of `body`'s own (not inside an `if` or a block).
+ */
+export function walkStmts(
+  body: readonly Stmt[],
+  f: (s: Stmt, top: boolean) => void,
+): void {
+  const st = (s: Stmt, top: boolean): void => {
+    f(s, top);
+    if (s.k === "if") {
+      s.t.forEach((x) => st(x, false));
+      s.f?.forEach((x) => st(x, false));
+    } else if (s.k === "block") s.body.forEach((x) => st(x, false));
+  };
+  body.forEach((s) => st(s, true));
 }
 
 /** Calls `f` on every expression in `body`, outermost first. */
 export function walkExprs(body: readonly Stmt[], f: (e: Expr) => void): void {
   const ex = (e: Expr): void => {
     f(e);
-    switch (e.k) {
-      case "member":
-        return ex(e.obj);
-      case "index":
-        ex(e.obj);
-        return ex(e.idx);
-      case "call":
-      case "new":
-        ex(e.callee);
-        return e.args.forEach(ex);
-      case "un":
-        return ex(e.e);
-      case "bin":
-        ex(e.l);
-        return ex(e.r);
-      case "cond":
-        ex(e.c);
-        ex(e.t);
-        return ex(e.f);
-      case "assign":
-        ex(e.target);
-        return ex(e.value);
-      case "update":
-        return ex(e.target);
-    }
+    forEachChild(e, ex);
   };
-  const st = (s: Stmt): void => {
+  walkStmts(body, (s) => {
     switch (s.k) {
       case "decl":
         return ex(s.init);
@@ -618,13 +847,7 @@ export function walkExprs(body: readonly Stmt[], f: (e: Expr) => void): void {
         if (s.e) ex(s.e);
         return;
       case "if":
-        ex(s.c);
-        s.t.forEach(st);
-        s.f?.forEach(st);
-        return;
-      case "block":
-        return s.body.forEach(st);
+        return ex(s.c);
     }
-  };
-  body.forEach(st);
+  });
 }

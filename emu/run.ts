@@ -11,8 +11,7 @@ import { GuestFault } from "./fault.ts";
 import { Machine, type MachineOptions, type MachineStats } from "./machine.ts";
 import { loadElf, parseElf } from "./linux_user/elfload.ts";
 import { type GuestIo, HOST_IO, LinuxProcess } from "./linux_user/syscall.ts";
-import { ELF_MACHINE } from "./targets/riscv32/target.ts";
-import { elfFlagsProblem, rv64Problem } from "./targets/riscv32/isa.ts";
+import { RISCV32 } from "./targets/riscv32/target.ts";
 
 /** Options for {@link runElf}. */
 export interface RunOptions extends MachineOptions {
@@ -26,7 +25,11 @@ export interface RunOptions extends MachineOptions {
   allowOpen?: readonly string[];
   /** Stop after about this many guest instructions (checked per block). */
   maxInsns?: number;
-  /** The file's name, for error messages (default `argv[0]`). */
+  /**
+   * The file's name, for error messages (default `argv[0]`). When given, it
+   * is also the program's path: `readlink("/proc/self/exe")` gives its real
+   * path, as under qemu-riscv32.
+   */
   file?: string;
   /** Entries in the profile buffer between flushes (default 65536). */
   profileBuffer?: number;
@@ -73,9 +76,10 @@ export async function runElf(
   options: RunOptions,
 ): Promise<RunResult> {
   const file = options.file ?? options.argv[0] ?? "guest";
-  const info = parseElf(bytes, file, ELF_MACHINE, {
-    flags: elfFlagsProblem,
-    rv64: rv64Problem(),
+  const abi = (options.target ?? RISCV32).linux;
+  const info = parseElf(bytes, file, abi.elfMachine, {
+    flags: abi.elfFlagsProblem,
+    elf64: abi.elf64Problem,
   });
   const m = new Machine(options);
   const stackSize = 8 * 1024 * 1024;
@@ -86,7 +90,7 @@ export async function runElf(
     file,
     options.argv,
     options.envp ?? [],
-    stackSize,
+    { memLow: abi.memLow, stackSize },
   );
   const io = options.io ?? HOST_IO;
   const proc = new LinuxProcess(
@@ -95,6 +99,7 @@ export async function runElf(
     m.cpu.memSize - stackSize,
     options.allowOpen,
   );
+  proc.exePath = options.file ?? null;
   // Whole pages are executable, as the host maps them: code may run into
   // the zero-filled tail of a segment's last page, as under qemu-riscv32.
   m.execRanges = info.segments.filter((seg) => seg.flags & 1).map((seg) => [
@@ -115,7 +120,7 @@ export async function runElf(
     m.cpu.protectBelow(readOnlyEnd);
   }
   m.cpu.pc = img.entry;
-  m.cpu.x[2] = img.sp;
+  abi.setStackPointer(m.cpu, img.sp);
   m.insnLimit = options.maxInsns ?? Infinity;
   const profile = options.profile ?? null;
   if (profile) m.cpu.prof = new Uint32Array(options.profileBuffer ?? 65536);

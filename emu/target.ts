@@ -7,6 +7,7 @@
  */
 
 import type { OpletDef } from "./oplet.ts";
+import type { LinuxAbi, LinuxCpu } from "./linux_user/abi.ts";
 
 /** The CPU state fields every target has. */
 export interface CpuState {
@@ -43,7 +44,7 @@ export interface TargetBlock {
 }
 
 /** A guest ISA as the core sees it. */
-export interface Target<S extends CpuState> {
+export interface Target<S extends CpuState & LinuxCpu> {
   /** The target's name, as profiles record it. */
   readonly name: string;
   /** The oplet table. */
@@ -73,4 +74,6 @@ export interface Target<S extends CpuState> {
    * exit oplet said (`s.trap`).
    */
   readCounter(s: S, instret: number): void;
+  /** What the ELF loader and the system calls need (`linux_user/abi.ts`). */
+  readonly linux: LinuxAbi<S>;
 }

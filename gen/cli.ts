@@ -42,8 +42,8 @@ Options:
   --out DIR        ${out}
   --count N        fuse the N best sequences (default ${DEFAULT_COUNT}, the size that ran
                    fastest; at most ${MAX_FUSED})
-  --source FILE    the oplets' source, a path or a URL (default: the emulator's
-                   own ops.ts, wherever it was loaded from)
+  --source FILE    the module that declares the oplets (exports OPLETS), a path
+                   or a URL (default: the emulator's own ops.ts)
   --fuse-exits     also fuse sequences that end with an exit oplet
   --no-format      do not run deno fmt on the output
   -h, --help       show this help

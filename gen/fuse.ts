@@ -22,20 +22,28 @@
  * and temporaries are dead between guest instructions, so a fault thrown
  * in the middle of a fused oplet (before the write-back) loses nothing.
  *
+ * It works on the syntax trees of the emulator's one reader of oplet
+ * source (`parseOplet`, `readOplet` of `@oplet/emu`), and prints with its
+ * printer (`printStmts`).
+ *
  * @module
  */
 
-import ts from "typescript";
+import {
+  type Expr,
+  mapChildren,
+  offsetFromI,
+  paramRef,
+  printStmts,
+  stateField,
+  type Stmt,
+  walkExprs,
+} from "@oplet/emu";
 import { GenError } from "./gen_error.ts";
 import { MAX_SEQ_LENGTH, STATE_TYPE_NAME } from "./limits.ts";
 
 export { MAX_SEQ_LENGTH, STATE_TYPE_NAME };
-import {
-  indexOffset,
-  isWriteTarget,
-  type OpletBody,
-  type OpletIndex,
-} from "./oplet_index.ts";
+import type { OpletBody, OpletIndex } from "./oplet_index.ts";
 
 /** Options for {@link fuseSequence}. */
 export interface FuseOptions {
@@ -63,8 +71,8 @@ export interface FusedOpletInfo {
 
 /** A fused oplet's code, ready to print. */
 export interface FusedOpletCode extends FusedOpletInfo {
-  /** Its function, `function op_NAME(s, c, i)`, as a syntax tree. */
-  readonly fn: ts.FunctionDeclaration;
+  /** The body of its function `function op_NAME(s, c, i)`, as a syntax tree. */
+  readonly body: readonly Stmt[];
 }
 
 /**
@@ -105,6 +113,11 @@ export function checkSequence(
   });
 }
 
+const id = (name: string): Expr => ({ k: "id", name });
+const iPlus = (n: number): Expr =>
+  n === 0 ? id("i") : { k: "bin", op: "+", l: id("i"), r: { k: "num", v: n } };
+const stateRef = (f: string): Expr => ({ k: "member", obj: id("s"), prop: f });
+
 /**
  * Pastes the bodies of the base oplets `seq` into one fused oplet named
  * `name` (see the module doc). Throws {@link GenError} when the sequence
@@ -119,8 +132,6 @@ export function fuseSequence(
   options: FuseOptions = {},
 ): FusedOpletCode {
   checkSequence(index, seq, options);
-  const { checker } = index.source;
-  const f = ts.factory;
   const members = seq.map((n) => index.oplets[n]);
   const offsets: number[] = [];
   let params = 0;
@@ -145,50 +156,41 @@ export function fuseSequence(
     ...index.globals,
   ]);
   const renames = members.map((m, k) => {
-    const map = new Map<ts.Symbol, string>();
-    for (const [sym, local] of m.locals) {
+    const map = new Map<string, string>();
+    for (const local of m.locals) {
       let fresh = `${local}_${k + 1}`;
       while (taken.has(fresh)) fresh += "_";
       taken.add(fresh);
-      map.set(sym, fresh);
+      map.set(local, fresh);
     }
     return map;
   });
 
-  const tempOf = (m: OpletBody, node: ts.Node): string | null =>
-    ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) &&
-      ts.isIdentifier(node.name) && temps.has(node.name.text) &&
-      checker.getSymbolAtLocation(node.expression) === m.s
-      ? node.name.text
-      : null;
+  const tempOf = (e: Expr): string | null => {
+    const f = stateField(e);
+    return f !== undefined && temps.has(f) ? f : null;
+  };
 
-  /** The temporaries `node` mentions, and those it writes (with a count). */
-  const tempsIn = (m: OpletBody, node: ts.Node) => {
+  /** The temporaries `body` mentions, and those it writes (with a count). */
+  const tempsIn = (body: readonly Stmt[]) => {
     const seen = new Set<string>();
     const written: string[] = [];
-    const walk = (n: ts.Node): void => {
-      const t = tempOf(m, n);
-      if (t) {
-        seen.add(t);
-        if (isWriteTarget(n)) written.push(t);
-        return;
+    walkExprs(body, (e) => {
+      const t = tempOf(e);
+      if (t) seen.add(t);
+      if (e.k === "assign" || e.k === "update") {
+        const w = tempOf(e.target);
+        if (w) written.push(w);
       }
-      ts.forEachChild(n, walk);
-    };
-    walk(node);
+    });
     return { seen, written };
   };
 
   /** The temporary that `st` definitely writes first (`s.tN = expr;`), if any. */
-  const definiteWrite = (m: OpletBody, st: ts.Statement) => {
-    if (!ts.isExpressionStatement(st)) return null;
-    const e = st.expression;
-    if (
-      !ts.isBinaryExpression(e) ||
-      e.operatorToken.kind !== ts.SyntaxKind.EqualsToken
-    ) return null;
-    const t = tempOf(m, e.left);
-    return t ? { temp: t, value: e.right } : null;
+  const definiteWrite = (st: Stmt) => {
+    if (st.k !== "expr" || st.e.k !== "assign" || st.e.op !== "=") return null;
+    const t = tempOf(st.e.target);
+    return t ? { temp: t, value: st.e.value } : null;
   };
 
   // Where each temporary is first declared: loaded at the top, or at the
@@ -204,10 +206,10 @@ export function fuseSequence(
     for (const t of list) writes.set(t, (writes.get(t) ?? 0) + 1);
   };
   members.forEach((m, k) => {
-    m.decl.body!.statements.forEach((st, j) => {
-      const dw = definiteWrite(m, st);
+    m.body.forEach((st, j) => {
+      const dw = definiteWrite(st);
       if (dw) {
-        const inValue = tempsIn(m, dw.value);
+        const inValue = tempsIn([{ k: "expr", e: dw.value }]);
         inValue.seen.forEach(declare);
         count(inValue.written);
         if (!loaded.has(dw.temp) && !declaredAt.has(dw.temp)) {
@@ -215,7 +217,7 @@ export function fuseSequence(
         }
         count([dw.temp]);
       } else {
-        const found = tempsIn(m, st);
+        const found = tempsIn([st]);
         found.seen.forEach(declare);
         count(found.written);
       }
@@ -224,173 +226,89 @@ export function fuseSequence(
   const ordered = index.temps.filter((t) => loaded.has(t) || declaredAt.has(t));
   const before = (a: Pos, b: Pos) =>
     a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
-  const writeBack = (at: Pos | null): ts.Statement[] =>
+  const writeBack = (at: Pos | null): Stmt[] =>
     ordered
       .filter((t) => writes.has(t))
       .filter((t) =>
         at === null || loaded.has(t) || before(declaredAt.get(t)!, at)
       )
-      .map((t) =>
-        f.createExpressionStatement(
-          f.createBinaryExpression(
-            f.createPropertyAccessExpression(f.createIdentifier("s"), t),
-            ts.SyntaxKind.EqualsToken,
-            f.createIdentifier(t),
-          ),
-        )
-      );
-  const flags = (t: string) =>
-    (writes.get(t) ?? 0) > (loaded.has(t) ? 0 : 1)
-      ? ts.NodeFlags.Let
-      : ts.NodeFlags.Const;
-  const declareTemp = (t: string, value: ts.Expression) =>
-    f.createVariableStatement(
-      undefined,
-      f.createVariableDeclarationList(
-        [f.createVariableDeclaration(t, undefined, undefined, value)],
-        flags(t),
-      ),
-    );
+      .map((t) => ({
+        k: "expr",
+        e: { k: "assign", op: "=", target: stateRef(t), value: id(t) },
+      }));
+  const declareTemp = (t: string, value: Expr): Stmt => ({
+    k: "decl",
+    kind: (writes.get(t) ?? 0) > (loaded.has(t) ? 0 : 1) ? "let" : "const",
+    name: t,
+    init: value,
+  });
 
-  const out: ts.Statement[] = [];
+  const out: Stmt[] = [];
   for (const t of ordered) {
-    if (loaded.has(t)) {
-      out.push(
-        declareTemp(
-          t,
-          f.createPropertyAccessExpression(f.createIdentifier("s"), t),
-        ),
-      );
-    }
+    if (loaded.has(t)) out.push(declareTemp(t, stateRef(t)));
   }
-  const iPlus = (n: number) =>
-    n === 0 ? f.createIdentifier("i") : f.createBinaryExpression(
-      f.createIdentifier("i"),
-      ts.SyntaxKind.PlusToken,
-      f.createNumericLiteral(n),
-    );
 
-  members.forEach((m, k) => {
+  members.forEach((m: OpletBody, k) => {
     const rename = renames[k];
     const off = offsets[k];
-    const body = m.decl.body!;
-    const result = ts.transform(body, [(context) => (root) => {
-      let pos: Pos = [k, 0];
-      const local = (id: ts.Identifier): string | undefined => {
-        const sym = ts.isShorthandPropertyAssignment(id.parent)
-          ? checker.getShorthandAssignmentValueSymbol(id.parent)
-          : checker.getSymbolAtLocation(id);
-        return sym ? rename.get(sym) : undefined;
-      };
-      const statements = (list: readonly ts.Statement[]): ts.Statement[] => {
-        const res: ts.Statement[] = [];
-        for (const st of list) {
-          if (ts.isReturnStatement(st)) {
-            res.push(...writeBack(pos), returnOf(st));
-          } else res.push(visit(st) as ts.Statement);
-        }
-        return res;
-      };
-      const returnOf = (st: ts.ReturnStatement): ts.ReturnStatement => {
-        const n = indexOffset(checker, m.i, st.expression!);
-        return f.createReturnStatement(
-          n !== null ? iPlus(off + n) : visit(st.expression!) as ts.Expression,
-        );
-      };
-      const visit = (node: ts.Node): ts.Node => {
-        const t = tempOf(m, node);
-        if (t) return f.createIdentifier(t);
-        if (ts.isIdentifier(node)) {
-          const to = local(node);
-          return to ? f.createIdentifier(to) : node;
-        }
-        if (ts.isShorthandPropertyAssignment(node)) {
-          const to = local(node.name);
-          return to
-            ? f.createPropertyAssignment(node.name.text, f.createIdentifier(to))
-            : node;
-        }
-        if (ts.isPropertyAccessExpression(node)) {
-          return f.updatePropertyAccessExpression(
-            node,
-            visit(node.expression) as ts.Expression,
-            node.name,
-          );
-        }
-        if (ts.isPropertyAssignment(node)) {
-          return f.updatePropertyAssignment(
-            node,
-            node.name,
-            visit(node.initializer) as ts.Expression,
-          );
-        }
-        if (
-          ts.isElementAccessExpression(node) &&
-          ts.isIdentifier(node.expression) &&
-          checker.getSymbolAtLocation(node.expression) === m.c
-        ) {
-          const n = indexOffset(checker, m.i, node.argumentExpression)!;
-          return off === 0 ? node : f.createElementAccessExpression(
-            f.createIdentifier("c"),
-            iPlus(off + n),
-          );
-        }
-        if (ts.isBlock(node)) {
-          return f.updateBlock(node, statements(node.statements));
-        }
-        if (ts.isCaseClause(node)) {
-          return f.updateCaseClause(
-            node,
-            visit(node.expression) as ts.Expression,
-            statements(node.statements),
-          );
-        }
-        if (ts.isDefaultClause(node)) {
-          return f.updateDefaultClause(node, statements(node.statements));
-        }
-        if (ts.isReturnStatement(node)) {
-          const wb = writeBack(pos);
-          return wb.length === 0
-            ? returnOf(node)
-            : f.createBlock([...wb, returnOf(node)], true);
-        }
-        if (ts.isTypeNode(node)) return node;
-        return ts.visitEachChild(node, visit, context);
-      };
-      const res: ts.Statement[] = [];
-      root.statements.forEach((st, j) => {
-        pos = [k, j];
-        if (!m.exit && ts.isReturnStatement(st)) return; // the final return i + n
-        const dw = definiteWrite(m, st);
-        const decl = dw && declaredAt.get(dw.temp);
-        if (dw && decl && decl[0] === k && decl[1] === j) {
-          res.push(declareTemp(dw.temp, visit(dw.value) as ts.Expression));
-        } else {
-          res.push(...statements([st]));
-        }
-      });
-      return f.updateBlock(root, res);
-    }]);
-    out.push(...(result.transformed[0] as ts.Block).statements);
-    result.dispose();
+    let pos: Pos = [k, 0];
+    const expr = (e: Expr): Expr => {
+      const t = tempOf(e);
+      if (t) return id(t);
+      const n = paramRef(e);
+      if (n !== undefined) {
+        return { ...e, k: "index", obj: id("c"), idx: iPlus(off + n) };
+      }
+      if (e.k !== "id") return mapChildren(e, expr);
+      const to = rename.get(e.name);
+      return to ? { ...e, name: to } : e;
+    };
+    const returnOf = (st: Stmt & { k: "return" }): Stmt => {
+      const n = offsetFromI(st.e!);
+      return { k: "return", e: n !== undefined ? iPlus(off + n) : expr(st.e!) };
+    };
+    const statements = (list: readonly Stmt[]): Stmt[] =>
+      list.flatMap((st) =>
+        st.k === "return" ? [...writeBack(pos), returnOf(st)] : [stmt(st)]
+      );
+    const stmt = (st: Stmt): Stmt => {
+      switch (st.k) {
+        case "decl":
+          return {
+            ...st,
+            name: rename.get(st.name) ?? st.name,
+            init: expr(st.init),
+          };
+        case "expr":
+        case "throw":
+          return { ...st, e: expr(st.e) };
+        case "if":
+          return {
+            k: "if",
+            c: expr(st.c),
+            t: statements(st.t),
+            f: st.f && statements(st.f),
+          };
+        case "block":
+          return { k: "block", body: statements(st.body) };
+        case "return":
+          return { k: "block", body: statements([st]) };
+      }
+    };
+    m.body.forEach((st, j) => {
+      pos = [k, j];
+      if (!m.exit && st.k === "return") return; // the final return i + n
+      const dw = definiteWrite(st);
+      const decl = dw && declaredAt.get(dw.temp);
+      if (dw && decl && decl[0] === k && decl[1] === j) {
+        out.push(declareTemp(dw.temp, expr(dw.value)));
+      } else out.push(...statements([st]));
+    });
   });
   if (!exit) {
-    out.push(...writeBack(null), f.createReturnStatement(iPlus(1 + params)));
+    out.push(...writeBack(null), { k: "return", e: iPlus(1 + params) });
   }
 
-  const fn = f.createFunctionDeclaration(
-    undefined,
-    undefined,
-    fnName,
-    undefined,
-    [
-      param("s", f.createTypeReferenceNode(STATE_TYPE_NAME)),
-      param("c", f.createTypeReferenceNode("Int32Array")),
-      param("i", f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword)),
-    ],
-    f.createKeywordTypeNode(ts.SyntaxKind.NumberKeyword),
-    f.createBlock(out, true),
-  );
   const helpers = new Set<string>();
   const stateFields = new Set<string>(ordered);
   for (const m of members) {
@@ -403,31 +321,15 @@ export function fuseSequence(
     seq: [...seq],
     params,
     exit,
-    fn,
+    body: out,
     helpers,
     stateFields,
   };
 }
 
-function param(name: string, type: ts.TypeNode): ts.ParameterDeclaration {
-  return ts.factory.createParameterDeclaration(
-    undefined,
-    undefined,
-    name,
-    undefined,
-    type,
-  );
-}
-
 /** Prints a fused oplet's function as TypeScript text (unformatted). */
-export function printFused(index: OpletIndex, fused: FusedOpletCode): string {
-  const printer = ts.createPrinter({
-    newLine: ts.NewLineKind.LineFeed,
-    removeComments: true,
-  });
-  return printer.printNode(
-    ts.EmitHint.Unspecified,
-    fused.fn,
-    index.source.sourceFile,
-  );
+export function printFused(fused: FusedOpletCode): string {
+  return `function ${fused.fnName}(s: ${STATE_TYPE_NAME}, c: Int32Array, i: number): number {\n${
+    printStmts(fused.body, {}, "minimal")
+  }\n}`;
 }

@@ -6,13 +6,16 @@
  */
 
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  MEM_LOW,
   OP_HELPERS,
+  type OpletDef,
   type OpletInfo,
   OPLETS,
   opletTableHash,
   OPS_SOURCE_URL,
+  RISCV32,
   TARGET_NAME,
 } from "@oplet/emu";
 import { type Choice, chooseSequences } from "./analysis.ts";
@@ -20,8 +23,8 @@ import type { FusedOpletInfo } from "./fuse.ts";
 import { formatTypeScript } from "./format.ts";
 import { GenError } from "./gen_error.ts";
 import { DEFAULT_COUNT } from "./limits.ts";
+import { buildModules, importOplets } from "./modules.ts";
 import type { RenderInfo } from "./render.ts";
-import { readSourceFiles } from "./source_files.ts";
 import { checkOutputDir, writeFilesAtomic } from "./write_atomic.ts";
 
 /** The generated modules' file names. */
@@ -49,6 +52,17 @@ export interface EmulatorInfo {
   readonly helpers: readonly string[];
   /** The oplets' source: a `file:` URL, or `https:` when loaded from a registry. */
   readonly sourceUrl: URL;
+  /**
+   * The oplets themselves, the table's functions (default: the `OPLETS`
+   * that {@link sourceUrl} exports). Their bodies are read with the
+   * emulator's reader (`readOplet`).
+   */
+  // deno-lint-ignore no-explicit-any
+  readonly oplets?: readonly OpletDef<any>[];
+  /** Creates a state, whose fields' values name their types in the generated module. */
+  readonly createState?: () => object;
+  /** The helpers' values, by name, which name their types in the generated module. */
+  readonly helperValues?: Readonly<Record<string, unknown>>;
 }
 
 /** The running emulator's {@link EmulatorInfo}. */
@@ -57,6 +71,9 @@ export const EMULATOR: EmulatorInfo = {
   table: OPLETS,
   helpers: Object.keys(OP_HELPERS),
   sourceUrl: OPS_SOURCE_URL,
+  oplets: OPLETS,
+  createState: () => RISCV32.createCpu(2 * MEM_LOW),
+  helperValues: OP_HELPERS,
 };
 
 /** Options for {@link generateFromAnalysis}. */
@@ -137,17 +154,21 @@ export async function generateFromAnalysis(
     throw new GenError("No output folder given: pass out (--out DIR)");
   }
   if (outDir !== null) await checkOutputDir(outDir, { create: true });
-  const sources = await readSourceFiles(sourceUrl(options.source, emu));
-  // The TypeScript compiler is loaded only now, when it is needed.
-  const { buildModules } = await import("./modules.ts");
+  const url = sourceUrl(options.source, emu);
+  const sourceName = displayPath(
+    url.protocol === "file:" ? fileURLToPath(url) : url.href,
+  );
+  const oplets = options.source === undefined && emu.oplets
+    ? emu.oplets
+    : await importOplets(url, sourceName);
   const info: RenderInfo = {
     baseHash,
     target: emu.target,
     input: options.input,
     command: options.command ?? "(library call)",
-    sourceName: displayPath(sources.displayName),
+    sourceName,
   };
-  const modules = buildModules(sources, emu, choice, info, {
+  const modules = buildModules(oplets, sourceName, emu, choice, info, {
     fuseExits: options.fuseExits,
   });
   let { opSeq, translateSeq } = modules;

@@ -381,3 +381,42 @@ Deno.test("an unwritable or missing output directory is one clear error", async 
     await Deno.remove(file);
   }
 });
+
+Deno.test("--source: the emulator's ops.ts by path gives the same code; another table or no module is refused", async () => {
+  const analysis = analysisOf(LIKELY.slice(0, 3));
+  const opts = { analysis, input: "a.json", write: false, format: false };
+  const own = await generateFromAnalysis(opts);
+  const path = new URL("../emu/targets/riscv32/ops.ts", import.meta.url);
+  const byPath = await generateFromAnalysis({
+    ...opts,
+    source: path.pathname,
+  });
+  assert.equal(
+    byPath.opSeq.split("\n").slice(3).join("\n"),
+    own.opSeq.split("\n").slice(3).join("\n"),
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const other = join(dir, "ops.ts");
+    await Deno.writeTextFile(
+      other,
+      `export const OPLETS = [{ name: "nop", fn: function op_nop(s, c, i) { return i + 1; }, params: 0, exit: false }];\n`,
+    );
+    await assert.rejects(
+      () => generateFromAnalysis({ ...opts, source: other }),
+      /^GenError: The oplet source ".*ops\.ts" declares oplet table [0-9a-f]{8}, but the emulator's is [0-9a-f]{8}$/,
+    );
+    const none = join(dir, "none.ts");
+    await Deno.writeTextFile(none, "export const X = 1;\n");
+    await assert.rejects(
+      () => generateFromAnalysis({ ...opts, source: none }),
+      /^GenError: The oplet source ".*none\.ts" does not export its oplet table as OPLETS/,
+    );
+    await assert.rejects(
+      () => generateFromAnalysis({ ...opts, source: join(dir, "missing.ts") }),
+      /^GenError: Cannot read the oplet source ".*missing\.ts": /,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

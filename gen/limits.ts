@@ -1,6 +1,6 @@
 /**
- * The generator's limits and defaults, apart from the modules that need the
- * TypeScript compiler, so that importing `@oplet/gen` does not load it.
+ * The generator's limits and defaults, apart from the modules that fuse and
+ * render, so that the command line's help text needs nothing else.
  *
  * @module
  */

@@ -1,8 +1,8 @@
 /**
  * `@oplet/gen`: the generator of fused oplets. From the analyzer's ranking
  * of the oplet sequences that run most, it pastes the oplets' bodies
- * together (read from the target's `ops.ts` with the TypeScript compiler)
- * into fused oplets, and writes the two modules the emulator loads:
+ * together (read with the emulator's one reader of oplet source,
+ * `readOplet` of `@oplet/emu`) into fused oplets, and writes the two modules the emulator loads:
  * `op_seq.ts` (the fused oplets' code) and `translate_seq.ts` (the sorted
  * sequence table for `collapseSeqs`), like the seed's `op_seq.h` and
  * `translate-seq.h`.
@@ -12,12 +12,12 @@
  * deno run --allow-read jsr:@oplet/emu --oplets fused --stats prog.elf
  * ```
  *
- * The TypeScript compiler is loaded only when generating, so importing this
- * module (or running `--help`) needs no permission.
+ * Importing this module (or running `--help`) needs no permission.
  *
- * The pasting itself (`oplet_source.ts`, `oplet_index.ts`, `fuse.ts`,
- * `type_text.ts`, `render.ts`) works on the TypeScript compiler's syntax
- * trees and is internal.
+ * The pasting itself (`oplet_index.ts`, `fuse.ts`, `type_text.ts`,
+ * `render.ts`) works on the syntax trees of the emulator's reader
+ * (`parseOplet`), prints them with its printer (`printStmts`), and is
+ * internal.
  *
  * @example
  * ```ts
@@ -59,7 +59,7 @@ export * from "./limits.ts";
 export * from "./text.ts";
 export type { FusedOpletInfo } from "./fuse.ts";
 export type { RenderInfo, SeqNotes } from "./render.ts";
-export type { OpletInfo } from "@oplet/emu";
+export type { OpletDef, OpletFn, OpletInfo } from "@oplet/emu";
 
 if (import.meta.main) {
   const { main } = await import("./cli.ts");

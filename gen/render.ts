@@ -19,6 +19,14 @@ export { commentText, shellWord };
 import type { OpletIndex } from "./oplet_index.ts";
 import { helperTypes, stateFieldTypes } from "./type_text.ts";
 
+/** What names the types of the state and the helpers (see `type_text.ts`). */
+export interface TypeSource {
+  /** A state as the emulator creates it. */
+  readonly state: object;
+  /** The helpers' values, by name. */
+  readonly helpers: Readonly<Record<string, unknown>>;
+}
+
 /** What a generated module's header says about its making. */
 export interface RenderInfo {
   /** The oplet table hash the modules are generated for. */
@@ -102,6 +110,7 @@ export function renderOpSeq(
   index: OpletIndex,
   fused: readonly FusedOpletCode[],
   info: RenderInfo,
+  types: TypeSource,
   notes: readonly (SeqNotes | undefined)[] = [],
 ): string {
   const fields = new Set<string>();
@@ -110,9 +119,9 @@ export function renderOpSeq(
     f.stateFields.forEach((x) => fields.add(x));
     f.helpers.forEach((h) => helpers.add(h));
   }
-  const fieldTypes = stateFieldTypes(index, [...fields].sort());
+  const fieldTypes = stateFieldTypes(types.state, [...fields].sort());
   const helperList = [...helpers].sort();
-  const helperTypeText = helperTypes(index, helperList);
+  const helperTypeText = helperTypes(types.helpers, helperList);
   const names = (seq: readonly number[]) =>
     seq.map((n) => index.table[n].name).join(", ");
   const out: string[] = [header(info)];
@@ -178,7 +187,7 @@ export function fusedOplets(
       `  // ${commentText(f.name)}: ${commentText(names(f.seq))}${
         notesText(notes[k])
       }`,
-      printFused(index, f),
+      printFused(f),
     );
   });
   out.push("", "  return [");

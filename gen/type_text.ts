@@ -2,122 +2,92 @@
  * Naming the types of the state fields and helpers that fused oplets use, so
  * that the generated module type-checks standalone, without importing the
  * emulator: the state becomes a structural type of just the fields the
- * bodies touch, and a helper's type is written with that structural type
- * where it named the target's CPU class.
+ * bodies touch. A field's type is named from its value in a state the
+ * emulator creates (a number, a boolean, a typed array). A helper is a
+ * number or a function; a function is typed loosely, as taking the state,
+ * numbers and booleans and giving a number: the bodies that call it were
+ * type-checked against its real signature where the emulator declares it.
  *
  * @module
  */
 
-import ts from "typescript";
 import { GenError } from "./gen_error.ts";
 import { STATE_TYPE_NAME } from "./limits.ts";
-import type { OpletIndex } from "./oplet_index.ts";
 
-const FLAGS = ts.NodeBuilderFlags.NoTruncation |
-  ts.NodeBuilderFlags.IgnoreErrors;
+/** The loose type of a helper function in a generated module. */
+export const HELPER_FN_TYPE =
+  `(...args: (${STATE_TYPE_NAME} | number | boolean)[]) => number`;
+
+const TYPED_ARRAYS = new Set([
+  "Int8Array",
+  "Uint8Array",
+  "Uint8ClampedArray",
+  "Int16Array",
+  "Uint16Array",
+  "Int32Array",
+  "Uint32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+]);
+
+/** The type text of a value, or null when a generated module cannot name it. */
+function valueType(v: unknown): string | null {
+  switch (typeof v) {
+    case "number":
+    case "boolean":
+    case "string":
+    case "bigint":
+      return typeof v;
+  }
+  if (ArrayBuffer.isView(v) && TYPED_ARRAYS.has(v.constructor.name)) {
+    return v.constructor.name;
+  }
+  return null;
+}
 
 /**
- * The type of each named state field, as TypeScript text with the state
- * type renamed to `FusedState` (for example `x` gives `Int32Array`).
+ * The type of each named state field, as TypeScript text, from its value
+ * in `state` (for example `x` gives `Int32Array`).
  */
 export function stateFieldTypes(
-  index: OpletIndex,
+  state: object,
   fields: Iterable<string>,
 ): Map<string, string> {
-  const { checker } = index.source;
   const out = new Map<string, string>();
   for (const name of fields) {
-    const prop = checker.getPropertyOfType(index.stateType, name);
-    if (!prop) {
+    if (!(name in state)) {
       throw new GenError(
         `The state type has no field "${name}", which an oplet uses`,
       );
     }
-    const type = checker.getTypeOfSymbolAtLocation(
-      prop,
-      index.source.sourceFile,
-    );
-    out.set(name, typeText(index, type, `The state field "${name}"`));
+    const t = valueType((state as Record<string, unknown>)[name]);
+    if (t === null) {
+      throw new GenError(
+        `The state field "${name}" has a type that the generated module cannot name`,
+      );
+    }
+    out.set(name, t);
   }
   return out;
 }
 
-/**
- * The type of each named helper (an import of the oplets' source), as
- * TypeScript text with the state type renamed to `FusedState`.
- */
+/** The type of each named helper, as TypeScript text, from its value. */
 export function helperTypes(
-  index: OpletIndex,
+  values: Readonly<Record<string, unknown>>,
   helpers: Iterable<string>,
 ): Map<string, string> {
-  const { checker, sourceFile } = index.source;
-  const specs = new Map<string, ts.Identifier>();
-  for (const st of sourceFile.statements) {
-    if (!ts.isImportDeclaration(st)) continue;
-    const b = st.importClause?.namedBindings;
-    if (b && ts.isNamedImports(b)) {
-      for (const el of b.elements) specs.set(el.name.text, el.name);
-    }
-    if (st.importClause?.name) {
-      specs.set(st.importClause.name.text, st.importClause.name);
-    }
-  }
   const out = new Map<string, string>();
   for (const name of helpers) {
-    const id = specs.get(name);
-    if (!id) throw new GenError(`The helper "${name}" is not imported by name`);
-    const sym = checker.getSymbolAtLocation(id)!;
-    const type = checker.getTypeOfSymbolAtLocation(sym, id);
-    out.set(name, typeText(index, type, `The helper "${name}"`));
+    const v = values[name];
+    const t = typeof v === "function" ? HELPER_FN_TYPE : valueType(v);
+    if (t === null) {
+      throw new GenError(
+        `The helper "${name}" has a type that the generated module cannot name`,
+      );
+    }
+    out.set(name, t);
   }
   return out;
-}
-
-function typeText(index: OpletIndex, type: ts.Type, what: string): string {
-  const { checker, sourceFile, program } = index.source;
-  const widened = checker.getBaseTypeOfLiteralType(type);
-  const node = checker.typeToTypeNode(widened, sourceFile, FLAGS);
-  if (!node) throw new GenError(`${what} has a type that cannot be written`);
-  const stateName = index.stateType.getSymbol()?.getName();
-  const globals = new Map<string, ts.Symbol>();
-  for (
-    const sym of checker.getSymbolsInScope(sourceFile, ts.SymbolFlags.Type)
-  ) {
-    globals.set(sym.getName(), sym);
-  }
-  const isLib = (name: string) => {
-    const decls = globals.get(name)?.declarations ?? [];
-    return decls.length > 0 &&
-      decls.every((d) => program.isSourceFileDefaultLibrary(d.getSourceFile()));
-  };
-  const result = ts.transform(node, [(context) => (root) => {
-    const visit = (n: ts.Node): ts.Node => {
-      if (ts.isTypeReferenceNode(n) && ts.isIdentifier(n.typeName)) {
-        const name = n.typeName.text;
-        if (name === stateName) {
-          return ts.factory.createTypeReferenceNode(STATE_TYPE_NAME);
-        }
-        if (!isLib(name)) {
-          throw new GenError(
-            `${what} has a type naming "${name}", which the generated module cannot name`,
-          );
-        }
-      } else if (ts.isTypeReferenceNode(n) || ts.isImportTypeNode(n)) {
-        throw new GenError(
-          `${what} has a type naming a qualified or imported type, which the generated module cannot name`,
-        );
-      }
-      return ts.visitEachChild(n, visit, context);
-    };
-    return visit(root) as ts.TypeNode;
-  }]);
-  const printer = ts.createPrinter({ removeComments: true });
-  const dummy = ts.createSourceFile("types.ts", "", ts.ScriptTarget.ES2022);
-  const text = printer.printNode(
-    ts.EmitHint.Unspecified,
-    result.transformed[0],
-    dummy,
-  );
-  result.dispose();
-  return text;
 }

@@ -537,8 +537,8 @@ for (const s of sweep) {
   );
 }
 
-// Not @oplet/gen's writeFilesAtomic: importing the generator would load the
-// TypeScript compiler (and need --allow-env) just to rename three files.
+// Not @oplet/gen's writeFilesAtomic: the bench does not import the generator
+// just to rename three files.
 function writeAtomic(path: string, text: string) {
   const tmp = `${path}.${Deno.pid}.tmp`;
   Deno.writeTextFileSync(tmp, text);

@@ -83,14 +83,18 @@ Deno.test("faults print one line and exit with 128 + signal, keeping earlier out
     [
       segv,
       139,
-      /^oplet: segmentation fault at pc 0x000100[0-9a-f]{2}: store of address 0xdeadb7ef\n$/,
+      /^oplet-emu: segmentation fault at pc 0x000100[0-9a-f]{2}: store of address 0xdeadb7ef\n$/,
     ],
     [
       illegal,
       132,
-      /^oplet: illegal instruction 0xffffffff at pc 0x000100[0-9a-f]{2}\n$/,
+      /^oplet-emu: illegal instruction 0xffffffff at pc 0x000100[0-9a-f]{2}\n$/,
     ],
-    [brk, 133, /^oplet: breakpoint \(ebreak\) at pc 0x000100[0-9a-f]{2}\n$/],
+    [
+      brk,
+      133,
+      /^oplet-emu: breakpoint \(ebreak\) at pc 0x000100[0-9a-f]{2}\n$/,
+    ],
   ];
   for (const [path, code, re] of cases) {
     const r = await emu(path);

@@ -168,7 +168,7 @@ for (const cfg of CONFIGS) {
       assert.equal(e.pc, BASE + 2);
       assert.equal(
         e.message(),
-        `oplet: illegal instruction 0x${
+        `oplet-emu: illegal instruction 0x${
           w.toString(16).padStart(4, "0")
         } at pc 0x00010002`,
       );

@@ -3,8 +3,7 @@
 // (tests/registry/jsr_server.ts), then, in an empty folder with a fresh
 // DENO_DIR, the README's JSR commands run in order (profile, analyze, gen,
 // fused run), then the README's script, then every `@example` of the
-// packages, all through `jsr:` specifiers. npm packages (typescript, for
-// gen) come from the npm registry as usual.
+// packages, all through `jsr:` specifiers. (No package depends on npm.)
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MEM_LOW, type RiscvCpu } from "../targets/riscv32/cpu.ts";
+import type { LinuxCpu } from "./abi.ts";
 
 /** A malformed or unsupported ELF file; the message names the file and the offset. */
 export class ElfError extends Error {
@@ -61,12 +61,12 @@ export interface ElfChecks {
   /** Why an executable with these `e_flags` cannot run, or null when it can. */
   flags(flags: number): string | null;
   /** The message for a 64-bit executable of the same machine. */
-  rv64: string;
+  elf64: string;
 }
 
 /**
- * Parses and checks the ELF header and program headers of a static RV32
- * executable. Throws {@link ElfError} naming `file`, the offset and what was
+ * Parses and checks the ELF header and program headers of a static ELF32
+ * little-endian executable for `machine`. Throws {@link ElfError} naming `file`, the offset and what was
  * expected; with `checks`, also for a 64-bit executable of `machine` and for
  * header flags the target refuses ("FILE: built for ...; this emulator runs
  * ...").
@@ -107,7 +107,7 @@ export function parseElf(
     checks && bytes[4] === 2 && bytes[5] === 1 &&
     v.getUint16(18, true) === machine
   ) {
-    throw new ElfError(`${file}: ${checks.rv64}`);
+    throw new ElfError(`${file}: ${checks.elf64}`);
   }
   if (bytes[4] !== 1) {
     fail(4, `expected ELF class 1 (32-bit), found ${bytes[4]}`);
@@ -190,22 +190,32 @@ export interface LoadedImage {
   sp: number;
 }
 
+/** Where a program may lie in guest memory (the target's `LinuxAbi.memLow`). */
+export interface ElfLayout {
+  /** The lowest address a segment may use. */
+  memLow: number;
+  /** The stack's size at the top of memory (default 8 MiB). */
+  stackSize?: number;
+}
+
 /**
  * Copies the segments into guest memory (zeroing bss), then builds the Linux
- * initial stack at the top of memory: argc, argv, envp and the auxiliary
- * vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_RANDOM).
- * Throws {@link ElfError} if a segment does not fit.
+ * initial stack at the top of memory, in 32-bit words: argc, argv, envp and
+ * the auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY,
+ * AT_RANDOM). Throws {@link ElfError} if a segment does not fit in
+ * `[layout.memLow, memSize - stackSize)`.
  */
 export function loadElf(
-  cpu: RiscvCpu,
+  cpu: LinuxCpu,
   bytes: Uint8Array,
   info: ElfInfo,
   file: string,
   argv: readonly string[],
   envp: readonly string[],
-  stackSize = 8 * 1024 * 1024,
+  layout: ElfLayout,
 ): LoadedImage {
-  const stackLow = cpu.memSize - stackSize;
+  const MEM_LOW = layout.memLow;
+  const stackLow = cpu.memSize - (layout.stackSize ?? 8 * 1024 * 1024);
   let brk = 0;
   let phdr = 0;
   for (const s of info.segments) {

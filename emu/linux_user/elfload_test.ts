@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { ElfError, loadElf, parseElf, readElfSymbols } from "./elfload.ts";
-import { RiscvCpu } from "../targets/riscv32/cpu.ts";
+import { MEM_LOW, RiscvCpu } from "../targets/riscv32/cpu.ts";
 import {
   elfFlagsProblem,
   EXTENSIONS,
   ISA_NAME,
   rv64Problem,
 } from "../targets/riscv32/isa.ts";
+
+const LAYOUT = { memLow: MEM_LOW };
 
 /** A minimal static RV32 executable: one PT_LOAD at 0x10000 holding `code`. */
 function tinyElf(
@@ -130,6 +132,7 @@ Deno.test("loadElf refuses segments and entry points outside guest memory", () =
         "low.elf",
         ["low"],
         [],
+        LAYOUT,
       ),
     /low\.elf: offset 0x34: segment at 0x100 .* outside guest memory/,
   );
@@ -143,6 +146,7 @@ Deno.test("loadElf refuses segments and entry points outside guest memory", () =
         "en.elf",
         ["en"],
         [],
+        LAYOUT,
       ),
     /en\.elf: offset 0x18: entry point 0x10 is outside/,
   );
@@ -152,11 +156,19 @@ Deno.test("loadElf zeroes bss and builds the Linux initial stack", () => {
   const cpu = new RiscvCpu(1 << 24);
   cpu.mu8.fill(0xaa);
   const bytes = tinyElf([0x11111111, 0x22222222]);
-  const img = loadElf(cpu, bytes, parseElf(bytes, "x.elf", MACHINE), "x.elf", [
-    "prog",
-    "héllo",
-    "",
-  ], ["A=1"]);
+  const img = loadElf(
+    cpu,
+    bytes,
+    parseElf(bytes, "x.elf", MACHINE),
+    "x.elf",
+    [
+      "prog",
+      "héllo",
+      "",
+    ],
+    ["A=1"],
+    LAYOUT,
+  );
   assert.equal(cpu.m32[(0x10000 + 84) >> 2], 0x11111111);
   assert.equal(cpu.mu8[0x10000 + bytes.length], 0, "bss zeroed");
   assert.equal(cpu.mu8[0x10000 + bytes.length + 99], 0, "bss zeroed to memsz");
@@ -200,7 +212,7 @@ Deno.test("readElfSymbols returns nothing for a file without a symbol table", ()
 });
 
 Deno.test("e_flags: RVC and soft float run; RVE, float ABIs without F/D and RV64 are refused in one line", () => {
-  const checks = { flags: elfFlagsProblem, rv64: rv64Problem() };
+  const checks = { flags: elfFlagsProblem, elf64: rv64Problem() };
   const flags = (f: number) =>
     tinyElf(undefined, (v) => v.setUint32(36, f, true));
   for (const ok of [0x0, 0x1, 0x10, 0x11]) {

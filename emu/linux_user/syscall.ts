@@ -1,8 +1,8 @@
 /**
- * The Linux system calls that static programs use, with the asm-generic
- * numbers that riscv32 uses, served the way qemu-riscv32 serves them to a
- * single-threaded program. Arguments come from a0..a5, the number from a7,
- * the result (or -errno) goes to a0.
+ * The Linux system calls that static programs use, served the way
+ * qemu-riscv32 serves them to a single-threaded program. The target gives
+ * their numbers and where the number, the arguments and the result live
+ * (`LinuxAbi`, `abi.ts`; riscv32: asm-generic's numbers, a7, a0..a5, a0).
  *
  * What a program built with picolibc, newlib, musl or glibc calls at start
  * and while it runs is served: files (read-only, only those allowed),
@@ -19,8 +19,7 @@
  */
 
 import type { Machine } from "../machine.ts";
-import { mapped, MEM_LOW, type RiscvCpu } from "../targets/riscv32/cpu.ts";
-import { SYSCALL_ARG0_REG, SYSCALL_NR_REG } from "../targets/riscv32/target.ts";
+import type { LinuxAbi, LinuxCpu, SyscallNumbers } from "./abi.ts";
 import {
   clockKind,
   clockNs,
@@ -31,84 +30,6 @@ import {
 } from "./clock.ts";
 import { MmapArea, PAGE, pageUp } from "./mmap.ts";
 import { OpenPolicy } from "./open_policy.ts";
-
-/** System call numbers (asm-generic, as riscv32 Linux has them). */
-export const NR = {
-  getcwd: 17,
-  dup: 23,
-  dup3: 24,
-  fcntl: 25,
-  ioctl: 29,
-  faccessat: 48,
-  openat: 56,
-  close: 57,
-  /** `_llseek(fd, offset_high, offset_low, loff_t *result, whence)`: 32-bit targets have no plain lseek. */
-  llseek: 62,
-  read: 63,
-  write: 64,
-  readv: 65,
-  writev: 66,
-  readlinkat: 78,
-  /** `fstatat64` on 32-bit targets: a 104-byte `struct stat64`. */
-  newfstatat: 79,
-  /** `fstat64` on 32-bit targets: a 104-byte `struct stat64`. */
-  fstat: 80,
-  exit: 93,
-  exit_group: 94,
-  set_tid_address: 96,
-  /** Not on riscv32 (32-bit time): -ENOSYS. */
-  futex: 98,
-  set_robust_list: 99,
-  /** Not on riscv32 (32-bit time): -ENOSYS. */
-  nanosleep: 101,
-  /** Not on riscv32 (32-bit time): -ENOSYS. */
-  clock_gettime: 113,
-  /** Not on riscv32 (32-bit time): -ENOSYS. */
-  clock_getres: 114,
-  /** Not on riscv32 (32-bit time): -ENOSYS. */
-  clock_nanosleep: 115,
-  sched_getaffinity: 123,
-  sched_yield: 124,
-  kill: 129,
-  tkill: 130,
-  tgkill: 131,
-  sigaltstack: 132,
-  rt_sigaction: 134,
-  rt_sigprocmask: 135,
-  times: 153,
-  uname: 160,
-  getrlimit: 163,
-  getrusage: 165,
-  umask: 166,
-  /** Not on riscv32 (32-bit time): -ENOSYS. */
-  gettimeofday: 169,
-  getpid: 172,
-  getppid: 173,
-  getuid: 174,
-  geteuid: 175,
-  getgid: 176,
-  getegid: 177,
-  gettid: 178,
-  sysinfo: 179,
-  brk: 214,
-  munmap: 215,
-  mremap: 216,
-  /** `mmap2`: the offset is in 4096-byte pages. */
-  mmap: 222,
-  mprotect: 226,
-  madvise: 233,
-  riscv_hwprobe: 258,
-  riscv_flush_icache: 259,
-  prlimit64: 261,
-  getrandom: 278,
-  statx: 291,
-  rseq: 293,
-  clock_gettime64: 403,
-  clock_getres_time64: 406,
-  clock_nanosleep_time64: 407,
-  futex_time64: 422,
-  faccessat2: 439,
-} as const;
 
 /** errno values the calls return (negated). */
 export const ERRNO = {
@@ -130,17 +51,19 @@ export const ERRNO = {
 } as const;
 
 /** Calls that riscv32 Linux or qemu-riscv32 lacks: -ENOSYS without a warning. */
-const ABSENT: ReadonlySet<number> = new Set([
-  NR.nanosleep,
-  NR.clock_gettime,
-  NR.clock_getres,
-  NR.clock_nanosleep,
-  NR.gettimeofday,
-  NR.futex,
-  NR.set_robust_list,
-  NR.rseq,
-  NR.riscv_hwprobe,
-]);
+function absentCalls(nr: SyscallNumbers): ReadonlySet<number> {
+  return new Set([
+    nr.nanosleep,
+    nr.clock_gettime,
+    nr.clock_getres,
+    nr.clock_nanosleep,
+    nr.gettimeofday,
+    nr.futex,
+    nr.set_robust_list,
+    nr.rseq,
+    nr.hwprobe,
+  ]);
+}
 
 /** Where the guest's standard streams go and come from. */
 export interface GuestIo {
@@ -214,6 +137,12 @@ export class LinuxProcess {
   readonly allowed: ReadonlySet<string>;
   /** How `allowed` is matched: files and folders, as Deno's `--allow-read`. */
   readonly openPolicy: OpenPolicy;
+  /**
+   * The program's file, which `readlink("/proc/self/exe")` resolves (its
+   * real path); null when there is none (a program from bytes): then that
+   * link is not found.
+   */
+  exePath: string | null = null;
   /** The exit code once the guest has exited, else null. */
   exitCode: number | null = null;
   /** The signal that ended the process (by `kill` or `abort`), else 0. */
@@ -233,6 +162,12 @@ export class LinuxProcess {
   private umaskValue = 0o022;
   /** The machine of the system call being served (its executable ranges and blocks). */
   private machine: Machine | null = null;
+  /** The target's interface, from the machine of the first system call. */
+  private abi!: LinuxAbi<LinuxCpu>;
+  /** Its system call numbers. */
+  private nr!: SyscallNumbers;
+  /** The calls that return -ENOSYS quietly. */
+  private absent!: ReadonlySet<number>;
   /** The emulator's CPU time (user and system, µs) when the process started. */
   private readonly cpuBase: { user: number; system: number } = cpuMicros();
 
@@ -268,30 +203,40 @@ export class LinuxProcess {
     return this.maps.ranges();
   }
 
-  /** Serves the `ecall` at `m.cpu.pc`; returns true when the process has exited. */
+  /** Serves the system call at `m.cpu.pc`; returns true when the process has exited. */
   syscall = (m: Machine): boolean => {
     this.machine = m;
-    const s = m.cpu, x = s.x;
-    const nr = x[SYSCALL_NR_REG];
-    const a = SYSCALL_ARG0_REG;
+    const abi = m.arch.linux;
+    if (abi !== this.abi) {
+      this.abi = abi;
+      this.nr = abi.syscalls;
+      this.absent = absentCalls(abi.syscalls);
+    }
+    const s = m.cpu;
     const r = this.dispatch(
       s,
-      nr,
-      x[a],
-      x[a + 1],
-      x[a + 2],
-      x[a + 3],
-      x[a + 4],
-      x[a + 5],
+      abi.syscallNr(s),
+      abi.syscallArg(s, 0),
+      abi.syscallArg(s, 1),
+      abi.syscallArg(s, 2),
+      abi.syscallArg(s, 3),
+      abi.syscallArg(s, 4),
+      abi.syscallArg(s, 5),
     );
     if (this.exitCode !== null) return true;
-    x[a] = r;
+    abi.setSyscallResult(s, r);
     return false;
   };
 
+  /** Whether `[addr, addr + len)` lies in guest memory a program may use. */
+  private mapped(s: LinuxCpu, addr: number, len: number): boolean {
+    const a = addr >>> 0;
+    return a >= this.abi.memLow && a + len <= s.memSize;
+  }
+
   /** Serves system call `nr` with its arguments; returns the result or -errno. */
   private dispatch(
-    s: RiscvCpu,
+    s: LinuxCpu,
     nr: number,
     a0: number,
     a1: number,
@@ -300,19 +245,21 @@ export class LinuxProcess {
     a4: number,
     a5: number,
   ): number {
+    // -1 stands for a call the target lacks: it must match no case.
+    if (nr === -1) return this.unsupported(s, nr);
     switch (nr) {
-      case NR.write:
+      case this.nr.write:
         return this.write(s, a0, a1, a2);
-      case NR.writev:
-      case NR.readv:
-        return this.vector(s, nr === NR.writev, a0, a1, a2);
-      case NR.read:
+      case this.nr.writev:
+      case this.nr.readv:
+        return this.vector(s, nr === this.nr.writev, a0, a1, a2);
+      case this.nr.read:
         return this.read(s, a0, a1, a2);
-      case NR.exit:
-      case NR.exit_group:
+      case this.nr.exit:
+      case this.nr.exit_group:
         this.exitCode = a0 & 0xff;
         return 0;
-      case NR.brk: {
+      case this.nr.brk: {
         const want = a0 >>> 0;
         const ceiling = this.maps.lowestFrom(this.brk);
         if (want >= this.minBrk && want <= ceiling) {
@@ -321,9 +268,9 @@ export class LinuxProcess {
         }
         return this.brk;
       }
-      case NR.mmap:
+      case this.nr.mmap:
         return this.mmap(s, a0 >>> 0, a1 >>> 0, a2, a3, a4, a5 >>> 0);
-      case NR.munmap: {
+      case this.nr.munmap: {
         const start = a0 >>> 0, len = a1 >>> 0;
         if (start % PAGE !== 0 || len === 0 || start + len > s.memSize) {
           return -ERRNO.EINVAL;
@@ -332,9 +279,9 @@ export class LinuxProcess {
         this.setExecutable(start, start + pageUp(len), false);
         return 0;
       }
-      case NR.mremap:
+      case this.nr.mremap:
         return this.mremap(s, a0 >>> 0, a1 >>> 0, a2 >>> 0, a3, a4 >>> 0);
-      case NR.mprotect: {
+      case this.nr.mprotect: {
         // Protections are not enforced (one flat buffer) but for execution;
         // qemu-riscv32 accepts any page-aligned range.
         const start = a0 >>> 0;
@@ -343,7 +290,7 @@ export class LinuxProcess {
         this.setExecutable(start, end, (a2 & 4) !== 0);
         return 0;
       }
-      case NR.madvise: {
+      case this.nr.madvise: {
         const start = a0 >>> 0, len = pageUp(a1 >>> 0);
         if (start % PAGE !== 0) return -ERRNO.EINVAL;
         // MADV_DONTNEED on a private mapping: its pages read as zero again.
@@ -357,15 +304,15 @@ export class LinuxProcess {
         }
         return 0;
       }
-      case NR.close:
+      case this.nr.close:
         return this.files.delete(a0) ? 0 : -ERRNO.EBADF;
-      case NR.openat:
+      case this.nr.openat:
         return this.openat(s, a0, a1, a2);
-      case NR.dup:
-      case NR.dup3:
-      case NR.fcntl:
+      case this.nr.dup:
+      case this.nr.dup3:
+      case this.nr.fcntl:
         return this.dupOrFcntl(nr, a0, a1, a2);
-      case NR.llseek: {
+      case this.nr.llseek: {
         const f = this.files.get(a0);
         if (f === undefined) return -ERRNO.EBADF;
         if (f.std >= 0) return -ERRNO.ESPIPE;
@@ -378,33 +325,32 @@ export class LinuxProcess {
           ? f.data.length
           : -1;
         if (base < 0 || base + off < 0) return -ERRNO.EINVAL;
-        if (!mapped(s, a3, 8)) return -ERRNO.EFAULT;
+        if (!this.mapped(s, a3, 8)) return -ERRNO.EFAULT;
         f.pos = base + off;
         put64(s, a3, f.pos);
         return 0;
       }
-      case NR.fstat: {
+      case this.nr.fstat: {
         const f = this.files.get(a0);
         return f === undefined ? -ERRNO.EBADF : this.stat64(s, f, a1);
       }
-      case NR.newfstatat:
-      case NR.statx: {
-        const f = this.lookup(s, a0, a1, nr === NR.statx ? a2 : a3);
+      case this.nr.newfstatat:
+      case this.nr.statx: {
+        const f = this.lookup(s, a0, a1, nr === this.nr.statx ? a2 : a3);
         if (typeof f === "number") return f;
-        return nr === NR.statx ? this.statx(s, f, a4) : this.stat64(s, f, a2);
+        return nr === this.nr.statx
+          ? this.statx(s, f, a4)
+          : this.stat64(s, f, a2);
       }
-      case NR.faccessat:
-      case NR.faccessat2: {
-        const f = this.lookup(s, a0, a1, nr === NR.faccessat2 ? a3 : 0);
+      case this.nr.faccessat:
+      case this.nr.faccessat2: {
+        const f = this.lookup(s, a0, a1, nr === this.nr.faccessat2 ? a3 : 0);
         if (typeof f === "number") return f;
         return a2 & 2 ? -ERRNO.EACCES : 0; // read-only
       }
-      case NR.readlinkat: {
-        const name = readCString(s, a1);
-        if (name === null) return -ERRNO.EFAULT;
-        return (a3 | 0) <= 0 ? -ERRNO.EINVAL : -ERRNO.ENOENT;
-      }
-      case NR.getcwd: {
+      case this.nr.readlinkat:
+        return this.readlink(s, a1, a2, a3 >>> 0);
+      case this.nr.getcwd: {
         let cwd: string;
         try {
           cwd = Deno.cwd();
@@ -413,72 +359,72 @@ export class LinuxProcess {
         }
         const b = new TextEncoder().encode(cwd + "\0");
         if (b.length > (a1 >>> 0)) return -ERRNO.ERANGE;
-        if (!mapped(s, a0, b.length)) return -ERRNO.EFAULT;
+        if (!this.mapped(s, a0, b.length)) return -ERRNO.EFAULT;
         s.mu8.set(b, a0 >>> 0);
         return b.length;
       }
-      case NR.ioctl:
+      case this.nr.ioctl:
         return this.ioctl(s, a0, a1, a2);
-      case NR.set_tid_address:
-      case NR.getpid:
-      case NR.gettid:
+      case this.nr.set_tid_address:
+      case this.nr.getpid:
+      case this.nr.gettid:
         return PID;
-      case NR.getppid:
+      case this.nr.getppid:
         return PPID;
-      case NR.getuid:
-      case NR.geteuid:
-      case NR.getgid:
-      case NR.getegid:
+      case this.nr.getuid:
+      case this.nr.geteuid:
+      case this.nr.getgid:
+      case this.nr.getegid:
         return 0; // as the auxiliary vector says (AT_UID and friends)
-      case NR.umask: {
+      case this.nr.umask: {
         const old = this.umaskValue;
         this.umaskValue = a0 & 0o777;
         return old;
       }
-      case NR.sched_yield:
+      case this.nr.sched_yield:
         return 0;
-      case NR.riscv_flush_icache:
+      case this.nr.flush_icache:
         // What the guest wrote as code runs as written from now on.
         this.machine?.tbFlush();
         return 0;
-      case NR.futex_time64: {
+      case this.nr.futex_time64: {
         const op = a1 & 127;
         if (op === 1 || op === 10) return 0; // FUTEX_WAKE(_BITSET): nobody waits
         if (op === 0 || op === 9) { // FUTEX_WAIT(_BITSET)
-          if (!mapped(s, a0, 4) || (a0 & 3) !== 0) return -ERRNO.EFAULT;
+          if (!this.mapped(s, a0, 4) || (a0 & 3) !== 0) return -ERRNO.EFAULT;
           if (ld32(s, a0) !== (a2 >>> 0)) return -ERRNO.EAGAIN;
         }
         return this.unsupported(s, nr);
       }
-      case NR.uname:
+      case this.nr.uname:
         return this.uname(s, a0);
-      case NR.getrlimit:
-      case NR.prlimit64:
+      case this.nr.getrlimit:
+      case this.nr.prlimit64:
         return this.rlimit(s, nr, a0, a1, a2, a3);
-      case NR.getrusage:
+      case this.nr.getrusage:
         return this.getrusage(s, a0, a1);
-      case NR.clock_gettime64:
-      case NR.clock_getres_time64: {
-        const ns = nr === NR.clock_gettime64
+      case this.nr.clock_gettime64:
+      case this.nr.clock_getres_time64: {
+        const ns = nr === this.nr.clock_gettime64
           ? clockNs(a0, PID, this.cpuBase.user + this.cpuBase.system)
           : BigInt(clockResNs(a0, PID));
         if (ns === null || ns < 0n) return -ERRNO.EINVAL;
-        if (a1 === 0 && nr === NR.clock_getres_time64) return 0;
-        if (!mapped(s, a1, 16)) return -ERRNO.EFAULT;
+        if (a1 === 0 && nr === this.nr.clock_getres_time64) return 0;
+        if (!this.mapped(s, a1, 16)) return -ERRNO.EFAULT;
         putTimespec64(s, a1, ns);
         return 0;
       }
-      case NR.clock_nanosleep_time64:
+      case this.nr.clock_nanosleep_time64:
         return this.nanosleep(s, a0, a1, a2);
-      case NR.sched_getaffinity: {
+      case this.nr.sched_getaffinity: {
         if (a0 !== 0 && a0 !== PID) return -ERRNO.ESRCH;
         if ((a1 >>> 0) < 4 || (a1 & 3)) return -ERRNO.EINVAL;
-        if (!mapped(s, a2, 4)) return -ERRNO.EFAULT;
+        if (!this.mapped(s, a2, 4)) return -ERRNO.EFAULT;
         st32(s, a2, 1); // one CPU
         return 4;
       }
-      case NR.sysinfo: {
-        if (!mapped(s, a0, 64)) return -ERRNO.EFAULT;
+      case this.nr.sysinfo: {
+        if (!this.mapped(s, a0, 64)) return -ERRNO.EFAULT;
         const p = a0 >>> 0;
         s.mu8.fill(0, p, p + 64);
         st32(s, p, Number(monotonicNs() / 1_000_000_000n)); // uptime
@@ -488,9 +434,9 @@ export class LinuxProcess {
         st32(s, p + 52, 1); // mem_unit
         return 0;
       }
-      case NR.times: {
+      case this.nr.times: {
         if (a0 !== 0) {
-          if (!mapped(s, a0, 16)) return -ERRNO.EFAULT;
+          if (!this.mapped(s, a0, 16)) return -ERRNO.EFAULT;
           const u = this.cpuTime();
           const w = a0 >>> 0;
           st32(s, w, Math.floor(u.user / (1e6 / USER_HZ)));
@@ -500,43 +446,43 @@ export class LinuxProcess {
         }
         return Number((monotonicNs() / BigInt(1e9 / USER_HZ)) & 0x7fffffffn);
       }
-      case NR.getrandom: {
+      case this.nr.getrandom: {
         if (a2 & ~7) return -ERRNO.EINVAL;
         const len = a1 >>> 0;
         if (len === 0) return 0;
-        if (!mapped(s, a0, len)) return -ERRNO.EFAULT;
+        if (!this.mapped(s, a0, len)) return -ERRNO.EFAULT;
         const b = s.mu8.subarray(a0 >>> 0, (a0 >>> 0) + len);
         for (let k = 0; k < b.length; k += 65536) {
           crypto.getRandomValues(b.subarray(k, k + 65536));
         }
         return len;
       }
-      case NR.rt_sigaction:
+      case this.nr.rt_sigaction:
         return this.sigaction(s, a0, a1, a2, a3);
-      case NR.rt_sigprocmask:
+      case this.nr.rt_sigprocmask:
         return this.sigprocmask(s, a0, a1, a2, a3);
-      case NR.sigaltstack:
+      case this.nr.sigaltstack:
         if (a1 !== 0) {
-          if (!mapped(s, a1, 12)) return -ERRNO.EFAULT;
+          if (!this.mapped(s, a1, 12)) return -ERRNO.EFAULT;
           const w = a1 >>> 0;
           st32(s, w, 0);
           st32(s, w + 4 * (1), 2); // SS_DISABLE
           st32(s, w + 4 * (2), 0);
         }
         return 0;
-      case NR.kill:
-      case NR.tkill:
-      case NR.tgkill: {
-        const pid = nr === NR.tgkill ? a1 : a0;
-        const sig = nr === NR.tgkill ? a2 : a1;
+      case this.nr.kill:
+      case this.nr.tkill:
+      case this.nr.tgkill: {
+        const pid = nr === this.nr.tgkill ? a1 : a0;
+        const sig = nr === this.nr.tgkill ? a2 : a1;
         if (sig < 0 || sig > 64) return -ERRNO.EINVAL;
         const self = pid === PID ||
-          (nr === NR.kill && (pid === 0 || pid === -1));
+          (nr === this.nr.kill && (pid === 0 || pid === -1));
         if (!self) return -ERRNO.ESRCH;
         return this.raise(s, sig);
       }
       default:
-        if (ABSENT.has(nr)) return -ERRNO.ENOSYS;
+        if (this.absent.has(nr)) return -ERRNO.ENOSYS;
         return this.unsupported(s, nr);
     }
   }
@@ -547,14 +493,14 @@ export class LinuxProcess {
    * until the clock reaches the time given.
    */
   private nanosleep(
-    s: RiscvCpu,
+    s: LinuxCpu,
     id: number,
     flags: number,
     req: number,
   ): number {
     const kind = clockKind(id, PID);
     if (kind === null || kind === "cpu") return -ERRNO.EINVAL;
-    if (!mapped(s, req, 16)) return -ERRNO.EFAULT;
+    if (!this.mapped(s, req, 16)) return -ERRNO.EFAULT;
     const sec = ld32(s, req + 4) * 4294967296 + ld32(s, req);
     const nsec = ld32(s, req + 8);
     if (ld32(s, req + 4) >= 0x80000000 || nsec >= 1e9) return -ERRNO.EINVAL;
@@ -580,11 +526,11 @@ export class LinuxProcess {
   }
 
   /** -ENOSYS, with a warning the first time a call number is seen. */
-  private unsupported(s: RiscvCpu, nr: number): number {
+  private unsupported(s: LinuxCpu, nr: number): number {
     if (!this.warned.has(nr)) {
       this.warned.add(nr);
       this.io.warn(
-        `oplet: unsupported system call ${nr} at pc ${
+        `oplet-emu: unsupported system call ${nr} at pc ${
           hex8(s.pc)
         }: returning -ENOSYS`,
       );
@@ -593,21 +539,21 @@ export class LinuxProcess {
   }
 
   /** write(2) to fd 1 or 2. */
-  private write(s: RiscvCpu, fd: number, buf: number, len: number): number {
+  private write(s: LinuxCpu, fd: number, buf: number, len: number): number {
     const f = this.files.get(fd);
     if (f === undefined || f.std < 1) return -ERRNO.EBADF;
     if (len === 0) return 0;
-    if (len < 0 || !mapped(s, buf, len)) return -ERRNO.EFAULT;
+    if (len < 0 || !this.mapped(s, buf, len)) return -ERRNO.EFAULT;
     const bytes = s.mu8.subarray(buf >>> 0, (buf >>> 0) + len);
     return f.std === 1 ? this.io.stdout(bytes) : this.io.stderr(bytes);
   }
 
   /** read(2) from stdin or an opened file. */
-  private read(s: RiscvCpu, fd: number, buf: number, len: number): number {
+  private read(s: LinuxCpu, fd: number, buf: number, len: number): number {
     const f = this.files.get(fd);
     if (f === undefined || f.std > 0) return -ERRNO.EBADF;
     if (len === 0) return 0;
-    if (len < 0 || !mapped(s, buf, len)) return -ERRNO.EFAULT;
+    if (len < 0 || !this.mapped(s, buf, len)) return -ERRNO.EFAULT;
     const dst = s.mu8.subarray(buf >>> 0, (buf >>> 0) + len);
     if (f.std === 0) return this.io.stdin(dst);
     const n = Math.min(len, f.data.length - f.pos);
@@ -619,7 +565,7 @@ export class LinuxProcess {
 
   /** readv(2) and writev(2): each `struct iovec` is {base, len}. */
   private vector(
-    s: RiscvCpu,
+    s: LinuxCpu,
     isWrite: boolean,
     fd: number,
     iov: number,
@@ -627,7 +573,7 @@ export class LinuxProcess {
   ): number {
     if (count < 0 || count > 1024) return -ERRNO.EINVAL;
     if (!this.files.has(fd)) return -ERRNO.EBADF;
-    if (count > 0 && !mapped(s, iov, 8 * count)) return -ERRNO.EFAULT;
+    if (count > 0 && !this.mapped(s, iov, 8 * count)) return -ERRNO.EFAULT;
     let total = 0;
     for (let k = 0; k < count; k++) {
       const w = ((iov >>> 0) + 8 * k) >>> 0;
@@ -645,7 +591,7 @@ export class LinuxProcess {
 
   /** openat(2), read-only, of an allowed file. */
   private openat(
-    s: RiscvCpu,
+    s: LinuxCpu,
     dirfd: number,
     path: number,
     flags: number,
@@ -665,12 +611,12 @@ export class LinuxProcess {
    * unreadable, not allowed or not there.
    */
   private lookup(
-    s: RiscvCpu,
+    s: LinuxCpu,
     dirfd: number,
     path: number,
     flags: number,
   ): OpenFile | number {
-    const name = readCString(s, path);
+    const name = readCString(s, path, this.abi.memLow);
     if (name === null) return -ERRNO.EFAULT;
     if (name === "") {
       if (!(flags & 0x1000)) return -ERRNO.ENOENT; // AT_EMPTY_PATH
@@ -702,8 +648,8 @@ export class LinuxProcess {
       this.files.set(n, f);
       return n;
     };
-    if (nr === NR.dup) return dupTo(0);
-    if (nr === NR.dup3) {
+    if (nr === this.nr.dup) return dupTo(0);
+    if (nr === this.nr.dup3) {
       if (a1 === fd || a1 < 0 || (a2 & ~0o2000000)) return -ERRNO.EINVAL;
       this.files.set(a1, f);
       return a1;
@@ -724,13 +670,13 @@ export class LinuxProcess {
   }
 
   /** ioctl(2): TCGETS and TIOCGWINSZ answer for a terminal, ENOTTY otherwise. */
-  private ioctl(s: RiscvCpu, fd: number, req: number, p: number): number {
+  private ioctl(s: LinuxCpu, fd: number, req: number, p: number): number {
     const f = this.files.get(fd);
     if (f === undefined) return -ERRNO.EBADF;
     const tty = f.std >= 0 && this.io.isTerminal(f.std);
     if (!tty || (req !== 0x5401 && req !== 0x5413)) return -ERRNO.ENOTTY;
     const size = req === 0x5401 ? 60 : 8;
-    if (!mapped(s, p, size)) return -ERRNO.EFAULT;
+    if (!this.mapped(s, p, size)) return -ERRNO.EFAULT;
     s.mu8.fill(0, p >>> 0, (p >>> 0) + size);
     if (req === 0x5413) {
       let rows = 24, cols = 80;
@@ -746,8 +692,8 @@ export class LinuxProcess {
   }
 
   /** fstat64(2) and fstatat64(2) into the 104-byte asm-generic `struct stat64`. */
-  private stat64(s: RiscvCpu, f: OpenFile, p: number): number {
-    if (!mapped(s, p, 104)) return -ERRNO.EFAULT;
+  private stat64(s: LinuxCpu, f: OpenFile, p: number): number {
+    if (!this.mapped(s, p, 104)) return -ERRNO.EFAULT;
     const w = p >>> 0;
     s.mu8.fill(0, p >>> 0, (p >>> 0) + 104);
     const size = f.std >= 0 ? 0 : f.data.length;
@@ -767,8 +713,8 @@ export class LinuxProcess {
   }
 
   /** statx(2) into the 256-byte `struct statx` (the basic fields). */
-  private statx(s: RiscvCpu, f: OpenFile, p: number): number {
-    if (!mapped(s, p, 256)) return -ERRNO.EFAULT;
+  private statx(s: LinuxCpu, f: OpenFile, p: number): number {
+    if (!this.mapped(s, p, 256)) return -ERRNO.EFAULT;
     const w = p >>> 0;
     s.mu8.fill(0, p >>> 0, (p >>> 0) + 256);
     const size = f.std >= 0 ? 0 : f.data.length;
@@ -790,7 +736,7 @@ export class LinuxProcess {
 
   /** mmap2(2): anonymous or private file mappings between the break and the stack. */
   private mmap(
-    s: RiscvCpu,
+    s: LinuxCpu,
     addr: number,
     len: number,
     _prot: number,
@@ -814,7 +760,7 @@ export class LinuxProcess {
     let start: number;
     if (fixed || noReplace) {
       start = addr;
-      if (start < MEM_LOW || start + size > this.maps.top) {
+      if (start < this.abi.memLow || start + size > this.maps.top) {
         return -ERRNO.ENOMEM;
       }
       if (noReplace && !this.maps.isFree(start, start + size)) {
@@ -841,13 +787,13 @@ export class LinuxProcess {
   }
 
   /** Unmaps `[start, end)`, zeroing what was mapped. */
-  private unmap(s: RiscvCpu, start: number, end: number): void {
+  private unmap(s: LinuxCpu, start: number, end: number): void {
     this.maps.remove(start, end, (b, e) => s.mu8.fill(0, b, e));
   }
 
   /** mremap(2): shrink in place, grow in place when the pages above are free, or move. */
   private mremap(
-    s: RiscvCpu,
+    s: LinuxCpu,
     old: number,
     oldLen: number,
     newLen: number,
@@ -887,7 +833,7 @@ export class LinuxProcess {
     if (flags & FIXED) {
       to = newAddr;
       if (
-        to < MEM_LOW || to + newSize > this.maps.top ||
+        to < this.abi.memLow || to + newSize > this.maps.top ||
         (to < old + oldSize && old < to + newSize)
       ) {
         return -ERRNO.EINVAL;
@@ -938,21 +884,21 @@ export class LinuxProcess {
 
   /** getrlimit(2) and prlimit64(2): the stack's 8 MiB, 1024 files, the rest unlimited; new limits are accepted. */
   private rlimit(
-    s: RiscvCpu,
+    s: LinuxCpu,
     nr: number,
     a0: number,
     a1: number,
     a2: number,
     a3: number,
   ): number {
-    const wide = nr === NR.prlimit64;
+    const wide = nr === this.nr.prlimit64;
     if (wide && a0 !== 0 && a0 !== PID) return -ERRNO.ESRCH;
     const resource = wide ? a1 : a0;
     const out = wide ? a3 : a1;
     if (resource < 0 || resource > 15) return -ERRNO.EINVAL;
-    if (wide && a2 !== 0 && !mapped(s, a2, 16)) return -ERRNO.EFAULT;
+    if (wide && a2 !== 0 && !this.mapped(s, a2, 16)) return -ERRNO.EFAULT;
     if (out === 0) return 0;
-    if (!mapped(s, out, wide ? 16 : 8)) return -ERRNO.EFAULT;
+    if (!this.mapped(s, out, wide ? 16 : 8)) return -ERRNO.EFAULT;
     const INF = -1;
     const [cur, max] = resource === 3
       ? [STACK_LIMIT, INF]
@@ -975,9 +921,9 @@ export class LinuxProcess {
   }
 
   /** getrusage(2): CPU time in the two leading `struct timeval`s, the rest zero. */
-  private getrusage(s: RiscvCpu, who: number, p: number): number {
+  private getrusage(s: LinuxCpu, who: number, p: number): number {
     if (who !== 0 && who !== -1 && who !== 1) return -ERRNO.EINVAL;
-    if (!mapped(s, p, 72)) return -ERRNO.EFAULT;
+    if (!this.mapped(s, p, 72)) return -ERRNO.EFAULT;
     s.mu8.fill(0, p >>> 0, (p >>> 0) + 72);
     if (who === -1) return 0; // RUSAGE_CHILDREN: none
     const u = this.cpuTime(), w = p >>> 0;
@@ -990,7 +936,7 @@ export class LinuxProcess {
 
   /** rt_sigaction(2): records the action (16 bytes: handler, flags, mask); never runs it. */
   private sigaction(
-    s: RiscvCpu,
+    s: LinuxCpu,
     sig: number,
     act: number,
     old: number,
@@ -999,7 +945,8 @@ export class LinuxProcess {
     if (setsize !== 8 || sig < 1 || sig > 64) return -ERRNO.EINVAL;
     if (act !== 0 && (sig === 9 || sig === 19)) return -ERRNO.EINVAL;
     if (
-      (act !== 0 && !mapped(s, act, 16)) || (old !== 0 && !mapped(s, old, 16))
+      (act !== 0 && !this.mapped(s, act, 16)) ||
+      (old !== 0 && !this.mapped(s, old, 16))
     ) {
       return -ERRNO.EFAULT;
     }
@@ -1015,7 +962,7 @@ export class LinuxProcess {
 
   /** rt_sigprocmask(2): keeps the mask (SIGKILL and SIGSTOP cannot be blocked). */
   private sigprocmask(
-    s: RiscvCpu,
+    s: LinuxCpu,
     how: number,
     set: number,
     old: number,
@@ -1024,7 +971,8 @@ export class LinuxProcess {
     if (setsize !== 8) return -ERRNO.EINVAL;
     if (set !== 0 && (how < 0 || how > 2)) return -ERRNO.EINVAL;
     if (
-      (set !== 0 && !mapped(s, set, 8)) || (old !== 0 && !mapped(s, old, 8))
+      (set !== 0 && !this.mapped(s, set, 8)) ||
+      (old !== 0 && !this.mapped(s, old, 8))
     ) {
       return -ERRNO.EFAULT;
     }
@@ -1055,7 +1003,7 @@ export class LinuxProcess {
    * a handler cannot be delivered (warned once); any other ends the process
    * with 128 + signal, as a shell reports it.
    */
-  private raise(s: RiscvCpu, sig: number): number {
+  private raise(s: LinuxCpu, sig: number): number {
     if (sig === 0) return 0;
     const handler = this.sigactions[sig * 4];
     if (handler === 1 || (handler === 0 && IGNORED_BY_DEFAULT.has(sig))) {
@@ -1065,7 +1013,7 @@ export class LinuxProcess {
       if (!this.warned.has(-sig)) {
         this.warned.add(-sig);
         this.io.warn(
-          `oplet: signal ${sig} sent at pc ${
+          `oplet-emu: signal ${sig} sent at pc ${
             hex8(s.pc)
           } has a handler, but signals are not delivered: ignored`,
         );
@@ -1075,7 +1023,7 @@ export class LinuxProcess {
     const word = (sig - 1) >> 5, bit = 1 << ((sig - 1) & 31);
     if ((this.sigmask[word] & bit) && sig !== 9 && sig !== 19) return 0;
     this.io.warn(
-      `oplet: guest killed by signal ${sig}${
+      `oplet-emu: guest killed by signal ${sig}${
         SIG_NAMES[sig] ? ` (${SIG_NAMES[sig]})` : ""
       } at pc ${hex8(s.pc)}`,
     );
@@ -1084,10 +1032,54 @@ export class LinuxProcess {
     return 0;
   }
 
+  /**
+   * readlinkat(2), as qemu-riscv32 serves it: `/proc/self/exe` (or
+   * `/proc/PID/exe`) gives the real path of {@link exePath} and
+   * `/proc/self/cwd` the working folder (as `getcwd`), cut to the buffer
+   * and not NUL-terminated; every other link is not found (the guest sees
+   * no host link). The dirfd does not matter for these paths.
+   */
+  private readlink(
+    s: LinuxCpu,
+    path: number,
+    buf: number,
+    size: number,
+  ): number {
+    const name = readCString(s, path, this.abi.memLow);
+    if (name === null) return -ERRNO.EFAULT;
+    if (size > 0 && !this.mapped(s, buf, size)) return -ERRNO.EFAULT;
+    if (size === 0) return -ERRNO.EINVAL;
+    const link = /^\/proc\/(?:self|\d+)\/(exe|cwd)$/.exec(name);
+    if (
+      link === null || (name[6] !== "s" && name !== `/proc/${PID}/${link[1]}`)
+    ) {
+      return -ERRNO.ENOENT;
+    }
+    let real: string;
+    try {
+      if (link[1] === "cwd") real = Deno.cwd();
+      else if (this.exePath === null) return -ERRNO.ENOENT;
+      else real = Deno.realPathSync(this.exePath);
+    } catch {
+      return -ERRNO.ENOENT;
+    }
+    const b = new TextEncoder().encode(real);
+    const n = Math.min(b.length, size);
+    s.mu8.set(b.subarray(0, n), buf >>> 0);
+    return n;
+  }
+
   /** uname(2). */
-  private uname(s: RiscvCpu, p: number): number {
-    if (!mapped(s, p, 6 * 65)) return -ERRNO.EFAULT;
-    const fields = ["Linux", "oplet", "6.1.0", "#1 oplet", "riscv32", "(none)"];
+  private uname(s: LinuxCpu, p: number): number {
+    if (!this.mapped(s, p, 6 * 65)) return -ERRNO.EFAULT;
+    const fields = [
+      "Linux",
+      "oplet",
+      "6.1.0",
+      "#1 oplet",
+      this.abi.unameMachine,
+      "(none)",
+    ];
     const enc = new TextEncoder();
     s.mu8.fill(0, p >>> 0, (p >>> 0) + 6 * 65);
     fields.forEach((f, k) => s.mu8.set(enc.encode(f), (p >>> 0) + 65 * k));
@@ -1101,7 +1093,7 @@ let sleeper: Int32Array | undefined;
 const views = new WeakMap<ArrayBufferLike, DataView>();
 
 /** A DataView of guest memory (words at any alignment, as Linux allows). */
-function view(s: RiscvCpu): DataView {
+function view(s: LinuxCpu): DataView {
   let v = views.get(s.mu8.buffer);
   if (v === undefined) {
     v = new DataView(s.mu8.buffer, s.mu8.byteOffset, s.mu8.byteLength);
@@ -1111,12 +1103,12 @@ function view(s: RiscvCpu): DataView {
 }
 
 /** Reads the 32-bit word at guest address `a` (checked mapped by the caller). */
-function ld32(s: RiscvCpu, a: number): number {
+function ld32(s: LinuxCpu, a: number): number {
   return view(s).getUint32(a >>> 0, true);
 }
 
 /** Writes the 32-bit word `v` at guest address `a` (checked mapped by the caller). */
-function st32(s: RiscvCpu, a: number, v: number): void {
+function st32(s: LinuxCpu, a: number, v: number): void {
   view(s).setUint32(a >>> 0, v >>> 0, true);
 }
 
@@ -1125,14 +1117,14 @@ function hex8(n: number): string {
 }
 
 /** Writes a non-negative integer below 2^53 as a little-endian 64-bit value. */
-function put64(s: RiscvCpu, p: number, v: number): void {
+function put64(s: LinuxCpu, p: number, v: number): void {
   const w = p >>> 0;
   st32(s, w, v >>> 0);
   st32(s, w + 4 * (1), Math.floor(v / 4294967296));
 }
 
 /** Writes a 64-bit `struct timespec` (s64 seconds, then nanoseconds in a 64-bit slot). */
-function putTimespec64(s: RiscvCpu, p: number, ns: bigint): void {
+function putTimespec64(s: LinuxCpu, p: number, ns: bigint): void {
   const sec = ns / 1_000_000_000n, nsec = ns % 1_000_000_000n;
   const w = p >>> 0;
   st32(s, w, Number(sec & 0xffffffffn));
@@ -1141,12 +1133,19 @@ function putTimespec64(s: RiscvCpu, p: number, ns: bigint): void {
   st32(s, w + 4 * (3), 0);
 }
 
-/** Reads a NUL-terminated string from guest memory (at most 4096 bytes), or null if unmapped. */
-export function readCString(s: RiscvCpu, p: number): string | null {
+/**
+ * Reads a NUL-terminated string from guest memory (at most 4096 bytes), or
+ * null if it runs outside `[memLow, s.memSize)`.
+ */
+export function readCString(
+  s: LinuxCpu,
+  p: number,
+  memLow: number,
+): string | null {
   const start = p >>> 0;
   let end = start;
   while (end - start < 4096) {
-    if (!mapped(s, end, 1)) return null;
+    if (end < memLow || end >= s.memSize) return null;
     if (s.mu8[end] === 0) {
       return new TextDecoder().decode(s.mu8.subarray(start, end));
     }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ERRNO, type GuestIo, LinuxProcess, NR } from "./syscall.ts";
+import { ERRNO, type GuestIo, LinuxProcess } from "./syscall.ts";
+import { NR } from "../targets/riscv32/linux.ts";
 import { Machine } from "../machine.ts";
 
 const BRK0 = 0x40000, BRK_LIMIT = 0x800000, BUF = 0x30000;
@@ -149,7 +150,7 @@ Deno.test("an unknown system call returns -ENOSYS and is reported once", () => {
   assert.equal(warnings.length, 2);
   assert.match(
     warnings[0],
-    /^oplet: unsupported system call 999 at pc 0x[0-9a-f]{8}: returning -ENOSYS$/,
+    /^oplet-emu: unsupported system call 999 at pc 0x[0-9a-f]{8}: returning -ENOSYS$/,
   );
 });
 
@@ -444,7 +445,7 @@ Deno.test("PROT_EXEC makes mappings executable; munmap, mprotect and riscv_flush
   m.tbFind(a);
   assert.equal(m.tbFind(a).pc, a);
   const before = m.tbFind(a);
-  assert.equal(sys(NR.riscv_flush_icache, a, a + 8, 0), 0);
+  assert.equal(sys(NR.flush_icache, a, a + 8, 0), 0);
   assert.notEqual(m.tbFind(a), before, "translated again after the flush");
   assert.equal(sys(NR.mprotect, a + PAGE, PAGE, 3), 0, "no longer executable");
   assert.deepEqual(m.execRanges, [[0x10000, 0x12000], [a, a + PAGE]]);
@@ -455,4 +456,43 @@ Deno.test("PROT_EXEC makes mappings executable; munmap, mprotect and riscv_flush
   const c = sys(NR.mmap, 0, PAGE, 3, ANON, -1, 0) as number;
   assert.ok(c > 0);
   assert.deepEqual(m.execRanges, [[0x10000, 0x12000]], "PROT_WRITE only");
+});
+
+Deno.test("readlinkat gives /proc/self/exe's real path and /proc/self/cwd as qemu-riscv32 does; other links are not found", async () => {
+  const { sys, put, m, p } = setup();
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const exe = `${dir}/prog.elf`;
+    await Deno.writeFile(exe, new Uint8Array(1));
+    await Deno.symlink(exe, `${dir}/link.elf`);
+    const path = 0x20000;
+    const read = (n: number) =>
+      new TextDecoder().decode(m.cpu.mu8.subarray(BUF, BUF + n));
+    put(path, "/proc/self/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+    p.exePath = `${dir}/link.elf`;
+    m.cpu.mu8.fill(35, BUF, BUF + 300);
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), exe.length);
+    assert.equal(read(exe.length + 1), exe + "#"); // not NUL-terminated
+    assert.equal(sys(NR.readlinkat, 5, path, BUF, 4), 4);
+    assert.equal(read(4), exe.slice(0, 4));
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 0), -ERRNO.EINVAL);
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, -1), -ERRNO.EFAULT);
+    assert.equal(sys(NR.readlinkat, -100, path, 0, 256), -ERRNO.EFAULT);
+    assert.equal(sys(NR.readlinkat, -100, 0, BUF, 256), -ERRNO.EFAULT);
+    put(path, "/proc/1000/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), exe.length);
+    put(path, "/proc/1/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+    put(path, "/proc/self/cwd");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), Deno.cwd().length);
+    assert.equal(read(Deno.cwd().length), Deno.cwd());
+    put(path, `${dir}/link.elf`);
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+    p.exePath = `${dir}/missing.elf`;
+    put(path, "/proc/self/exe");
+    assert.equal(sys(NR.readlinkat, -100, path, BUF, 256), -ERRNO.ENOENT);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -18,6 +18,7 @@ import {
   LinuxProcess,
   loadElf,
   Machine,
+  MEM_LOW,
   parseElf,
   RiscvCpu,
   runElf,
@@ -134,7 +135,10 @@ function mutate(r: Prng, elf: Uint8Array): Uint8Array {
 async function tryElf(bytes: Uint8Array, name: string): Promise<string> {
   try {
     const info = parseElf(bytes, name, 243);
-    loadElf(new RiscvCpu(MEM), bytes, info, name, [name], [], STACK);
+    loadElf(new RiscvCpu(MEM), bytes, info, name, [name], [], {
+      memLow: MEM_LOW,
+      stackSize: STACK,
+    });
     const io = new CapturedIo();
     await runElf(bytes, { argv: [name], io, memSize: MEM, maxInsns: 5000 });
     return "";

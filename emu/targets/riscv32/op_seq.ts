@@ -14,11 +14,11 @@ export const BASE_HASH = "aeb34b33";
 /** The CPU state as the fused oplets see it: the fields their bodies use. */
 export interface FusedState {
   /** The state's `m32`. */
-  m32: Int32Array<ArrayBufferLike>;
+  m32: Int32Array;
   /** The state's `m8`. */
-  m8: Int8Array<ArrayBufferLike>;
+  m8: Int8Array;
   /** The state's `mu8`. */
-  mu8: Uint8Array<ArrayBufferLike>;
+  mu8: Uint8Array;
   /** The state's `span`. */
   span: number;
   /** The state's `t0`. */
@@ -30,7 +30,7 @@ export interface FusedState {
   /** The state's `wspan`. */
   wspan: number;
   /** The state's `x`. */
-  x: Int32Array<ArrayBufferLike>;
+  x: Int32Array;
 }
 
 /** The helpers the fused oplets' bodies use, as the emulator passes them. */
@@ -38,21 +38,9 @@ export interface FusedHelpers {
   /** The helper `MEM_LOW`. */
   MEM_LOW: number;
   /** The helper `loadSlow`. */
-  loadSlow: (
-    s: FusedState,
-    addr: number,
-    size: number,
-    signed: boolean,
-    pc: number,
-  ) => number;
+  loadSlow: (...args: (FusedState | number | boolean)[]) => number;
   /** The helper `storeSlow`. */
-  storeSlow: (
-    s: FusedState,
-    addr: number,
-    size: number,
-    v: number,
-    pc: number,
-  ) => void;
+  storeSlow: (...args: (FusedState | number | boolean)[]) => number;
 }
 
 /** A fused oplet as {@link fusedOplets} creates it. */

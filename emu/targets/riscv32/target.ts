@@ -14,12 +14,10 @@ import { readCounterCsr } from "./csr.ts";
 import * as fpu from "./fpu.ts";
 import * as opSeq from "./op_seq.ts";
 import * as translateSeq from "./translate_seq.ts";
+import { ELF_MACHINE, NR, RISCV32_LINUX } from "./linux.ts";
 
 /** The target's name, as profiles and generated modules record it. */
 export const TARGET_NAME = "riscv32";
-
-/** The ELF machine number (EM_RISCV). */
-export const ELF_MACHINE = 243;
 
 /** The names that oplet bodies may use besides the state, as fused oplets receive them. */
 export const OP_HELPERS: Record<string, unknown> = {
@@ -89,11 +87,6 @@ export const OPS_SOURCE_URL: URL = new URL("./ops.ts", import.meta.url);
 /** The committed fused set (generated from the training guests). */
 export const DEFAULT_FUSED = { opSeq, translateSeq };
 
-/** System call number register and argument registers (a7; a0..a5). */
-export const SYSCALL_NR_REG = 17;
-/** The first argument and result register (a0). */
-export const SYSCALL_ARG0_REG = 10;
-
 /** The riscv32 target as `Machine` takes it. */
 export const RISCV32: Target<RiscvCpu> = {
   name: TARGET_NAME,
@@ -107,6 +100,15 @@ export const RISCV32: Target<RiscvCpu> = {
   readCounter: (s, instret) => {
     s.x[s.trap & 31] = readCounterCsr(s.trap >>> 5, instret);
   },
+  linux: RISCV32_LINUX,
 };
 
-export { disassemble, genIntermediateCode, OPLETS, readCounterCsr, RiscvCpu };
+export {
+  disassemble,
+  ELF_MACHINE,
+  genIntermediateCode,
+  NR,
+  OPLETS,
+  readCounterCsr,
+  RiscvCpu,
+};
