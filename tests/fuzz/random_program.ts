@@ -382,8 +382,10 @@ class Generator {
 
   /**
    * Two reads of a counter CSR (values differ between emulators), then
-   * `sltu d, second, first`, which is 0 on both; the two registers are
-   * cleared again.
+   * the sign of `second - first`, which is 0 on both: the difference is
+   * taken modulo 2^32, so a low word that wraps between the reads (`time`
+   * every 4.3 s here, a host tick counter under qemu sooner) still gives
+   * 0, where `sltu` gave 1. The two registers are cleared again.
    */
   counters(c: Ctx): void {
     const r = this.r, a = this.a;
@@ -393,7 +395,9 @@ class Generator {
     const n = r.pick([0xc00, 0xc01, 0xc02]);
     a.emit(rv.csr(r.pick(["csrrs", "csrrc"] as const), x, n, 0));
     a.emit(rv.csr(r.pick(["csrrsi", "csrrci"] as const), y, n, 0));
-    a.emit(rType("sltu", this.dst(c), y, x));
+    const d = this.dst(c);
+    a.emit(rType("sub", d, y, x));
+    a.emit(shiftImm("srli", d, d, 31));
     a.emit(...li(x, 0), ...li(y, 0));
   }
 
