@@ -1,5 +1,5 @@
 /**
- * The `jit` backend: blocks start in the fused `switch` interpreter; a
+ * The `jit` backend: blocks start in the fused `call` interpreter; a
  * block executed {@link JitOptions.hotAfter} times becomes the entry of a
  * region, the blocks reachable from it through the chain links the
  * interpreter has made, compiled to one WebAssembly function
@@ -13,6 +13,14 @@
  * dispatched for it, so `dispatched` means the same on every backend (on
  * `paste` and in compiled regions no oplet is actually dispatched). While
  * profiling, every block is interpreted (the profiling oplet must run).
+ *
+ * Start-up costs what `call`'s does: the `call` dispatcher needs no oplet
+ * read, and the compiler (which reads every base oplet) is built when the
+ * first block turns hot. `call`, not `switch`, is the interpreter tier:
+ * building the `switch` dispatcher reads and prints every oplet, and V8
+ * takes long to optimise its one large function, which on short runs cost
+ * more than its faster dispatch saved (measured with each choice on the
+ * held-out guests at test size, fft and nbody included).
  *
  * @module
  */
@@ -30,7 +38,7 @@ import {
   type RegionBlock,
   type Scratch,
 } from "./jit_compile.ts";
-import { switchDispatcher } from "./switch.ts";
+import { callDispatcher } from "./call.ts";
 import { ByteBuf, encodeModule, I32, Op, sleb } from "./wasm_encode.ts";
 
 /** Tuning of the `jit` backend. */
@@ -108,8 +116,6 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     compileMs: 0,
     entries: 0,
   };
-  /** The compiler, or null while profiling. */
-  readonly compiler: JitCompiler | null;
   /** The state. */
   readonly cpu: S;
   /** Guest memory as words. */
@@ -120,13 +126,17 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   readonly opsWord: number;
   /** Word index of the jump cache. */
   readonly jcWord: number;
-  /** Copies the state's number fields into their scratch words. */
-  readonly syncIn: (s: S, m: Int32Array) => void;
-  /** Copies the scratch words back into the state's number fields. */
-  readonly syncOut: (s: S, m: Int32Array) => void;
+  /** Copies the state's number fields into their scratch words (set with the compiler). */
+  syncIn: (s: S, m: Int32Array) => void = noSync;
+  /** Copies the scratch words back into the state's number fields (set with the compiler). */
+  syncOut: (s: S, m: Int32Array) => void = noSync;
+  // Blocks are interpreted on the `call` dispatcher, which costs nothing to
+  // build and which V8 optimises at once (see the module doc).
   private readonly interp: RunTb<S>;
+  private readonly ctx: BackendContext<S>;
   private readonly maxBlocks: number;
-  // Made when the first region is compiled (a short run never needs them).
+  // Made when the first block turns hot (a short run never needs them).
+  private comp: JitCompiler | null = null;
   private table: WebAssembly.Table | null = null;
   private stub: RegionFn | null = null;
   private readonly slots = new Map<number, number>();
@@ -137,9 +147,10 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   private readonly wrappers = new Map<string, unknown>();
   private readonly memPages: number;
 
-  /** Builds the interpreter and, unless profiling, the compiler. */
+  /** Sets the backend up to interpret; the compiler is built when the first block turns hot. */
   constructor(ctx: BackendContext<S>, options: JitOptions = {}) {
-    this.interp = switchDispatcher(ctx.oplets, ctx.helpers, ctx.hoisted);
+    this.ctx = ctx;
+    this.interp = callDispatcher(ctx.oplets.map((o) => o.fn));
     this.hotAfter = ctx.profiling
       ? Number.MAX_SAFE_INTEGER
       : options.hotAfter ?? 1000;
@@ -156,6 +167,22 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.budgetWord = this.scratch.budget >> 2;
     this.opsWord = this.scratch.ops >> 2;
     this.jcWord = this.scratch.jc >> 2;
+  }
+
+  /** The compiler (built on first use), or null while profiling. */
+  get compiler(): JitCompiler | null {
+    if (this.ctx.profiling) return null;
+    return this.comp ?? this.buildCompiler();
+  }
+
+  /**
+   * Reads the base oplets, lays out how compiled code reaches each field
+   * they use, and builds the compiler.
+   */
+  private buildCompiler(): JitCompiler {
+    const ctx = this.ctx, s = this.cpu;
+    const buf = s.memory.buffer;
+    const base = s.scratch;
     const checked = ctx.oplets.slice(0, ctx.baseCount).map((o) =>
       readOplet(o, ctx.hoisted)
     );
@@ -207,7 +234,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       "m",
       slotFields.map(([f, w]) => `s.${f} = m[${w}];`).join("\n"),
     ) as (s: S, m: Int32Array) => void;
-    this.compiler = ctx.profiling ? null : new JitCompiler({
+    this.comp = new JitCompiler({
       oplets: checked,
       fields: this.fields,
       helpers: ctx.helpers,
@@ -215,6 +242,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       memPages: this.memPages,
       pcField: "pc",
     });
+    return this.comp;
   }
 
   /** Every block is interpreted until it is hot. */
@@ -225,9 +253,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   /** Compiles the region entered at `tb`. */
   hot(tb: TranslationBlock<S>): void {
     const c = this.compiler;
-    if (c === null || tb.compiled !== null || !c.blockSupported(tb.base)) {
-      return;
-    }
+    if (c === null || tb.compiled !== null) return;
+    if (!c.blockSupported(tb.base)) return;
     const t0 = performance.now();
     const table = this.table ?? this.setUp();
     // The region: blocks reachable through the chain links the interpreter
@@ -399,6 +426,9 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     return inst.exports.f as RegionFn;
   }
 }
+
+/** Before the compiler exists nothing is compiled, so nothing syncs. */
+function noSync(): void {}
 
 type Elem = Extract<FieldInfo, { kind: "array" }>["elem"];
 
