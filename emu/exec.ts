@@ -23,13 +23,7 @@ import type { RiscvCpu } from "./targets/riscv32/cpu.ts";
 import type { CompiledEntry, TranslationBlock } from "./tb.ts";
 
 /** Why {@link cpuExec} returned. */
-export type ExecStatus = "exit" | "yield" | "limit" | "pending";
-
-/**
- * Guest instructions the loop runs at most between two returns while the
- * backend has compiles under way (`"pending"`).
- */
-export const PENDING_SLICE = 1 << 18;
+export type ExecStatus = "exit" | "yield" | "limit";
 
 /**
  * Serves a system call: `m.cpu.pc` is the pc of the `ecall`. Returns true
@@ -39,10 +33,8 @@ export type SyscallHandler = (m: Machine) => boolean;
 
 /**
  * Runs the guest from `m.cpu.pc` until it exits (`"exit"`), the profile
- * buffer must be flushed (`"yield"`: call again to go on),
- * `m.insnLimit` instructions have run (`"limit"`), or the backend has
- * compiles under way and {@link PENDING_SLICE} instructions have run
- * (`"pending"`: let the event loop run, then call again). Faults are thrown as
+ * buffer must be flushed (`"yield"`: call again to go on), or
+ * `m.insnLimit` instructions have run (`"limit"`). Faults are thrown as
  * {@link GuestFault}. Stands for QEMU's `cpu_exec`.
  *
  * The loop allocates nothing and creates no closures: per block it only
@@ -55,13 +47,10 @@ export type SyscallHandler = (m: Machine) => boolean;
 export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
   const s = m.cpu;
   const stats = m.stats;
+  const limit = m.insnLimit;
   let insns = stats.insns;
-  const backend = m.backend;
-  // While compiles are under way, return now and then to let them finish.
-  let limit = (backend.pending ?? 0) > 0
-    ? Math.min(m.insnLimit, insns + PENDING_SLICE)
-    : m.insnLimit;
   let dispatched = stats.dispatched;
+  const backend = m.backend;
   let tb: TranslationBlock<RiscvCpu> = m.tbFind(s.pc);
   let entered: CompiledEntry | null = null;
   try {
@@ -72,9 +61,6 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
         if (--tb.heat === 0) {
           backend.hot(tb);
           if (tb.compiled !== null) continue;
-          if ((backend.pending ?? 0) > 0 && limit > insns + PENDING_SLICE) {
-            limit = insns + PENDING_SLICE;
-          }
         }
         i = tb.run(s, tb.code);
         if (i === EXIT_YIELD) {
@@ -132,7 +118,7 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
       }
       if (insns >= limit) {
         s.pc = next.pc;
-        return insns >= m.insnLimit ? "limit" : "pending";
+        return "limit";
       }
       tb = next;
     }

@@ -31,7 +31,7 @@ export interface MachineOptions {
   /** How blocks are run (default `jit`; see `dispatch.ts`). */
   backend?: Backend;
   /** Tuning of the `jit` backend: blocks turn hot after `hotAfter` executions; regions hold at most `maxBlocks` blocks. */
-  jit?: { hotAfter?: number; maxBlocks?: number; background?: boolean };
+  jit?: { hotAfter?: number; maxBlocks?: number };
   /** The guest ISA (default riscv32; a test may pass a variant of it). */
   target?: Target<RiscvCpu>;
   /**

@@ -148,11 +148,6 @@ export async function runElf(
         }
         continue;
       }
-      if (st === "pending") {
-        // Background compiles settle in the event loop.
-        await new Promise((r) => setTimeout(r, 0));
-        continue;
-      }
       limitHit = st === "limit";
       break;
     }

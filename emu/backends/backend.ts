@@ -45,13 +45,6 @@ export interface TbBackend<S> {
   hot(tb: TranslationBlock<S>): void;
   /** Called when the translation cache drops every block. */
   flush(): void;
-  /**
-   * Compiles started in the background and not yet installed (absent: the
-   * backend never compiles in the background). While non-zero the
-   * execution loop returns `"pending"` now and then, so that the caller
-   * can let them finish.
-   */
-  readonly pending?: number;
 }
 
 /** A backend that only interprets: never hot, nothing to flush. */

@@ -47,13 +47,6 @@ export interface JitOptions {
   hotAfter?: number;
   /** Most blocks in one region (default 48). */
   maxBlocks?: number;
-  /**
-   * Compile regions with `WebAssembly.compile` and go on interpreting
-   * meanwhile (default false). The caller must then return to the event
-   * loop now and then while {@link JitBackend.pending} is non-zero;
-   * `runElf` does.
-   */
-  background?: boolean;
 }
 
 /** Counters of the `jit` backend. */
@@ -153,13 +146,6 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   private readonly helpers: Record<string, unknown>;
   private readonly wrappers = new Map<string, unknown>();
   private readonly memPages: number;
-  /** Whether regions compile in the background (see {@link JitOptions.background}). */
-  background: boolean;
-  /** Background compiles started and not yet settled. */
-  pending = 0;
-  /** A background compile that failed (rethrown by the run loop). */
-  failed: unknown = null;
-  private generation = 0;
 
   /** Sets the backend up to interpret; the compiler is built when the first block turns hot. */
   constructor(ctx: BackendContext<S>, options: JitOptions = {}) {
@@ -169,7 +155,6 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       ? Number.MAX_SAFE_INTEGER
       : options.hotAfter ?? 1000;
     this.maxBlocks = options.maxBlocks ?? 48;
-    this.background = options.background ?? false;
     this.cpu = ctx.cpu;
     this.hoisted = ctx.hoisted;
     this.helpers = ctx.helpers;
@@ -301,48 +286,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       tab: table,
     };
     for (const h of mod.helpers) imports[h.name] = this.wrapper(h);
-    if (this.background) {
-      // Compiled off the main thread; installed when the promise settles,
-      // which is between two calls of the execution loop (a safe point),
-      // unless the cache was flushed meanwhile.
-      const gen = this.generation;
-      this.pending++;
-      // The region's blocks wait for it rather than turn hot themselves.
-      for (const b of blocks) b.heat = Number.MAX_SAFE_INTEGER;
-      this.stats.compileMs += performance.now() - t0;
-      WebAssembly.compile(mod.bytes as BufferSource).then((module) => {
-        this.pending--;
-        if (gen !== this.generation) return;
-        for (const b of blocks) if (b !== tb) b.heat = this.hotAfter;
-        const t1 = performance.now();
-        this.install(tb, module, imports, blocks.length, mod.bytes.length);
-        this.stats.compileMs += performance.now() - t1;
-      }, (e) => {
-        this.pending--;
-        this.failed ??= e;
-      });
-      return;
-    }
-    this.install(
-      tb,
-      new WebAssembly.Module(mod.bytes as BufferSource),
-      imports,
-      blocks.length,
-      mod.bytes.length,
-    );
-    this.stats.compileMs += performance.now() - t0;
-  }
-
-  /** Makes a compiled region the code entered at `tb`. */
-  private install(
-    tb: TranslationBlock<S>,
-    module: WebAssembly.Module,
-    imports: Record<string, unknown>,
-    nblocks: number,
-    nbytes: number,
-  ): void {
-    const table = this.table!;
-    const inst = new WebAssembly.Instance(module, {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes), {
       e: imports as WebAssembly.ModuleImports,
     });
     const fn = inst.exports.f as RegionFn;
@@ -350,8 +294,9 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     table.set(this.slotFor(tb.pc), fn);
     this.cacheHead(tb.pc, fn);
     this.stats.regions++;
-    this.stats.blocks += nblocks;
-    this.stats.bytes += nbytes;
+    this.stats.blocks += blocks.length;
+    this.stats.bytes += mod.bytes.length;
+    this.stats.compileMs += performance.now() - t0;
   }
 
   /** The shared table, the stub and an empty jump cache, for the first region. */
@@ -373,9 +318,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.table!.set(h, fn);
   }
 
-  /** Drops every region: every slot leads back to the loop again; compiles under way are dropped when they finish. */
+  /** Drops every region: every slot leads back to the loop again. */
   flush(): void {
-    this.generation++;
     if (this.table === null) return;
     for (const slot of this.slots.values()) this.table.set(slot, this.stub);
     this.clearJumpCache();
