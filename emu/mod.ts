@@ -71,6 +71,7 @@ export type {
 export * from "./run.ts";
 export type { ProfileSink } from "./profile_sink.ts";
 export * from "./profile.ts";
+export * from "./profile_reader.ts";
 export * from "./profile_thread.ts";
 export * from "./linux_user/elfload.ts";
 export * from "./linux_user/syscall.ts";
