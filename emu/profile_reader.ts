@@ -208,18 +208,31 @@ export async function* readProfileFile(
   try {
     file = await Deno.open(path);
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
-      ? "no such file"
-      : e instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (e as Error).message.split("\n")[0];
+    throw cannotRead(path, e);
+  }
+  if ((await file.stat()).isDirectory) {
+    file.close();
     throw new ProfileFormatError(
-      `Cannot read profile "${path}": ${why}`,
+      `Cannot read profile "${path}": expected a file, found a directory`,
       path,
       0,
     );
   }
   yield* readProfile(file.readable, path, options);
+}
+
+/** The error for a profile file that cannot be opened. */
+function cannotRead(path: string, e: unknown): ProfileFormatError {
+  const why = e instanceof Deno.errors.NotFound
+    ? "no such file"
+    : e instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : (e as Error).message.split("\n")[0];
+  return new ProfileFormatError(
+    `Cannot read profile "${path}": ${why}`,
+    path,
+    0,
+  );
 }
 
 async function* parse(

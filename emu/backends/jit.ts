@@ -27,6 +27,7 @@
 
 import { EXIT_GOTO0 } from "../oplet.ts";
 import { readOplet, TEMPS } from "../oplet_rules.ts";
+import type { ProfileGuide } from "../profile_guide.ts";
 import type { CpuState } from "../target.ts";
 import type { CompiledEntry, TranslationBlock } from "../tb.ts";
 import type { BackendContext, RunTb, TbBackend } from "./backend.ts";
@@ -47,7 +48,19 @@ export interface JitOptions {
   hotAfter?: number;
   /** Most blocks in one region (default 48). */
   maxBlocks?: number;
+  /**
+   * A profile of an earlier run (`--profile-guided`): a block that a loop's
+   * back edge reached at least {@link GUIDE_HOT} times in it turns hot after
+   * {@link GUIDED_AFTER} executions, and regions follow only the edges it
+   * saw, the most taken first.
+   */
+  guide?: ProfileGuide | null;
 }
+
+/** Times a back edge to a block was taken in a guiding profile that make the block a region head from the start. */
+export const GUIDE_HOT = 1000;
+/** Executions after which a block the profile calls hot is compiled (its successors are linked by then). */
+export const GUIDED_AFTER = 64;
 
 /** Counters of the `jit` backend. */
 export interface JitStats {
@@ -146,6 +159,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   private readonly helpers: Record<string, unknown>;
   private readonly wrappers = new Map<string, unknown>();
   private readonly memPages: number;
+  private readonly guide: ProfileGuide | null;
+  private readonly heads: Set<number> | null;
 
   /** Sets the backend up to interpret; the compiler is built when the first block turns hot. */
   constructor(ctx: BackendContext<S>, options: JitOptions = {}) {
@@ -155,6 +170,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       ? Number.MAX_SAFE_INTEGER
       : options.hotAfter ?? 1000;
     this.maxBlocks = options.maxBlocks ?? 48;
+    this.guide = ctx.profiling ? null : options.guide ?? null;
+    this.heads = this.guide && guidedHeads(this.guide);
     this.cpu = ctx.cpu;
     this.hoisted = ctx.hoisted;
     this.helpers = ctx.helpers;
@@ -245,6 +262,11 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     return this.comp;
   }
 
+  /** {@link hotAfter}, or less for a block the guiding profile calls hot. */
+  heatOf(pc: number): number {
+    return this.heads?.has(pc) ? GUIDED_AFTER : this.hotAfter;
+  }
+
   /** Every block is interpreted until it is hot. */
   runFor(): RunTb<S> {
     return this.interp;
@@ -258,11 +280,19 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     const t0 = performance.now();
     const table = this.table ?? this.setUp();
     // The region: blocks reachable through the chain links the interpreter
-    // has made, breadth first.
+    // has made, breadth first; with a guiding profile, only along edges it
+    // saw, the most taken first.
     const blocks: TranslationBlock<S>[] = [tb];
     const seen = new Set<number>([tb.pc]);
     for (let k = 0; k < blocks.length; k++) {
-      for (const n of [blocks[k].jmp0, blocks[k].jmp1, blocks[k].jmpL]) {
+      const b = blocks[k];
+      let next = [b.jmp0, b.jmp1, b.jmpL];
+      const succ = this.guide?.successors.get(b.pc);
+      if (succ !== undefined) {
+        next = next.filter((n) => n !== null && succ.has(n.pc))
+          .sort((x, y) => succ.get(y!.pc)! - succ.get(x!.pc)!);
+      }
+      for (const n of next) {
         if (
           n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
           c.blockSupported(n.base)
@@ -425,6 +455,21 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     });
     return inst.exports.f as RegionFn;
   }
+}
+
+/**
+ * The blocks a guiding profile says should head regions: those a loop's
+ * back edge (from a block at the same or a higher pc) reached at least
+ * {@link GUIDE_HOT} times.
+ */
+function guidedHeads(g: ProfileGuide): Set<number> {
+  const heads = new Set<number>();
+  for (const [from, succ] of g.successors) {
+    for (const [to, n] of succ) {
+      if (n >= GUIDE_HOT && (to >>> 0) <= (from >>> 0)) heads.add(to);
+    }
+  }
+  return heads;
 }
 
 /** Before the compiler exists nothing is compiled, so nothing syncs. */
