@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TruncatedRecord } from "./profile_reader.ts";
+import type { TruncatedRecord } from "@oplet/emu";
 import { type Ranking, type RankOptions, rankSequences } from "./rank.ts";
 import {
   buildTree,

@@ -16,7 +16,7 @@ import {
 } from "@oplet/emu/cli";
 import { analyzeProfiles } from "./analyze.ts";
 import { htmlReport, writeHtmlReport } from "./html_report.ts";
-import { ProfileFormatError } from "./profile_reader.ts";
+import { ProfileFormatError } from "@oplet/emu";
 import { Progress } from "./progress.ts";
 import { DEFAULT_COUNT } from "./rank.ts";
 import { analysisJson, exampleSymbols, formatReport } from "./report.ts";

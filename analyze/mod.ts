@@ -50,7 +50,21 @@
  * @module
  */
 
-export * from "./profile_reader.ts";
+// The reader of the profile format lives in @oplet/emu beside its writer;
+// it stays part of this package's API.
+export {
+  type EndRecord,
+  type ExecutionsRecord,
+  type HeaderRecord,
+  ProfileFormatError,
+  type ProfileRecord,
+  readProfile,
+  readProfileFile,
+  type ReadProfileOptions,
+  type RunRecord,
+  type TbRecord,
+  type TruncatedRecord,
+} from "@oplet/emu";
 export * from "./tb_table.ts";
 export * from "./sequence_tree.ts";
 export * from "./rank.ts";

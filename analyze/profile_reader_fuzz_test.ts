@@ -3,7 +3,7 @@
 // ProfileFormatError with a one-line message; never another exception, never
 // a hang.
 import assert from "node:assert/strict";
-import { ProfileFormatError, readProfile } from "./profile_reader.ts";
+import { ProfileFormatError, readProfile } from "@oplet/emu";
 import { profileBytes, rng, syntheticRuns } from "./synthetic.ts";
 
 function stream(bytes: Uint8Array): ReadableStream<Uint8Array> {

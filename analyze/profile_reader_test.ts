@@ -5,7 +5,7 @@ import {
   type ProfileRecord,
   readProfile,
   type ReadProfileOptions,
-} from "./profile_reader.ts";
+} from "@oplet/emu";
 import {
   profileBytes,
   rng,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { collapseSeqs, compareSeqs, type OpletInfo } from "@oplet/emu";
-import { ProfileFormatError } from "./profile_reader.ts";
+import { ProfileFormatError } from "@oplet/emu";
 import { rankSequences } from "./rank.ts";
 import { buildTree, type SequenceTree } from "./sequence_tree.ts";
 import { profileBytes, type SyntheticRun, syntheticRuns } from "./synthetic.ts";

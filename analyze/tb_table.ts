@@ -19,7 +19,7 @@ import {
   readProfileFile,
   type ReadProfileOptions,
   type TruncatedRecord,
-} from "./profile_reader.ts";
+} from "@oplet/emu";
 
 /** One run of a guest in one of the profiles a table was built from. */
 export interface RunSource {

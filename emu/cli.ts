@@ -7,7 +7,8 @@
 import { parseArgs } from "node:util";
 import { loadFusedSet } from "./fused.ts";
 import { loadFusedDir } from "./fused_dir.ts";
-import { opletInfo } from "./oplet.ts";
+import { opletInfo, opletTableHash } from "./oplet.ts";
+import { readProfileGuide } from "./profile_guide.ts";
 import { runElf } from "./run.ts";
 import { type Backend, BACKENDS } from "./dispatch.ts";
 import { parseElf } from "./linux_user/elfload.ts";
@@ -51,8 +52,11 @@ Options:
   --cover greedy|optimal  how blocks are covered with fused oplets (default greedy)
   --backend switch|call|paste|jit  how blocks run: one switch over oplets, calls,
                        each block compiled from its pasted oplets, or the fused
-                       switch first and hot regions compiled to WebAssembly
-                       (jit, the default and fastest)
+                       call interpreter first and hot regions compiled to
+                       WebAssembly (jit, the default and fastest)
+  --profile-guided FILE  jit: let a profile of an earlier run (--profile) pick
+                       region heads and shape regions before the run starts
+                       (measured slower than counters alone; see the README)
   --no-follow-jumps    end every block at a jump, as QEMU does (default: translate through jal)
   --profile [PATH]     profile into PATH (default ${DEFAULT_PROFILE_PATH}); implies --no-fuse.
                        PATH may follow after "=" or a space; a word that is an ELF
@@ -80,6 +84,7 @@ const VALUE_OPTS = new Set([
   "--mem-mb",
   "--env",
   "--profile-path",
+  "--profile-guided",
 ]);
 
 /** Whether `path` is a readable file that starts like an ELF executable. */
@@ -157,6 +162,7 @@ async function run(args: readonly string[]): Promise<number> {
         profile: { type: "boolean" },
         "profile-path": { type: "string" },
         "profile-gzip": { type: "boolean" },
+        "profile-guided": { type: "string" },
         "allow-open": { type: "string", multiple: true },
         "mem-mb": { type: "string" },
         env: { type: "string", multiple: true },
@@ -192,6 +198,12 @@ async function run(args: readonly string[]): Promise<number> {
       }, got "${backend}"`,
     );
   }
+  const guided = values["profile-guided"];
+  if (guided !== undefined && backend !== "jit") {
+    throw new UsageError(
+      `Option --profile-guided needs --backend jit, got "${backend}"`,
+    );
+  }
   const maxInsns = positiveInt("--max-insns", values["max-insns"]);
   const memMb = positiveInt("--mem-mb", values["mem-mb"]) ?? 256;
   if (memMb < 16 || memMb > 2047) {
@@ -221,6 +233,12 @@ async function run(args: readonly string[]): Promise<number> {
     }
     throw e;
   }
+
+  // Read before a profile is started, so that a bad file leaves none.
+  const guide = guided === undefined ? null : await readProfileGuide(guided, {
+    target: TARGET_NAME,
+    opletHash: opletTableHash(OPLETS),
+  });
 
   let fused: FusedSet<RiscvCpu> | null = null;
   if (!values["no-fuse"] && !profilePath) {
@@ -252,6 +270,7 @@ async function run(args: readonly string[]): Promise<number> {
       fused,
       optimalCover: cover === "optimal",
       backend: backend as Backend,
+      jit: guide ? { guide } : undefined,
       followJumps: !values["no-follow-jumps"],
       profile,
       maxInsns,

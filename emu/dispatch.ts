@@ -28,7 +28,12 @@ import { JitBackend } from "./backends/jit.ts";
 import { PasteBackend } from "./backends/paste.ts";
 import { SwitchBackend } from "./backends/switch.ts";
 
-export type { BackendContext, RunTb, TbBackend } from "./backends/backend.ts";
+export type {
+  BackendContext,
+  JitTuning,
+  RunTb,
+  TbBackend,
+} from "./backends/backend.ts";
 export { InterpreterBackend } from "./backends/backend.ts";
 export { callDispatcher } from "./backends/call.ts";
 export { switchCase, switchDispatcher } from "./backends/switch.ts";

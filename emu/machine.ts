@@ -8,6 +8,7 @@
 
 import { collapseSeqs, collapseSeqsOptimal, maxSeqLength } from "./collapse.ts";
 import { type Backend, createBackend, type TbBackend } from "./dispatch.ts";
+import type { JitTuning } from "./backends/backend.ts";
 import type { FusedSet } from "./fused.ts";
 import { type OpletDef, type OpletFn, opletTableHash } from "./oplet.ts";
 import type { ProfileSink } from "./profile_sink.ts";
@@ -30,8 +31,8 @@ export interface MachineOptions {
   profile?: ProfileSink | null;
   /** How blocks are run (default `jit`; see `dispatch.ts`). */
   backend?: Backend;
-  /** Tuning of the `jit` backend: blocks turn hot after `hotAfter` executions; regions hold at most `maxBlocks` blocks. */
-  jit?: { hotAfter?: number; maxBlocks?: number };
+  /** Tuning of the `jit` backend: blocks turn hot after `hotAfter` executions; regions hold at most `maxBlocks` blocks; `guide` is a profile of an earlier run (`--profile-guided`). */
+  jit?: JitTuning;
   /** The guest ISA (default riscv32; a test may pass a variant of it). */
   target?: Target<RiscvCpu>;
   /**
@@ -180,7 +181,7 @@ export class Machine {
       this.backend.runFor(c, `tb${id}_${(pc >>> 0).toString(16)}`),
       base,
     );
-    tb.heat = this.backend.hotAfter;
+    tb.heat = this.backend.heatOf?.(pc) ?? this.backend.hotAfter;
     this.stats.tbs++;
     this.cache.insert(tb);
     const log = this.options.log;

@@ -56,6 +56,7 @@ export {
   DispatchError,
   type JitOptions,
   type JitStats,
+  type JitTuning,
   pasteCompiler,
   type RunTb,
   switchDispatcher,
@@ -71,6 +72,8 @@ export type {
 export * from "./run.ts";
 export type { ProfileSink } from "./profile_sink.ts";
 export * from "./profile.ts";
+export * from "./profile_reader.ts";
+export * from "./profile_guide.ts";
 export * from "./profile_thread.ts";
 export * from "./linux_user/elfload.ts";
 export * from "./linux_user/syscall.ts";

@@ -257,6 +257,49 @@ Deno.test("a bad ELF with --profile leaves no profile and no temporary file", as
   }
 });
 
+Deno.test("--profile-guided runs with a profile of an earlier run and gives the same output and counts", async () => {
+  const path = `${dir}/guide.profile`;
+  assert.equal((await emu("--profile", path, exit42)).code, 42);
+  const plain = await emu("--stats", exit42);
+  const guided = await emu("--stats", "--profile-guided", path, exit42);
+  assert.equal(guided.code, 42, guided.stderr);
+  assert.equal(guided.stdout, "hi\n");
+  const counts = (s: string) =>
+    s.match(/^oplet-emu: (\d+ insns, \d+ TBs, \d+ oplets)/)![1];
+  assert.equal(counts(guided.stderr), counts(plain.stderr));
+});
+
+Deno.test("--profile-guided with a bad file fails in one line naming it; with another backend it is a usage error", async () => {
+  const text = `${dir}/text.profile`;
+  await Deno.writeTextFile(text, "not a profile");
+  const cases: [string, RegExp][] = [
+    [
+      `${dir}/missing.profile`,
+      /^oplet-emu: Cannot read profile ".*missing.profile": no such file\n$/,
+    ],
+    [
+      dir,
+      /^oplet-emu: Cannot read profile ".*": expected a file, found a directory\n$/,
+    ],
+    [
+      text,
+      /^oplet-emu: Not an oplet profile: starts with bytes "6e 6f 74 20 61 20 70 72", expected "OPLETPRF" \(in ".*text.profile" at offset 0\)\n$/,
+    ],
+  ];
+  for (const [path, message] of cases) {
+    const r = await emu("--profile-guided", path, exit42);
+    assert.equal(r.code, 1, path);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, "");
+  }
+  const r = await emu("--backend", "switch", "--profile-guided", text, exit42);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /^oplet-emu: Option --profile-guided needs --backend jit, got "switch"/,
+  );
+});
+
 Deno.test("a closed standard output ends the run quietly with 141", async () => {
   // Prints "hi\n" forever: the write, then a jump back to it.
   const words = li(A7, 64).length + li(A0, 1).length + li(A1, 0x12000).length +

@@ -9,7 +9,18 @@
  */
 
 import type { OpletDef } from "../oplet.ts";
+import type { ProfileGuide } from "../profile_guide.ts";
 import type { TranslationBlock } from "../tb.ts";
+
+/** Tuning of the `jit` backend, as machines pass it on (see `JitOptions`). */
+export interface JitTuning {
+  /** Executions after which a block is compiled. */
+  hotAfter?: number;
+  /** Most blocks in one region. */
+  maxBlocks?: number;
+  /** A profile of an earlier run that picks and shapes regions. */
+  guide?: ProfileGuide | null;
+}
 
 /** Runs one block's code from its first oplet; returns the exit code. */
 export type RunTb<S> = (s: S, code: Int32Array) => number;
@@ -29,7 +40,7 @@ export interface BackendContext<S> {
   /** Whether the run is profiled (every block must then be interpreted). */
   readonly profiling: boolean;
   /** Tuning of the `jit` backend (hot threshold, region size). */
-  readonly jit?: { hotAfter?: number; maxBlocks?: number };
+  readonly jit?: JitTuning;
 }
 
 /** A backend: turns blocks into something that runs. */
@@ -41,6 +52,8 @@ export interface TbBackend<S> {
    * (a backend that never compiles later answers a count it never reaches).
    */
   readonly hotAfter: number;
+  /** How many executions make the block at `pc` hot, if not {@link hotAfter} for every block. */
+  heatOf?(pc: number): number;
   /** Called by the execution loop when a block's count reaches {@link hotAfter}. */
   hot(tb: TranslationBlock<S>): void;
   /** Called when the translation cache drops every block. */

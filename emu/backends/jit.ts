@@ -1,5 +1,5 @@
 /**
- * The `jit` backend: blocks start in the fused `switch` interpreter; a
+ * The `jit` backend: blocks start in the fused `call` interpreter; a
  * block executed {@link JitOptions.hotAfter} times becomes the entry of a
  * region, the blocks reachable from it through the chain links the
  * interpreter has made, compiled to one WebAssembly function
@@ -14,11 +14,20 @@
  * `paste` and in compiled regions no oplet is actually dispatched). While
  * profiling, every block is interpreted (the profiling oplet must run).
  *
+ * Start-up costs what `call`'s does: the `call` dispatcher needs no oplet
+ * read, and the compiler (which reads every base oplet) is built when the
+ * first block turns hot. `call`, not `switch`, is the interpreter tier:
+ * building the `switch` dispatcher reads and prints every oplet, and V8
+ * takes long to optimise its one large function, which on short runs cost
+ * more than its faster dispatch saved (measured with each choice on the
+ * held-out guests at test size, fft and nbody included).
+ *
  * @module
  */
 
 import { EXIT_GOTO0 } from "../oplet.ts";
 import { readOplet, TEMPS } from "../oplet_rules.ts";
+import type { ProfileGuide } from "../profile_guide.ts";
 import type { CpuState } from "../target.ts";
 import type { CompiledEntry, TranslationBlock } from "../tb.ts";
 import type { BackendContext, RunTb, TbBackend } from "./backend.ts";
@@ -30,7 +39,7 @@ import {
   type RegionBlock,
   type Scratch,
 } from "./jit_compile.ts";
-import { switchDispatcher } from "./switch.ts";
+import { callDispatcher } from "./call.ts";
 import { ByteBuf, encodeModule, I32, Op, sleb } from "./wasm_encode.ts";
 
 /** Tuning of the `jit` backend. */
@@ -39,7 +48,19 @@ export interface JitOptions {
   hotAfter?: number;
   /** Most blocks in one region (default 48). */
   maxBlocks?: number;
+  /**
+   * A profile of an earlier run (`--profile-guided`): a block that a loop's
+   * back edge reached at least {@link GUIDE_HOT} times in it turns hot after
+   * {@link GUIDED_AFTER} executions, and regions follow only the edges it
+   * saw, the most taken first.
+   */
+  guide?: ProfileGuide | null;
 }
+
+/** Times a back edge to a block was taken in a guiding profile that make the block a region head from the start. */
+export const GUIDE_HOT = 1000;
+/** Executions after which a block the profile calls hot is compiled (its successors are linked by then). */
+export const GUIDED_AFTER = 64;
 
 /** Counters of the `jit` backend. */
 export interface JitStats {
@@ -118,8 +139,6 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     compileMs: 0,
     entries: 0,
   };
-  /** The compiler, or null while profiling. */
-  readonly compiler: JitCompiler | null;
   /** The state. */
   readonly cpu: S;
   /** Guest memory as words. */
@@ -130,13 +149,17 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   readonly opsWord: number;
   /** Word index of the jump cache. */
   readonly jcWord: number;
-  /** Copies the state's number fields into their scratch words. */
-  readonly syncIn: (s: S, m: Int32Array) => void;
-  /** Copies the scratch words back into the state's number fields. */
-  readonly syncOut: (s: S, m: Int32Array) => void;
+  /** Copies the state's number fields into their scratch words (set with the compiler). */
+  syncIn: (s: S, m: Int32Array) => void = noSync;
+  /** Copies the scratch words back into the state's number fields (set with the compiler). */
+  syncOut: (s: S, m: Int32Array) => void = noSync;
+  // Blocks are interpreted on the `call` dispatcher, which costs nothing to
+  // build and which V8 optimises at once (see the module doc).
   private readonly interp: RunTb<S>;
+  private readonly ctx: BackendContext<S>;
   private readonly maxBlocks: number;
-  // Made when the first region is compiled (a short run never needs them).
+  // Made when the first block turns hot (a short run never needs them).
+  private comp: JitCompiler | null = null;
   private table: WebAssembly.Table | null = null;
   private stub: RegionFn | null = null;
   private readonly slots = new Map<number, number>();
@@ -146,14 +169,19 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   private readonly helpers: Record<string, unknown>;
   private readonly wrappers = new Map<string, unknown>();
   private readonly memPages: number;
+  private readonly guide: ProfileGuide | null;
+  private readonly heads: Set<number> | null;
 
-  /** Builds the interpreter and, unless profiling, the compiler. */
+  /** Sets the backend up to interpret; the compiler is built when the first block turns hot. */
   constructor(ctx: BackendContext<S>, options: JitOptions = {}) {
-    this.interp = switchDispatcher(ctx.oplets, ctx.helpers, ctx.hoisted);
+    this.ctx = ctx;
+    this.interp = callDispatcher(ctx.oplets.map((o) => o.fn));
     this.hotAfter = ctx.profiling
       ? Number.MAX_SAFE_INTEGER
       : options.hotAfter ?? 1000;
     this.maxBlocks = options.maxBlocks ?? 48;
+    this.guide = ctx.profiling ? null : options.guide ?? null;
+    this.heads = this.guide && guidedHeads(this.guide);
     this.cpu = ctx.cpu;
     this.hoisted = ctx.hoisted;
     this.helpers = ctx.helpers;
@@ -166,6 +194,22 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.budgetWord = this.scratch.budget >> 2;
     this.opsWord = this.scratch.ops >> 2;
     this.jcWord = this.scratch.jc >> 2;
+  }
+
+  /** The compiler (built on first use), or null while profiling. */
+  get compiler(): JitCompiler | null {
+    if (this.ctx.profiling) return null;
+    return this.comp ?? this.buildCompiler();
+  }
+
+  /**
+   * Reads the base oplets, lays out how compiled code reaches each field
+   * they use, and builds the compiler.
+   */
+  private buildCompiler(): JitCompiler {
+    const ctx = this.ctx, s = this.cpu;
+    const buf = s.memory.buffer;
+    const base = s.scratch;
     const checked = ctx.oplets.slice(0, ctx.baseCount).map((o) =>
       readOplet(o, ctx.hoisted)
     );
@@ -222,7 +266,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       "m",
       slotFields.map(([f, w]) => `s.${f} = m[${w}];`).join("\n"),
     ) as (s: S, m: Int32Array) => void;
-    this.compiler = ctx.profiling ? null : new JitCompiler({
+    this.comp = new JitCompiler({
       oplets: checked,
       fields: this.fields,
       helpers: ctx.helpers,
@@ -230,6 +274,12 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       memPages: this.memPages,
       pcField: "pc",
     });
+    return this.comp;
+  }
+
+  /** {@link hotAfter}, or less for a block the guiding profile calls hot. */
+  heatOf(pc: number): number {
+    return this.heads?.has(pc) ? GUIDED_AFTER : this.hotAfter;
   }
 
   /** Every block is interpreted until it is hot. */
@@ -240,17 +290,24 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   /** Compiles the region entered at `tb`. */
   hot(tb: TranslationBlock<S>): void {
     const c = this.compiler;
-    if (c === null || tb.compiled !== null || !c.blockSupported(tb.base)) {
-      return;
-    }
+    if (c === null || tb.compiled !== null) return;
+    if (!c.blockSupported(tb.base)) return;
     const t0 = performance.now();
     const table = this.table ?? this.setUp();
     // The region: blocks reachable through the chain links the interpreter
-    // has made, breadth first.
+    // has made, breadth first; with a guiding profile, only along edges it
+    // saw, the most taken first.
     const blocks: TranslationBlock<S>[] = [tb];
     const seen = new Set<number>([tb.pc]);
     for (let k = 0; k < blocks.length; k++) {
-      for (const n of [blocks[k].jmp0, blocks[k].jmp1, blocks[k].jmpL]) {
+      const b = blocks[k];
+      let next = [b.jmp0, b.jmp1, b.jmpL];
+      const succ = this.guide?.successors.get(b.pc);
+      if (succ !== undefined) {
+        next = next.filter((n) => n !== null && succ.has(n.pc))
+          .sort((x, y) => succ.get(y!.pc)! - succ.get(x!.pc)!);
+      }
+      for (const n of next) {
         if (
           n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
           n.compiled === null &&
@@ -420,6 +477,24 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
 function notInt(v: number): never {
   throw new Error(`jit: an oplet stored ${v} in an int32 temporary or field`);
 }
+
+/**
+ * The blocks a guiding profile says should head regions: those a loop's
+ * back edge (from a block at the same or a higher pc) reached at least
+ * {@link GUIDE_HOT} times.
+ */
+function guidedHeads(g: ProfileGuide): Set<number> {
+  const heads = new Set<number>();
+  for (const [from, succ] of g.successors) {
+    for (const [to, n] of succ) {
+      if (n >= GUIDE_HOT && (to >>> 0) <= (from >>> 0)) heads.add(to);
+    }
+  }
+  return heads;
+}
+
+/** Before the compiler exists nothing is compiled, so nothing syncs. */
+function noSync(): void {}
 
 type Elem = Extract<FieldInfo, { kind: "array" }>["elem"];
 

@@ -1,18 +1,18 @@
 /**
- * Reading a profile (the format is documented in `@oplet/emu`'s
- * `profile.ts`) record by record, chunk by chunk, plain or gzipped.
+ * Reading a profile (the format is documented in `profile.ts`) record by
+ * record, chunk by chunk, plain or gzipped: the one decoder of the format,
+ * used by the analyzer (`@oplet/analyze`) and by `--profile-guided`.
  *
  * @module
  */
 
+import { type OpletInfo, opletTableHash } from "./oplet.ts";
 import {
-  type OpletInfo,
-  opletTableHash,
   PROFILE_MAGIC,
   PROFILE_TAG,
   PROFILE_VERSION,
   TbPredictor,
-} from "@oplet/emu";
+} from "./profile.ts";
 
 /** The input is not a profile this reader can use; the message is one line naming the file and offset. */
 export class ProfileFormatError extends Error {
@@ -163,8 +163,8 @@ const hex = (n: number) => "0x" + n.toString(16).padStart(2, "0");
  *   runElf,
  *   startProfileWriter,
  *   TARGET_NAME,
+ *   readProfile,
  * } from "@oplet/emu";
- * import { readProfile } from "@oplet/analyze";
  * const path = await Deno.makeTempFile({ suffix: ".profile" });
  * const w = await startProfileWriter(path, {
  *   target: TARGET_NAME,
@@ -208,18 +208,31 @@ export async function* readProfileFile(
   try {
     file = await Deno.open(path);
   } catch (e) {
-    const why = e instanceof Deno.errors.NotFound
-      ? "no such file"
-      : e instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (e as Error).message.split("\n")[0];
+    throw cannotRead(path, e);
+  }
+  if ((await file.stat()).isDirectory) {
+    file.close();
     throw new ProfileFormatError(
-      `Cannot read profile "${path}": ${why}`,
+      `Cannot read profile "${path}": expected a file, found a directory`,
       path,
       0,
     );
   }
   yield* readProfile(file.readable, path, options);
+}
+
+/** The error for a profile file that cannot be opened. */
+function cannotRead(path: string, e: unknown): ProfileFormatError {
+  const why = e instanceof Deno.errors.NotFound
+    ? "no such file"
+    : e instanceof Deno.errors.PermissionDenied
+    ? "permission denied"
+    : (e as Error).message.split("\n")[0];
+  return new ProfileFormatError(
+    `Cannot read profile "${path}": ${why}`,
+    path,
+    0,
+  );
 }
 
 async function* parse(
