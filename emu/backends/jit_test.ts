@@ -69,6 +69,46 @@ Deno.test("jit: a hot loop runs compiled, with the interpreter's results and cou
   assert.equal(st.entries, 1);
 });
 
+/** Nested loops: x5 = 50 outer rounds of 20 inner ones adding x7 into x6; ecall. */
+const NESTED = [
+  I(50, 0, 0, 5, 0x13), // addi x5, x0, 50
+  I(20, 0, 0, 7, 0x13), // outer: addi x7, x0, 20
+  R(0, 7, 6, 0, 6), // inner: add x6, x6, x7
+  I(-1, 7, 0, 7, 0x13), // addi x7, x7, -1
+  B(-8, 0, 7, 1), // bnez x7, inner
+  I(-1, 5, 0, 5, 0x13), // addi x5, x5, -1
+  B(-20, 0, 5, 1), // bnez x5, outer
+  ECALL,
+];
+
+Deno.test("jit: a region stops at the head of one compiled before and chains to it", () => {
+  const sw = machine(NESTED, {});
+  const j = machine(NESTED, { backend: "jit", jit: { hotAfter: 10 } });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.equal(j.cpu.x[6], 50 * 210);
+  assert.deepEqual(j.stats, sw.stats);
+  const st = jitOf(j).stats;
+  // The inner loop first; then the outer loop's blocks, which tail-call
+  // the inner loop's region rather than compile its block a second time.
+  assert.equal(st.regions, 2);
+  assert.equal(st.blocks, 3);
+  // Once both are compiled they call each other: the loop entered the
+  // inner one once per outer round before that (10), and once more.
+  assert.equal(st.entries, 11);
+  for (const limit of [5, 250, 333, 1999]) {
+    const a = machine(NESTED, {});
+    const b = machine(NESTED, { backend: "jit", jit: { hotAfter: 10 } });
+    a.insnLimit = b.insnLimit = limit;
+    assert.equal(exec(a), "limit");
+    assert.equal(exec(b), "limit");
+    assert.deepEqual(b.stats, a.stats, `limit ${limit}`);
+    assert.equal(b.cpu.pc, a.cpu.pc);
+    assert.deepEqual(b.cpu.x, a.cpu.x);
+  }
+});
+
 Deno.test("jit: --max-insns stops at the same block inside compiled code", () => {
   for (const limit of [1, 7, 100, 1234]) {
     const sw = machine(LOOP(1000), {});
