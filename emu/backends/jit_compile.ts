@@ -360,6 +360,10 @@ class RegionCompiler {
   private scopes: Map<string, Local>[] = [];
   private opDepth = 0;
   private oplet: CheckedOplet | null = null;
+  private readonly poolI: number[] = [];
+  private readonly poolF: number[] = [];
+  private usedI = 0;
+  private usedF = 0;
   // Per block.
   private block: RegionBlock | null = null;
   private pcConst: number | undefined;
@@ -412,6 +416,16 @@ class RegionCompiler {
   private newLocal(t: number): number {
     this.locals.push(t);
     return 2 + this.locals.length - 1;
+  }
+  /**
+   * A local that lives within one oplet instance: the next oplet reuses
+   * it (fewer locals make smaller frames for V8's baseline compiler).
+   */
+  private opLocal(t: number): number {
+    const pool = t === F64 ? this.poolF : this.poolI;
+    const k = t === F64 ? this.usedF++ : this.usedI++;
+    if (k === pool.length) pool.push(this.newLocal(t));
+    return pool[k];
   }
   private open(op: number, bt: number): number {
     this.out.push(op);
@@ -610,6 +624,7 @@ class RegionCompiler {
       this.at = i;
       this.oplet = o;
       this.scopes = [new Map()];
+      this.usedI = this.usedF = 0;
       this.opDepth = this.open(Op.block, VOID);
       const last = o.body.at(-1);
       const body = last?.k === "return" && last.e &&
@@ -636,7 +651,7 @@ class RegionCompiler {
     switch (st.k) {
       case "decl": {
         const ty = this.typeOf(st.init);
-        const l = this.newLocal(ty === "f64" ? F64 : I32);
+        const l = this.opLocal(ty === "f64" ? F64 : I32);
         this.exprAs(st.init, ty);
         this.set(l);
         this.scopes.at(-1)!.set(st.name, { local: l, ty });
@@ -1101,7 +1116,7 @@ class RegionCompiler {
       this.typeOf(e.r) === "i32"
     ) {
       // ToInt32(l % r): 0 when r is 0 (NaN), else the remainder.
-      const l = this.newLocal(I32), r = this.newLocal(I32);
+      const l = this.opLocal(I32), r = this.opLocal(I32);
       this.expr(e.l);
       this.set(l);
       this.expr(e.r);
@@ -1122,7 +1137,7 @@ class RegionCompiler {
 
   /** f64 on the stack to ToInt32 bits. */
   private f64ToInt32(): void {
-    const f = this.newLocal(F64);
+    const f = this.opLocal(F64);
     this.tee(f);
     this.emit(Op.f64_abs);
     this.f64c(2 ** 63);
@@ -1166,7 +1181,7 @@ class RegionCompiler {
     const t = this.expr(e);
     if (t === "i32") return;
     if (t === "bool") this.fail("a boolean in an int32 slot");
-    const f = this.newLocal(F64), i = this.newLocal(I32);
+    const f = this.opLocal(F64), i = this.opLocal(I32);
     if (t === "u32") this.emit(Op.f64_convert_i32_u);
     this.tee(f);
     this.emit(0xfc, FC.i32_trunc_sat_f64_s);
@@ -1362,7 +1377,7 @@ class RegionCompiler {
     if (e.op === "%") {
       const tl = this.typeOf(e.l), tr = this.typeOf(e.r);
       if ((tl === "i32" && tr === "i32") || (tl === "u32" && tr === "u32")) {
-        const l = this.newLocal(I32), r = this.newLocal(I32);
+        const l = this.opLocal(I32), r = this.opLocal(I32);
         this.expr(e.l);
         this.set(l);
         this.expr(e.r);
@@ -1383,6 +1398,15 @@ class RegionCompiler {
     if (e.op === "&&" || e.op === "||") {
       if (this.typeOf(e.l) !== "bool" || this.typeOf(e.r) !== "bool") {
         this.fail(`${e.op} on values that are not booleans`);
+      }
+      if (e.op === "&&" && this.alignedBelow(e.l, e.r)) return "bool";
+      if (this.pure(e.r)) {
+        // Both sides, then one i32 operation: no branch (a pure right side
+        // has no effect and cannot trap).
+        this.expr(e.l);
+        this.expr(e.r);
+        this.emit(e.op === "&&" ? Op.i32_and : Op.i32_or);
+        return "bool";
       }
       this.expr(e.l);
       this.open(Op.if, I32);
@@ -1439,6 +1463,75 @@ class RegionCompiler {
       return "bool";
     }
     this.fail(`the operator "${e.op}"`);
+  }
+
+  /**
+   * `(X & M) === 0 && ((X - K) >>> 0) < S` with constants M = 2^k - 1 and
+   * K a multiple of 2^k (an aligned access within a range, as the memory
+   * oplets check it): emitted as one comparison, `rotr(X - K, k) <u
+   * ceil(S / 2^k)`. A misaligned X - K keeps low bits, which the rotation
+   * makes high bits, so the comparison fails; an aligned one is below S
+   * exactly when its quotient by 2^k is below ceil(S / 2^k). Returns
+   * whether it matched (and was emitted).
+   */
+  private alignedBelow(l: Expr, r: Expr): boolean {
+    if (
+      l.k !== "bin" || l.op !== "===" || l.l.k !== "bin" || l.l.op !== "&" ||
+      this.constOf(l.r) !== 0 || r.k !== "bin" || r.op !== "<" ||
+      r.l.k !== "bin" || r.l.op !== ">>>" || this.constOf(r.l.r) !== 0 ||
+      r.l.l.k !== "bin" || r.l.l.op !== "-"
+    ) return false;
+    const x = l.l.l, mask = this.constOf(l.l.r);
+    const k = mask === 1 ? 1 : mask === 3 ? 2 : mask === 7 ? 3 : 0;
+    const base = this.constOf(r.l.l.r), below = this.constOf(r.r);
+    if (
+      k === 0 || base === undefined || below === undefined ||
+      !Number.isInteger(base) || base % (1 << k) !== 0 ||
+      !Number.isInteger(below) || below < 0 || below >= 2 ** 32 ||
+      !sameName(x, r.l.l.l) || !this.pure(x) || this.typeOf(x) !== "i32"
+    ) return false;
+    this.int(x);
+    this.i32c(base);
+    this.emit(Op.i32_sub);
+    this.i32c(k);
+    this.emit(I32_ROTR);
+    this.i32c(Math.ceil(below / (1 << k)));
+    this.emit(Op.i32_lt_u);
+    return true;
+  }
+
+  /**
+   * Whether evaluating `e` has no effect and cannot trap or call out, and
+   * is cheap: constants, locals, registers, scratch words, and integer
+   * operators and comparisons of such.
+   */
+  private pure(e: Expr, d = 0): boolean {
+    if (d > 8) return false;
+    if (this.constOf(e) !== undefined) return true;
+    switch (e.k) {
+      case "bool":
+        return true;
+      case "id":
+        return this.lookup(e.name) !== undefined;
+      case "member": {
+        const f = stateField(e);
+        if (f === undefined) return false;
+        if (this.tempLocal.has(f)) return true;
+        return this.info.fields.get(f)?.kind === "slot";
+      }
+      case "index": {
+        const f = stateField(e.obj);
+        const fi = f === undefined ? undefined : this.info.fields.get(f);
+        return fi?.kind === "array" && fi.regs &&
+          this.constOf(e.idx) !== undefined;
+      }
+      case "un":
+        return e.op !== "-" && this.pure(e.e, d + 1);
+      case "bin":
+        return PURE_BIN.has(e.op) && this.pure(e.l, d + 1) &&
+          this.pure(e.r, d + 1);
+    }
+    return false;
   }
 
   private isInt32(k: number): boolean {
@@ -1528,7 +1621,7 @@ class RegionCompiler {
       case "round": {
         // JavaScript rounds half up: floor(x), plus one when x - floor(x) >= 0.5.
         if (args.length !== 1) this.fail("Math.round without 1 argument");
-        const x = this.newLocal(F64), r = this.newLocal(F64);
+        const x = this.opLocal(F64), r = this.opLocal(F64);
         this.f64(args[0]);
         this.tee(x);
         this.emit(Op.f64_floor);
@@ -1549,6 +1642,38 @@ class RegionCompiler {
     this.fail(`Math.${name}`);
   }
 }
+
+/** `i32.rotr` (not in `wasm_encode.ts`'s table). */
+const I32_ROTR = 0x78;
+
+/** Whether `a` and `b` are the same local or state field by name. */
+function sameName(a: Expr, b: Expr): boolean {
+  if (a.k === "id" && b.k === "id") return a.name === b.name;
+  const fa = stateField(a);
+  return fa !== undefined && fa === stateField(b);
+}
+
+/** Binary operators that cannot trap or call out, on any operand types. */
+const PURE_BIN = new Set([
+  "|",
+  "&",
+  "^",
+  "<<",
+  ">>",
+  ">>>",
+  "+",
+  "-",
+  "<",
+  ">",
+  "<=",
+  ">=",
+  "===",
+  "!==",
+  "==",
+  "!=",
+  "&&",
+  "||",
+]);
 
 /** JavaScript's ToInt32. */
 function toInt32(v: number): number {

@@ -142,6 +142,72 @@ Deno.test("jit: a fault inside a region keeps its pc, address, counts and regist
   assert.ok(jitOf(j).stats.regions > 0);
 });
 
+Deno.test("jit: loads and stores at the edges of memory and alignment fault or not as on switch", () => {
+  const MEM = 1 << 20, RO = 0x3000;
+  // x6 = a load from, or a store of x7 to, x5 + imm; then ecall.
+  const accesses = [
+    ...[0, 1, 2, 4, 5].map((f3) => (imm: number) => I(imm, 5, f3, 6, 0x03)),
+    ...[0, 1, 2].map((f3) => (imm: number) => S(imm, 7, 5, f3)),
+  ];
+  const addrs = [
+    0,
+    0x0ffc,
+    0x0fff,
+    0x1000,
+    0x1001,
+    0x1002,
+    0x1003,
+    RO - 4,
+    RO - 1,
+    RO,
+    RO + 2,
+    MEM - 8,
+    MEM - 4,
+    MEM - 3,
+    MEM - 2,
+    MEM - 1,
+    MEM,
+    MEM + 4,
+    0x7ffffffc,
+    0x80000000,
+    -4,
+    -1,
+  ];
+  const outcome = (m: Machine) => {
+    const r = exec(m);
+    return {
+      r: r instanceof GuestFault ? r.message() : r,
+      x: [...m.cpu.x],
+      stats: { ...m.stats },
+      word: m.cpu.m32[(RO - 4) >> 2],
+      compiled: "compiler" in m.backend ? jitOf(m).stats.regions : 0,
+    };
+  };
+  let faults = 0;
+  for (const access of accesses) {
+    for (const a of addrs) {
+      for (const imm of [0, 3, -2]) {
+        const words = [access(imm), ECALL];
+        const run = (o: MachineOptions) => {
+          const m = machine(words, { memSize: MEM, ...o });
+          m.cpu.protectBelow(RO);
+          m.cpu.x[5] = (a - imm) | 0;
+          m.cpu.x[7] = 0x12345678;
+          m.cpu.m32[(RO - 4) >> 2] = 0x0badcafe;
+          return outcome(m);
+        };
+        const want = run({});
+        const got = run({ backend: "jit", jit: { hotAfter: 1 } });
+        assert.equal(got.compiled, 1);
+        got.compiled = want.compiled = 0;
+        assert.deepEqual(got, want, `${access(imm).toString(16)} at ${a}`);
+        if (typeof want.r === "string" && want.r !== "exit") faults++;
+      }
+    }
+  }
+  assert.ok(faults > 100, `${faults} faults`);
+});
+
 Deno.test("jit: flushing the cache drops compiled regions; the run goes on alike", () => {
   const sw = machine(LOOP(2000), {});
   const j = machine(LOOP(2000), { backend: "jit", jit: { hotAfter: 5 } });
