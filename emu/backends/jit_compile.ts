@@ -1092,8 +1092,11 @@ class RegionCompiler {
     }
     if (e.k === "bin" && (e.op === "+" || e.op === "-") && this.intish(e)) {
       this.int(e.l);
-      this.int(e.r);
-      this.emit(e.op === "+" ? Op.i32_add : Op.i32_sub);
+      // x + 0 and x - 0: ToInt32(x).
+      if (this.constOf(e.r) !== 0) {
+        this.int(e.r);
+        this.emit(e.op === "+" ? Op.i32_add : Op.i32_sub);
+      }
       return;
     }
     if (e.k === "un" && e.op === "-" && this.intish(e.e)) {
@@ -1357,8 +1360,11 @@ class RegionCompiler {
     const op = INT[e.op];
     if (op !== undefined) {
       this.int(e.l);
-      this.int(e.r);
-      this.emit(op);
+      // x | 0, x ^ 0 and shifts by 0 leave ToInt32(x)'s bits as they are.
+      if (e.op === "&" || this.constOf(e.r) !== 0) {
+        this.int(e.r);
+        this.emit(op);
+      }
       return e.op === ">>>" ? "u32" : "i32";
     }
     const FL: Record<string, number> = {
