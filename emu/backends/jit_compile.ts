@@ -367,6 +367,10 @@ class RegionCompiler {
   private scopes: Map<string, Local>[] = [];
   private opDepth = 0;
   private oplet: CheckedOplet | null = null;
+  private readonly poolI: number[] = [];
+  private readonly poolF: number[] = [];
+  private usedI = 0;
+  private usedF = 0;
   // Per block.
   private block: RegionBlock | null = null;
   private pcConst: number | undefined;
@@ -419,6 +423,16 @@ class RegionCompiler {
   private newLocal(t: number): number {
     this.locals.push(t);
     return 2 + this.locals.length - 1;
+  }
+  /**
+   * A local that lives within one oplet instance: the next oplet reuses
+   * it (fewer locals make smaller frames for V8's baseline compiler).
+   */
+  private opLocal(t: number): number {
+    const pool = t === F64 ? this.poolF : this.poolI;
+    const k = t === F64 ? this.usedF++ : this.usedI++;
+    if (k === pool.length) pool.push(this.newLocal(t));
+    return pool[k];
   }
   private open(op: number, bt: number): number {
     this.out.push(op);
@@ -623,6 +637,7 @@ class RegionCompiler {
       this.at = i;
       this.oplet = o;
       this.scopes = [new Map()];
+      this.usedI = this.usedF = 0;
       this.opDepth = this.open(Op.block, VOID);
       const last = o.body.at(-1);
       const body = last?.k === "return" && last.e &&
@@ -655,7 +670,7 @@ class RegionCompiler {
           return false;
         }
         const ty = this.typeOf(st.init);
-        const l = this.newLocal(ty === "f64" ? F64 : I32);
+        const l = this.opLocal(ty === "f64" ? F64 : I32);
         this.exprAs(st.init, ty);
         this.set(l);
         this.scopes.at(-1)!.set(st.name, { local: l, ty });
@@ -1147,8 +1162,11 @@ class RegionCompiler {
     }
     if (e.k === "bin" && (e.op === "+" || e.op === "-") && this.intish(e)) {
       this.int(e.l);
-      this.int(e.r);
-      this.emit(e.op === "+" ? Op.i32_add : Op.i32_sub);
+      // x + 0 and x - 0: ToInt32(x).
+      if (this.constOf(e.r) !== 0) {
+        this.int(e.r);
+        this.emit(e.op === "+" ? Op.i32_add : Op.i32_sub);
+      }
       return;
     }
     if (e.k === "un" && e.op === "-" && this.intish(e.e)) {
@@ -1173,7 +1191,7 @@ class RegionCompiler {
       this.typeOf(e.r) === "i32"
     ) {
       // ToInt32(l % r): 0 when r is 0 (NaN), else the remainder.
-      const l = this.newLocal(I32), r = this.newLocal(I32);
+      const l = this.opLocal(I32), r = this.opLocal(I32);
       this.expr(e.l);
       this.set(l);
       this.expr(e.r);
@@ -1199,7 +1217,7 @@ class RegionCompiler {
 
   /** f64 on the stack to ToInt32 bits. */
   private f64ToInt32(): void {
-    const f = this.newLocal(F64);
+    const f = this.opLocal(F64);
     this.tee(f);
     this.emit(Op.f64_abs);
     this.f64c(2 ** 63);
@@ -1250,7 +1268,7 @@ class RegionCompiler {
     const t = this.expr(e);
     if (t === "i32") return;
     if (t === "bool") this.fail("a boolean in an int32 slot");
-    const f = this.newLocal(F64), i = this.newLocal(I32);
+    const f = this.opLocal(F64), i = this.opLocal(I32);
     if (t === "u32") this.emit(Op.f64_convert_i32_u);
     this.tee(f);
     this.emit(0xfc, FC.i32_trunc_sat_f64_s);
@@ -1438,8 +1456,11 @@ class RegionCompiler {
     const op = INT[e.op];
     if (op !== undefined) {
       this.int(e.l);
-      this.int(e.r);
-      this.emit(op);
+      // x | 0, x ^ 0 and shifts by 0 leave ToInt32(x)'s bits as they are.
+      if (e.op === "&" || this.constOf(e.r) !== 0) {
+        this.int(e.r);
+        this.emit(op);
+      }
       return e.op === ">>>" ? "u32" : "i32";
     }
     const FL: Record<string, number> = {
@@ -1458,7 +1479,7 @@ class RegionCompiler {
     if (e.op === "%") {
       const tl = this.typeOf(e.l), tr = this.typeOf(e.r);
       if ((tl === "i32" && tr === "i32") || (tl === "u32" && tr === "u32")) {
-        const l = this.newLocal(I32), r = this.newLocal(I32);
+        const l = this.opLocal(I32), r = this.opLocal(I32);
         this.expr(e.l);
         this.set(l);
         this.expr(e.r);
@@ -1480,6 +1501,7 @@ class RegionCompiler {
       if (this.typeOf(e.l) !== "bool" || this.typeOf(e.r) !== "bool") {
         this.fail(`${e.op} on values that are not booleans`);
       }
+      if (e.op === "&&" && this.alignedBelow(e.l, e.r)) return "bool";
       const kr = this.constTest(e.r);
       if (kr === (e.op === "&&")) {
         // x && true, x || false: x.
@@ -1487,7 +1509,8 @@ class RegionCompiler {
         return "bool";
       }
       if (this.pure(e.r)) {
-        // Both sides evaluated: the same value, without a branch.
+        // Both sides, then one i32 operation: no branch (a pure right side
+        // has no effect and cannot trap).
         this.expr(e.l);
         this.expr(e.r);
         this.emit(e.op === "&&" ? Op.i32_and : Op.i32_or);
@@ -1551,27 +1574,72 @@ class RegionCompiler {
   }
 
   /**
+   * `(X & M) === 0 && ((X - K) >>> 0) < S` with constants M = 2^k - 1 and
+   * K a multiple of 2^k (an aligned access within a range, as the memory
+   * oplets check it): emitted as one comparison, `rotr(X - K, k) <u
+   * ceil(S / 2^k)`. A misaligned X - K keeps low bits, which the rotation
+   * makes high bits, so the comparison fails; an aligned one is below S
+   * exactly when its quotient by 2^k is below ceil(S / 2^k). Returns
+   * whether it matched (and was emitted).
+   */
+  private alignedBelow(l: Expr, r: Expr): boolean {
+    if (
+      l.k !== "bin" || l.op !== "===" || l.l.k !== "bin" || l.l.op !== "&" ||
+      this.constOf(l.r) !== 0 || r.k !== "bin" || r.op !== "<" ||
+      r.l.k !== "bin" || r.l.op !== ">>>" || this.constOf(r.l.r) !== 0 ||
+      r.l.l.k !== "bin" || r.l.l.op !== "-"
+    ) return false;
+    const x = l.l.l, mask = this.constOf(l.l.r);
+    const k = mask === 1 ? 1 : mask === 3 ? 2 : mask === 7 ? 3 : 0;
+    const base = this.constOf(r.l.l.r), below = this.constOf(r.r);
+    if (
+      k === 0 || base === undefined || below === undefined ||
+      !Number.isInteger(base) || base % (1 << k) !== 0 ||
+      !Number.isInteger(below) || below < 0 || below >= 2 ** 32 ||
+      !sameName(x, r.l.l.l) || !this.pure(x) || this.typeOf(x) !== "i32"
+    ) return false;
+    this.int(x);
+    this.i32c(base);
+    this.emit(Op.i32_sub);
+    this.i32c(k);
+    this.emit(I32_ROTR);
+    this.i32c(Math.ceil(below / (1 << k)));
+    this.emit(Op.i32_lt_u);
+    return true;
+  }
+
+  /**
    * Whether evaluating `e` has no effect and cannot trap or call out:
-   * locals, constants, state fields and elements at constant indices (in
-   * guest memory below it, or register locals), and operators on those.
+   * constants, locals, temporaries, scratch words, elements at constant
+   * indices of arrays over guest memory (registers, float registers),
+   * `Math.*` of such, and operators on them other than division and
+   * remainder (which may trap on int32).
    */
   private pure(e: Expr, d = 0): boolean {
     if (d > 8) return false;
     if (this.constOf(e) !== undefined) return true;
     switch (e.k) {
       case "bool":
-      case "id":
         return true;
-      case "member":
-        return stateField(e) !== undefined;
-      case "index":
-        return stateField(e.obj) !== undefined &&
-          this.constOf(e.idx) !== undefined;
+      case "id":
+        return this.lookup(e.name) !== undefined;
+      case "member": {
+        const f = stateField(e);
+        if (f === undefined) return false;
+        if (this.tempLocal.has(f)) return true;
+        const k = this.info.fields.get(f)?.kind;
+        return k === "slot" || k === "const";
+      }
+      case "index": {
+        const f = stateField(e.obj);
+        const fi = f === undefined ? undefined : this.info.fields.get(f);
+        return fi?.kind === "array" && this.constOf(e.idx) !== undefined;
+      }
       case "un":
-        return this.pure(e.e, d + 1);
+        return e.op !== "-" && this.pure(e.e, d + 1);
       case "bin":
-        return e.op !== "%" && e.op !== "/" && this.pure(e.l, d + 1) &&
-          this.pure(e.r, d + 1);
+        return (PURE_BIN.has(e.op) || e.op === "*") &&
+          this.pure(e.l, d + 1) && this.pure(e.r, d + 1);
       case "call": {
         const c = e.callee;
         return c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
@@ -1678,7 +1746,7 @@ class RegionCompiler {
       case "round": {
         // JavaScript rounds half up: floor(x), plus one when x - floor(x) >= 0.5.
         if (args.length !== 1) this.fail("Math.round without 1 argument");
-        const x = this.newLocal(F64), r = this.newLocal(F64);
+        const x = this.opLocal(F64), r = this.opLocal(F64);
         this.f64(args[0]);
         this.tee(x);
         this.emit(Op.f64_floor);
@@ -1699,6 +1767,38 @@ class RegionCompiler {
     this.fail(`Math.${name}`);
   }
 }
+
+/** `i32.rotr` (not in `wasm_encode.ts`'s table). */
+const I32_ROTR = 0x78;
+
+/** Whether `a` and `b` are the same local or state field by name. */
+function sameName(a: Expr, b: Expr): boolean {
+  if (a.k === "id" && b.k === "id") return a.name === b.name;
+  const fa = stateField(a);
+  return fa !== undefined && fa === stateField(b);
+}
+
+/** Binary operators that cannot trap or call out, on any operand types. */
+const PURE_BIN = new Set([
+  "|",
+  "&",
+  "^",
+  "<<",
+  ">>",
+  ">>>",
+  "+",
+  "-",
+  "<",
+  ">",
+  "<=",
+  ">=",
+  "===",
+  "!==",
+  "==",
+  "!=",
+  "&&",
+  "||",
+]);
 
 /** JavaScript's ToInt32. */
 function toInt32(v: number): number {

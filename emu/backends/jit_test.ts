@@ -69,6 +69,46 @@ Deno.test("jit: a hot loop runs compiled, with the interpreter's results and cou
   assert.equal(st.entries, 1);
 });
 
+/** Nested loops: x5 = 50 outer rounds of 20 inner ones adding x7 into x6; ecall. */
+const NESTED = [
+  I(50, 0, 0, 5, 0x13), // addi x5, x0, 50
+  I(20, 0, 0, 7, 0x13), // outer: addi x7, x0, 20
+  R(0, 7, 6, 0, 6), // inner: add x6, x6, x7
+  I(-1, 7, 0, 7, 0x13), // addi x7, x7, -1
+  B(-8, 0, 7, 1), // bnez x7, inner
+  I(-1, 5, 0, 5, 0x13), // addi x5, x5, -1
+  B(-20, 0, 5, 1), // bnez x5, outer
+  ECALL,
+];
+
+Deno.test("jit: a region stops at the head of one compiled before and chains to it", () => {
+  const sw = machine(NESTED, {});
+  const j = machine(NESTED, { backend: "jit", jit: { hotAfter: 10 } });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.equal(j.cpu.x[6], 50 * 210);
+  assert.deepEqual(j.stats, sw.stats);
+  const st = jitOf(j).stats;
+  // The inner loop first; then the outer loop's blocks, which tail-call
+  // the inner loop's region rather than compile its block a second time.
+  assert.equal(st.regions, 2);
+  assert.equal(st.blocks, 3);
+  // Once both are compiled they call each other: the loop entered compiled
+  // code in the first rounds only (11 times when compiled synchronously).
+  assert.ok(st.entries < 25, `${st.entries} entries`);
+  for (const limit of [5, 250, 333, 1999]) {
+    const a = machine(NESTED, {});
+    const b = machine(NESTED, { backend: "jit", jit: { hotAfter: 10 } });
+    a.insnLimit = b.insnLimit = limit;
+    assert.equal(exec(a), "limit");
+    assert.equal(exec(b), "limit");
+    assert.deepEqual(b.stats, a.stats, `limit ${limit}`);
+    assert.equal(b.cpu.pc, a.cpu.pc);
+    assert.deepEqual(b.cpu.x, a.cpu.x);
+  }
+});
+
 Deno.test("jit: --max-insns stops at the same block inside compiled code", () => {
   for (const limit of [1, 7, 100, 1234]) {
     const sw = machine(LOOP(1000), {});
@@ -100,6 +140,72 @@ Deno.test("jit: a fault inside a region keeps its pc, address, counts and regist
   assert.deepEqual(j.stats, sw.stats);
   assert.deepEqual(j.cpu.x, sw.cpu.x);
   assert.ok(jitOf(j).stats.regions > 0);
+});
+
+Deno.test("jit: loads and stores at the edges of memory and alignment fault or not as on switch", () => {
+  const MEM = 1 << 20, RO = 0x3000;
+  // x6 = a load from, or a store of x7 to, x5 + imm; then ecall.
+  const accesses = [
+    ...[0, 1, 2, 4, 5].map((f3) => (imm: number) => I(imm, 5, f3, 6, 0x03)),
+    ...[0, 1, 2].map((f3) => (imm: number) => S(imm, 7, 5, f3)),
+  ];
+  const addrs = [
+    0,
+    0x0ffc,
+    0x0fff,
+    0x1000,
+    0x1001,
+    0x1002,
+    0x1003,
+    RO - 4,
+    RO - 1,
+    RO,
+    RO + 2,
+    MEM - 8,
+    MEM - 4,
+    MEM - 3,
+    MEM - 2,
+    MEM - 1,
+    MEM,
+    MEM + 4,
+    0x7ffffffc,
+    0x80000000,
+    -4,
+    -1,
+  ];
+  const outcome = (m: Machine) => {
+    const r = exec(m);
+    return {
+      r: r instanceof GuestFault ? r.message() : r,
+      x: [...m.cpu.x],
+      stats: { ...m.stats },
+      word: m.cpu.m32[(RO - 4) >> 2],
+      compiled: "compiler" in m.backend ? jitOf(m).stats.regions : 0,
+    };
+  };
+  let faults = 0;
+  for (const access of accesses) {
+    for (const a of addrs) {
+      for (const imm of [0, 3, -2]) {
+        const words = [access(imm), ECALL];
+        const run = (o: MachineOptions) => {
+          const m = machine(words, { memSize: MEM, ...o });
+          m.cpu.protectBelow(RO);
+          m.cpu.x[5] = (a - imm) | 0;
+          m.cpu.x[7] = 0x12345678;
+          m.cpu.m32[(RO - 4) >> 2] = 0x0badcafe;
+          return outcome(m);
+        };
+        const want = run({});
+        const got = run({ backend: "jit", jit: { hotAfter: 1 } });
+        assert.equal(got.compiled, 1);
+        got.compiled = want.compiled = 0;
+        assert.deepEqual(got, want, `${access(imm).toString(16)} at ${a}`);
+        if (typeof want.r === "string" && want.r !== "exit") faults++;
+      }
+    }
+  }
+  assert.ok(faults > 100, `${faults} faults`);
 });
 
 Deno.test("jit: flushing the cache drops compiled regions; the run goes on alike", () => {
