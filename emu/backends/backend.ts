@@ -18,6 +18,8 @@ export interface JitTuning {
   hotAfter?: number;
   /** Most blocks in one region. */
   maxBlocks?: number;
+  /** A block joins a region only after `hotAfter / warmDiv` executions. */
+  warmDiv?: number;
   /** A profile of an earlier run that picks and shapes regions. */
   guide?: ProfileGuide | null;
 }
