@@ -20,7 +20,7 @@ import {
   EXIT_YIELD,
 } from "./oplet.ts";
 import type { RiscvCpu } from "./targets/riscv32/cpu.ts";
-import type { CompiledEntry, TranslationBlock } from "./tb.ts";
+import { type CompiledEntry, noteLookup, type TranslationBlock } from "./tb.ts";
 
 /** Why {@link cpuExec} returned. */
 export type ExecStatus = "exit" | "yield" | "limit";
@@ -88,7 +88,10 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
         if (next === null) next = tb.jmp1 = m.tbFind(s.pc);
       } else if (i === EXIT_LOOKUP) {
         next = m.tbFind(s.pc);
-        if (cc === null) tb.jmpL = next;
+        if (cc === null && tb.jmpL !== next) {
+          tb.jmpL = next;
+          noteLookup(tb, next);
+        }
       } else if (i === EXIT_SYSCALL) {
         stats.insns = insns;
         stats.dispatched = dispatched;

@@ -27,6 +27,22 @@ export interface CompiledEntry {
   ops: number;
 }
 
+/** Most targets of an indirect jump that {@link TranslationBlock.lookups} keeps. */
+export const LOOKUPS_MAX = 16;
+
+/**
+ * Notes that `tb`'s indirect exit went to `next` (called by the execution
+ * loop when the target differs from the last one).
+ */
+export function noteLookup<S>(
+  tb: TranslationBlock<S>,
+  next: TranslationBlock<S>,
+): void {
+  const l = tb.lookups;
+  if (l === null) tb.lookups = [next];
+  else if (l.length < LOOKUPS_MAX && !l.includes(next)) l.push(next);
+}
+
 /** A translated block; `S` is the CPU state its code runs on. */
 export class TranslationBlock<S = unknown> {
   /** A unique id, counting translations from 0 (a retranslation gets a new one). */
@@ -53,6 +69,12 @@ export class TranslationBlock<S = unknown> {
   jmp1: TranslationBlock<S> | null = null;
   /** The block its indirect exit (`EXIT_LOOKUP`) went to last, while interpreted (a hint for regions). */
   jmpL: TranslationBlock<S> | null = null;
+  /**
+   * The distinct blocks its indirect exit went to while interpreted, at most
+   * {@link LOOKUPS_MAX} (noted when the target changes): a region takes them
+   * all, so that an interpreter's dispatch jump stays inside one region.
+   */
+  lookups: TranslationBlock<S>[] | null = null;
   /** Executions left until the block is hot (counted down by the loop while interpreted). */
   heat: number = Number.MAX_SAFE_INTEGER;
   /** Compiled code entered at this block, if any (run instead of {@link run}). */

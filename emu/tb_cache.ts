@@ -44,6 +44,7 @@ export class TbCache<S> {
     // drop its compiled code.
     for (const tb of this.tbs.values()) {
       tb.jmp0 = tb.jmp1 = tb.jmpL = null;
+      tb.lookups = null;
       tb.compiled = null;
     }
     this.tbs.clear();

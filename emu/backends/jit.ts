@@ -311,9 +311,16 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     // takes only warm blocks (see WARM_DIV).
     const blocks: TranslationBlock<S>[] = [tb];
     const seen = new Set<number>([tb.pc]);
+    // The blocks an indirect jump with several targets leads to join even
+    // when they head a region already: an interpreter's dispatch jump and
+    // its cases then stay in one region.
     for (let k = 0; k < blocks.length; k++) {
       const b = blocks[k];
-      let next = [b.jmp0, b.jmp1, b.jmpL];
+      const many = b.lookups !== null && b.lookups.length > 1;
+      // The targets of such a jump share its executions: each is warm at a
+      // share of the bar.
+      const bar = many ? this.hotAfter / b.lookups!.length : this.hotAfter;
+      let next = [b.jmp0, b.jmp1, b.jmpL, ...(b.lookups ?? [])];
       const succ = this.guide?.successors.get(b.pc);
       if (succ !== undefined) {
         next = next.filter((n) => n !== null && succ.has(n.pc))
@@ -322,8 +329,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       for (const n of next) {
         if (
           n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
-          n.compiled === null &&
-          (this.hotAfter - n.heat) * this.warmDiv >= this.hotAfter &&
+          (n.compiled === null || many) &&
+          (this.hotAfter - n.heat) * this.warmDiv >= bar &&
           c.blockSupported(n.base)
         ) {
           seen.add(n.pc);
@@ -338,6 +345,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       icount: b.icount,
       nops: b.nops,
       lookup: b.jmpL?.pc,
+      lookups: b.lookups?.map((n) => n.pc),
     }));
     const mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
     const imports: Record<string, unknown> = {
@@ -527,7 +535,12 @@ const ELEMS = new Map<unknown, Elem>([
  * compiled code takes as a direct branch.
  */
 function reversePostorder<
-  T extends { jmp0: T | null; jmp1: T | null; jmpL: T | null },
+  T extends {
+    jmp0: T | null;
+    jmp1: T | null;
+    jmpL: T | null;
+    lookups: T[] | null;
+  },
 >(
   blocks: readonly T[],
 ): T[] {
@@ -536,7 +549,7 @@ function reversePostorder<
   const post: T[] = [];
   const visit = (b: T) => {
     seen.add(b);
-    for (const n of [b.jmp0, b.jmp1, b.jmpL]) {
+    for (const n of [b.jmp0, b.jmp1, b.jmpL, ...(b.lookups ?? [])]) {
       if (n !== null && inSet.has(n) && !seen.has(n)) visit(n);
     }
     post.push(b);

@@ -103,6 +103,8 @@ export interface RegionBlock {
   readonly nops: number;
   /** Where its indirect exit (`EXIT_LOOKUP`) last went, if known. */
   readonly lookup?: number;
+  /** Every pc its indirect exit went to while interpreted (some of them). */
+  readonly lookups?: readonly number[];
 }
 
 /** A helper import that the region needs. */
@@ -882,14 +884,17 @@ class RegionCompiler {
       this.i32c(0);
       this.emit(Op.i32_gt_s);
       this.open(Op.if, VOID);
-      const j = b.lookup === undefined
-        ? undefined
-        : this.blockIndex.get(b.lookup);
-      if (j !== undefined) {
-        // Where it went last time, if in the region: stay in the region.
+      // Where it went while interpreted (the last target first), if in the
+      // region: stay in the region.
+      const targets = new Set<number>();
+      if (b.lookup !== undefined) targets.add(b.lookup);
+      for (const t of b.lookups ?? []) targets.add(t);
+      for (const t of targets) {
+        const j = this.blockIndex.get(t);
+        if (j === undefined) continue;
         this.i32c(s.pc);
         this.mem(Op.i32_load, 2);
-        this.i32c(b.lookup!);
+        this.i32c(t);
         this.emit(Op.i32_eq);
         this.open(Op.if, VOID);
         if (j > this.current) this.br(this.blockLabel[j]);
