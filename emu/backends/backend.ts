@@ -12,15 +12,20 @@ import type { OpletDef } from "../oplet.ts";
 import type { ProfileGuide } from "../profile_guide.ts";
 import type { TranslationBlock } from "../tb.ts";
 
-/** Tuning of the `jit` backend, as machines pass it on (see `JitOptions`). */
+/** Tuning of the `jit` backend (`JitOptions`), as machines pass it on. */
 export interface JitTuning {
-  /** Executions after which a block is compiled. */
+  /** Executions of a block (interpreted) after which it is compiled (default 1000). */
   hotAfter?: number;
-  /** Most blocks in one region. */
+  /** Most blocks in one region (default 48). */
   maxBlocks?: number;
-  /** A block joins a region only after `hotAfter / warmDiv` executions. */
+  /** A block joins a region only after `hotAfter / warmDiv` executions (default 8). */
   warmDiv?: number;
-  /** A profile of an earlier run that picks and shapes regions. */
+  /**
+   * A profile of an earlier run (`--profile-guided`): a block that a loop's
+   * back edge reached at least 1000 times in it turns hot after 64
+   * executions, and regions follow only the edges it saw, the most taken
+   * first.
+   */
   guide?: ProfileGuide | null;
 }
 

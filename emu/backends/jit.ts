@@ -30,7 +30,7 @@ import { readOplet, TEMPS } from "../oplet_rules.ts";
 import type { ProfileGuide } from "../profile_guide.ts";
 import type { CpuState } from "../target.ts";
 import type { CompiledEntry, TranslationBlock } from "../tb.ts";
-import type { BackendContext, RunTb, TbBackend } from "./backend.ts";
+import type { BackendContext, JitTuning, RunTb, TbBackend } from "./backend.ts";
 import {
   type FieldInfo,
   type HelperImport,
@@ -42,22 +42,8 @@ import {
 import { callDispatcher } from "./call.ts";
 import { ByteBuf, encodeModule, I32, Op, sleb } from "./wasm_encode.ts";
 
-/** Tuning of the `jit` backend. */
-export interface JitOptions {
-  /** Executions of a block (interpreted) after which it is compiled (default 1000). */
-  hotAfter?: number;
-  /** Most blocks in one region (default 48). */
-  maxBlocks?: number;
-  /** A block joins a region only after `hotAfter / warmDiv` executions (default {@link WARM_DIV}). */
-  warmDiv?: number;
-  /**
-   * A profile of an earlier run (`--profile-guided`): a block that a loop's
-   * back edge reached at least {@link GUIDE_HOT} times in it turns hot after
-   * {@link GUIDED_AFTER} executions, and regions follow only the edges it
-   * saw, the most taken first.
-   */
-  guide?: ProfileGuide | null;
-}
+/** Tuning of the `jit` backend: the machine's {@link JitTuning}. */
+export type JitOptions = JitTuning;
 
 /** Times a back edge to a block was taken in a guiding profile that make the block a region head from the start. */
 export const GUIDE_HOT = 1000;
@@ -320,7 +306,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       // The targets of such a jump share its executions: each is warm at a
       // share of the bar.
       const bar = many ? this.hotAfter / b.lookups!.length : this.hotAfter;
-      let next = [b.jmp0, b.jmp1, b.jmpL, ...(b.lookups ?? [])];
+      let next = [b.jmp0, b.jmp1, ...indirectTargets(b)];
       const succ = this.guide?.successors.get(b.pc);
       if (succ !== undefined) {
         next = next.filter((n) => n !== null && succ.has(n.pc))
@@ -344,8 +330,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       base: b.base,
       icount: b.icount,
       nops: b.nops,
-      lookup: b.jmpL?.pc,
-      lookups: b.lookups?.map((n) => n.pc),
+      lookups: indirectTargets(b).map((n) => n.pc),
     }));
     const mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
     const imports: Record<string, unknown> = {
@@ -530,6 +515,18 @@ const ELEMS = new Map<unknown, Elem>([
 ]);
 
 /**
+ * Where a block's indirect exit went while interpreted: the last target
+ * first, then the others it noted, each once.
+ */
+function indirectTargets<
+  T extends { jmpL: T | null; lookups: T[] | null },
+>(b: T): T[] {
+  const l = b.lookups ?? [];
+  if (b.jmpL === null) return l;
+  return [b.jmpL, ...l.filter((n) => n !== b.jmpL)];
+}
+
+/**
  * The blocks in reverse postorder from the first (the entry stays first):
  * every edge that is not a loop's back edge then goes forward, which
  * compiled code takes as a direct branch.
@@ -549,7 +546,7 @@ function reversePostorder<
   const post: T[] = [];
   const visit = (b: T) => {
     seen.add(b);
-    for (const n of [b.jmp0, b.jmp1, b.jmpL, ...(b.lookups ?? [])]) {
+    for (const n of [b.jmp0, b.jmp1, ...indirectTargets(b)]) {
       if (n !== null && inSet.has(n) && !seen.has(n)) visit(n);
     }
     post.push(b);

@@ -101,9 +101,7 @@ export interface RegionBlock {
   readonly icount: number;
   /** Oplets counted per execution (as the interpreter dispatches them). */
   readonly nops: number;
-  /** Where its indirect exit (`EXIT_LOOKUP`) last went, if known. */
-  readonly lookup?: number;
-  /** Every pc its indirect exit went to while interpreted (some of them). */
+  /** The pcs its indirect exit (`EXIT_LOOKUP`) went to while interpreted, distinct, the last one first. */
   readonly lookups?: readonly number[];
 }
 
@@ -886,10 +884,7 @@ class RegionCompiler {
       this.open(Op.if, VOID);
       // Where it went while interpreted (the last target first), if in the
       // region: stay in the region.
-      const targets = new Set<number>();
-      if (b.lookup !== undefined) targets.add(b.lookup);
-      for (const t of b.lookups ?? []) targets.add(t);
-      for (const t of targets) {
+      for (const t of b.lookups ?? []) {
         const j = this.blockIndex.get(t);
         if (j === undefined) continue;
         this.i32c(s.pc);
