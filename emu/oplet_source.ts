@@ -851,3 +851,32 @@ export function walkExprs(body: readonly Stmt[], f: (e: Expr) => void): void {
     }
   });
 }
+
+/**
+ * The names of the state fields a function's source reaches as `s.NAME`
+ * (the member expressions {@link parseOplet} would read with the object
+ * `s`), each once, in the order they first appear; comments and strings
+ * are skipped. A cheap scan, without parsing: the `jit` backend learns the
+ * fields every oplet uses from it, and parses only the oplets it compiles.
+ *
+ * @example
+ * ```ts
+ * import { stateFieldsOf } from "@oplet/emu";
+ * const src = "function op_x(s, c, i) { s.t0 = s.x[c[i + 1]] + s.t0; /* s.no *" + "/ return i + 2; }";
+ * console.log(stateFieldsOf(src)); // [ "t0", "x" ]
+ * ```
+ */
+export function stateFieldsOf(src: string): string[] {
+  const out: string[] = [];
+  // The regular expression does the scanning (natively: a loop over the
+  // characters in JavaScript cost 8 ms cold for the riscv32 table).
+  for (const m of src.matchAll(STATE_FIELD)) {
+    const f = m[1];
+    if (f !== undefined && !out.includes(f)) out.push(f);
+  }
+  return out;
+}
+
+/** Comments, strings, and `s.NAME` (group 1) not after a name or a dot. */
+const STATE_FIELD =
+  /\/\/[^\n]*|\/\*[^]*?\*\/|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`|(?<![\w$.])s\s*\.\s*([A-Za-z_$][\w$]*)/g;

@@ -5,7 +5,9 @@ import {
   parseOplet,
   printExpr,
   printStmts,
+  stateFieldsOf,
 } from "./oplet_source.ts";
+import { readOplet } from "./oplet_rules.ts";
 
 /** `e` without the parentheses its source wrote (as a built tree has none). */
 function bare(e: Expr): Expr {
@@ -65,4 +67,22 @@ Deno.test("the minimal style adds the parentheses the grammar needs, and keeps t
     assert.ok(back.k === "expr");
     assert.equal(printExpr(back.e), printExpr(st.e), src);
   }
+});
+
+Deno.test("stateFieldsOf finds the fields an oplet reads and writes, as the reader does", () => {
+  for (const o of OPLETS) {
+    const r = readOplet(o);
+    const want = new Set([...r.reads, ...r.writes]);
+    const got = stateFieldsOf(o.fn.toString());
+    assert.equal(new Set(got).size, got.length, o.name);
+    assert.deepEqual(new Set(got), want, o.name);
+  }
+  const src = `function f(s, c, i) {
+    // s.comment
+    /* s.block */
+    const a = "s.str\\\\" + 's.q' + \`s.tpl\`;
+    s . spaced = x.s.notState + s.b[s.c] + t.s + s.b;
+    return i + 1;
+  }`;
+  assert.deepEqual(stateFieldsOf(src), ["spaced", "b", "c"]);
 });

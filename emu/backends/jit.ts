@@ -15,8 +15,9 @@
  * profiling, every block is interpreted (the profiling oplet must run).
  *
  * Start-up costs what `call`'s does: the `call` dispatcher needs no oplet
- * read, and the compiler (which reads every base oplet) is built when the
- * first block turns hot. `call`, not `switch`, is the interpreter tier:
+ * read, and the compiler is built when the first block turns hot; it reads
+ * (parses and checks) an oplet only when a block that uses it turns hot,
+ * so the rules hold for every oplet that runs compiled. `call`, not `switch`, is the interpreter tier:
  * building the `switch` dispatcher reads and prints every oplet, and V8
  * takes long to optimise its one large function, which on short runs cost
  * more than its faster dispatch saved (measured with each choice on the
@@ -27,6 +28,7 @@
 
 import { EXIT_GOTO0 } from "../oplet.ts";
 import { readOplet, TEMPS } from "../oplet_rules.ts";
+import { stateFieldsOf } from "../oplet_source.ts";
 import type { ProfileGuide } from "../profile_guide.ts";
 import type { CpuState } from "../target.ts";
 import type { CompiledEntry, TranslationBlock } from "../tb.ts";
@@ -197,20 +199,21 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   }
 
   /**
-   * Reads the base oplets, lays out how compiled code reaches each field
-   * they use, and builds the compiler.
+   * Lays out how compiled code reaches each field the base oplets use, and
+   * builds the compiler (which reads each oplet when it first needs it).
    */
   private buildCompiler(): JitCompiler {
     const ctx = this.ctx, s = this.cpu;
     const buf = s.memory.buffer;
     const base = s.scratch;
-    const checked = ctx.oplets.slice(0, ctx.baseCount).map((o) =>
-      readOplet(o, ctx.hoisted)
-    );
-    // How compiled code reaches each field the oplets use.
+    // How compiled code reaches each field the oplets use. The fields come
+    // from a scan of every base oplet's source; an oplet is parsed and
+    // checked only when a block that uses it turns hot (readOplet below):
+    // reading all of them up front cost 28 ms of cold code and garbage
+    // on every run that compiled anything.
     const used = new Set<string>();
-    for (const o of checked) {
-      for (const f of [...o.reads, ...o.writes]) used.add(f);
+    for (let k = 0; k < ctx.baseCount; k++) {
+      for (const f of stateFieldsOf(ctx.oplets[k].fn.toString())) used.add(f);
     }
     let next = base + 16 + 4 * JC_SIZE;
     if (next > s.scratchEnd) {
@@ -261,7 +264,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       slotFields.map(([f, w]) => `s.${f} = m[${w}];`).join("\n"),
     ) as (s: S, m: Int32Array) => void;
     this.comp = new JitCompiler({
-      oplets: checked,
+      opletCount: ctx.baseCount,
+      readOplet: (op) => readOplet(ctx.oplets[op], ctx.hoisted),
       fields: this.fields,
       helpers: ctx.helpers,
       scratch: this.scratch,

@@ -133,8 +133,14 @@ export interface RegionModule {
 
 /** What the compiler knows about the oplets and the state. */
 export interface JitInfo {
-  /** Base oplets, read and checked. */
-  readonly oplets: readonly CheckedOplet[];
+  /** How many base oplets there are (numbered from 0). */
+  readonly opletCount: number;
+  /**
+   * Reads and checks base oplet `op` (`readOplet`). Called once per
+   * oplet, when a block that uses it is first considered: a run parses
+   * only the oplets its hot blocks use.
+   */
+  readonly readOplet: (op: number) => CheckedOplet;
   /** How each state field is reached; a field not here is unsupported. */
   readonly fields: ReadonlyMap<string, FieldInfo>;
   /** Helper values by name. */
@@ -208,10 +214,20 @@ export class JitCompiler {
   private readonly info: JitInfo;
   private readonly support = new Map<number, string | null>();
   private readonly regUse = new Map<number, RegUse>();
+  private readonly checked: (CheckedOplet | undefined)[] = [];
 
   /** A compiler for the given oplets and state layout. */
   constructor(info: JitInfo) {
     this.info = info;
+  }
+
+  /** Base oplet `op`, read and checked on first use; undefined if there is none. */
+  oplet(op: number): CheckedOplet | undefined {
+    let o = this.checked[op];
+    if (o === undefined && op >= 0 && op < this.info.opletCount) {
+      o = this.checked[op] = this.info.readOplet(op);
+    }
+    return o;
   }
 
   /**
@@ -221,7 +237,7 @@ export class JitCompiler {
   supports(op: number): string | null {
     let r = this.support.get(op);
     if (r === undefined) {
-      const o = this.info.oplets[op];
+      const o = this.oplet(op);
       if (o === undefined) r = `unknown oplet ${op}`;
       else {
         try {
@@ -232,7 +248,7 @@ export class JitCompiler {
             base: code,
             icount: 1,
             nops: 1,
-          }]).build();
+          }]).check();
           r = null;
         } catch (e) {
           if (!(e instanceof JitUnsupported)) throw e;
@@ -249,7 +265,7 @@ export class JitCompiler {
     for (let i = 0; i < base.length;) {
       const op = base[i];
       if (this.supports(op) !== null) return false;
-      i += 1 + this.info.oplets[op].params;
+      i += 1 + this.checked[op]!.params;
     }
     return true;
   }
@@ -259,7 +275,7 @@ export class JitCompiler {
     let r = this.regUse.get(op);
     if (r === undefined) {
       const reads: RegUse["reads"] = [], writes: RegUse["writes"] = [];
-      const o = this.info.oplets[op];
+      const o = this.oplet(op)!;
       const cell = (e: Expr) => {
         if (e.k !== "index") return;
         const f = stateField(e.obj);
@@ -498,14 +514,24 @@ class RegionCompiler {
 
   // ---- Region assembly ----
 
-  build(): RegionModule {
-    const n = this.blocks.length;
+  /**
+   * Compiles the blocks' oplets as {@link build} does, without the code
+   * around them or the module: throws {@link JitUnsupported} exactly when
+   * `build` would (what {@link JitCompiler.supports} needs).
+   */
+  check(): void {
+    this.setUpLocals();
+    for (const b of this.blocks) this.compileBlock(b);
+  }
+
+  /** Notes the register-file cells and makes the locals every region has. */
+  private setUpLocals(): void {
     // Register-file cells every block touches: loaded on entry, the
     // written ones stored on every way out.
     for (const b of this.blocks) {
       for (let i = 0; i < b.base.length;) {
         const op = b.base[i];
-        const o = this.info.oplets[op];
+        const o = this.jit.oplet(op);
         if (o === undefined) this.fail(`unknown oplet ${op}`);
         const use = this.jit.regUseOf(op);
         for (const c of use.reads) this.cell(c, b.base, i, false);
@@ -517,6 +543,12 @@ class RegionCompiler {
     this.lCode = this.newLocal(I32);
     this.lSlot = this.newLocal(I32);
     for (const t of TEMPS) this.tempLocal.set(t, this.newLocal(I32));
+  }
+
+  /** The region's module. */
+  build(): RegionModule {
+    const n = this.blocks.length;
+    this.setUpLocals();
     // Prologue.
     for (const c of this.regAll) {
       this.i32c(c.addr);
@@ -632,7 +664,7 @@ class RegionCompiler {
     this.pcConst = b.pc;
     this.pcPending = b.pc;
     for (let i = 0; i < b.base.length;) {
-      const o = this.info.oplets[b.base[i]];
+      const o = this.jit.oplet(b.base[i])!;
       this.code = b.base;
       this.at = i;
       this.oplet = o;
