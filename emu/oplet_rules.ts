@@ -131,13 +131,14 @@ export function readOplet<S>(
 
 function check<S>(o: OpletDef<S>): CheckedOplet {
   let ast: OpletAst;
-  if (!/^function\b/.test(o.fn.toString().trim())) {
+  const src = o.fn.toString();
+  if (!/^function\b/.test(src.trim())) {
     throw new DispatchError(
       `Oplet "${o.name}" does not start as "function op_NAME(s, c, i) {"`,
     );
   }
   try {
-    ast = parseOplet(o.fn.toString(), o.name);
+    ast = parseOplet(src, o.name);
   } catch (e) {
     throw new DispatchError((e as Error).message);
   }
@@ -153,17 +154,21 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
   ) {
     throw bad(`does not end with "return i + ${next};"`);
   }
-  const reads = new Set<string>(), writes = new Set<string>();
+  const writes = new Set<string>();
+  // Reads: first the fields compound assignments and updates read, then
+  // every other s.f that is not the target of a plain assignment.
+  const compoundReads: string[] = [];
   let passesState = false;
   // Every use of c, i and s must be one of the allowed forms: mark the
   // allowed ones, then refuse any other.
   const allowed = new Set<Expr>();
   const returns: Expr[] = [];
+  const locals = new Set<string>();
   walkStmts(ast.body, (st) => {
     if (st.k === "return") {
       if (!st.e) throw bad('returns nothing; expected "return i + N;"');
       returns.push(st.e);
-    }
+    } else if (st.k === "decl") locals.add(st.name);
   });
   for (const e of returns) {
     const n = offsetFromI(e);
@@ -174,7 +179,10 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
       throw bad(`returns other than "i + ${next}" but is not an exit oplet`);
     }
   }
+  // The targets of plain assignments (their s.f is written, not read).
+  const targets = new Set<Expr>();
   walkExprs(ast.body, (e) => {
+    if (e.k === "assign" && e.op === "=") targets.add(e.target);
     const n = paramRef(e);
     if (n !== undefined && e.k === "index") {
       if (n < 1 || n > o.params) {
@@ -194,7 +202,7 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
       const t = stateField(e.target);
       if (t !== undefined) {
         writes.add(t);
-        if (e.k === "update" || e.op !== "=") reads.add(t);
+        if (e.k === "update" || e.op !== "=") compoundReads.push(t);
       }
     }
     if (e.k === "call") {
@@ -206,45 +214,43 @@ function check<S>(o: OpletDef<S>): CheckedOplet {
       }
     }
   });
-  const locals = new Set<string>();
-  walkStmts(ast.body, (st) => {
-    if (st.k === "decl") locals.add(st.name);
-  });
+  // One more walk finds the free names and the reads, and the first
+  // breach of each remaining rule; an assignment's is reported first.
   const freeNames = new Set<string>();
+  const otherReads: string[] = [];
+  let assignError: DispatchError | undefined;
+  let useError: DispatchError | undefined;
   walkExprs(ast.body, (e) => {
     if (e.k === "assign" || e.k === "update") {
-      const n = paramRef(e.target);
-      if (n !== undefined) throw bad(`writes its parameter c[i + ${n}]`);
       const t = e.target;
-      if (t.k === "id" && !locals.has(t.name)) {
-        throw bad(`assigns to "${t.name}", which is not its own local`);
+      const n = paramRef(t);
+      if (n !== undefined) {
+        assignError ??= bad(`writes its parameter c[i + ${n}]`);
+      } else if (t.k === "id" && !locals.has(t.name)) {
+        assignError ??= bad(
+          `assigns to "${t.name}", which is not its own local`,
+        );
       }
-    }
-    if (e.k === "id" && !locals.has(e.name) && !/^[sci]$/.test(e.name)) {
-      freeNames.add(e.name);
-    }
-  });
-  // Reads: every s.f that is not the target of a plain assignment.
-  const targets = new Set<Expr>();
-  walkExprs(ast.body, (e) => {
-    if (e.k === "assign" && e.op === "=") targets.add(e.target);
-  });
-  walkExprs(ast.body, (e) => {
-    const f = stateField(e);
-    if (f !== undefined && !targets.has(e)) reads.add(f);
-  });
-  walkExprs(ast.body, (e) => {
-    if (
-      e.k === "id" && (e.name === "c" || e.name === "i" || e.name === "s") &&
-      !allowed.has(e)
-    ) {
-      throw bad(
-        e.name === "s"
-          ? 'uses "s" other than as "s.FIELD" or a helper\'s argument'
-          : `uses "${e.name}" other than as "c[i + N]" or "return i + N"`,
-      );
+    } else if (e.k === "id") {
+      const name = e.name;
+      if (name === "c" || name === "i" || name === "s") {
+        if (!allowed.has(e)) {
+          useError ??= bad(
+            name === "s"
+              ? 'uses "s" other than as "s.FIELD" or a helper\'s argument'
+              : `uses "${name}" other than as "c[i + N]" or "return i + N"`,
+          );
+        }
+      } else if (!locals.has(name)) freeNames.add(name);
+    } else if (e.k === "member" && !targets.has(e)) {
+      const f = stateField(e);
+      if (f !== undefined) otherReads.push(f);
     }
   });
+  if (assignError) throw assignError;
+  if (useError) throw useError;
+  const reads = new Set(compoundReads);
+  for (const f of otherReads) reads.add(f);
   return {
     name: o.name,
     params: o.params,

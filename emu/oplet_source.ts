@@ -69,123 +69,61 @@ export interface OpletAst {
 
 type Tok = { t: "id" | "num" | "str" | "p"; v: string; at: number };
 
-const PUNCT = [
-  ">>>=",
-  "===",
-  "!==",
-  ">>>",
-  "<<=",
-  ">>=",
-  "**=",
-  "&&=",
-  "||=",
-  "??=",
-  "=>",
-  "==",
-  "!=",
-  "<=",
-  ">=",
-  "&&",
-  "||",
-  "??",
-  "<<",
-  ">>",
-  "++",
-  "--",
-  "+=",
-  "-=",
-  "*=",
-  "/=",
-  "%=",
-  "&=",
-  "|=",
-  "^=",
-  "**",
-];
+/**
+ * One token at the scan position (sticky): group 1 white space or a
+ * comment, 2 a name, 3 a number, 4 and 5 a string's text between double
+ * or single quotes, 6 a punctuator (the longest first). One native match
+ * per token: the reader runs cold on every start of the `jit` backend,
+ * where a loop over characters in JavaScript cost more.
+ */
+const TOKEN =
+  /(\s+|\/\/[^\n]*|\/\*[^]*?\*\/)|([A-Za-z_$][\w$]*)|(?=\d|\.\d)(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*)?\.?\d*(?:[eE][+-]?\d+)?)|"((?:[^"\\]|\\[^])*)"|'((?:[^'\\]|\\[^])*)'|(>>>=|===|!==|>>>|<<=|>>=|\*\*=|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|<<|>>|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|\*\*|[{}()[\];,.?:=<>+\-*/%&|^!~])/y;
 
-const PUNCT_SET = new Set(PUNCT);
-const SINGLE = "{}()[];,.?:=<>+-*/%&|^!~";
-const NUMBER =
-  /0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(?:\d[\d_]*)?\.?\d*(?:[eE][+-]?\d+)?/y;
+/** A string's escapes: `\n`, `\t`, and any other character as itself. */
+const ESCAPE = /\\([^])/g;
 
-const isIdStart = (c: number) =>
-  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
-const isIdPart = (c: number) => isIdStart(c) || (c >= 48 && c <= 57);
-const isDigit = (c: number) => c >= 48 && c <= 57;
+function unescape(text: string): string {
+  return text.includes("\\")
+    ? text.replace(ESCAPE, (_, e) => e === "n" ? "\n" : e === "t" ? "\t" : e)
+    : text;
+}
 
 function tokenize(src: string, where: string): Tok[] {
   const toks: Tok[] = [];
-  let p = 0;
   const n = src.length;
+  let p = 0;
   while (p < n) {
-    const c = src.charCodeAt(p);
-    if (c === 32 || c === 10 || c === 13 || c === 9) {
-      p++;
-      continue;
-    }
-    if (c === 47 && src.charCodeAt(p + 1) === 47) {
-      const e = src.indexOf("\n", p);
-      p = e < 0 ? n : e;
-      continue;
-    }
-    if (c === 47 && src.charCodeAt(p + 1) === 42) {
-      const e = src.indexOf("*/", p + 2);
-      if (e < 0) throw err(where, p, "an unterminated comment");
-      p = e + 2;
-      continue;
+    TOKEN.lastIndex = p;
+    const m = TOKEN.exec(src);
+    if (m === null) {
+      const c = src[p];
+      if (c === '"' || c === "'") {
+        throw err(where, p, "an unterminated string");
+      }
+      throw err(where, p, `a character the oplet subset has ("${c}")`);
     }
     const at = p;
-    if (isIdStart(c)) {
-      p++;
-      while (p < n && isIdPart(src.charCodeAt(p))) p++;
-      toks.push({ t: "id", v: src.slice(at, p), at });
-      continue;
-    }
-    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(p + 1)))) {
-      NUMBER.lastIndex = p;
-      const m = NUMBER.exec(src);
-      p += m![0].length;
-      toks.push({ t: "num", v: src.slice(at, p).replaceAll("_", ""), at });
-      continue;
-    }
-    if (c === 34 || c === 39) {
-      p++;
-      let str = "";
-      while (p < n && src.charCodeAt(p) !== c) {
-        if (src[p] === "\\") {
-          const e = src[p + 1];
-          str += e === "n" ? "\n" : e === "t" ? "\t" : e;
-          p += 2;
-        } else str += src[p++];
+    p = TOKEN.lastIndex;
+    if (m[1] !== undefined) continue;
+    if (m[2] !== undefined) toks.push({ t: "id", v: m[2], at });
+    else if (m[3] !== undefined) {
+      const v = m[3];
+      toks.push({
+        t: "num",
+        v: v.includes("_") ? v.replaceAll("_", "") : v,
+        at,
+      });
+    } else if (m[4] !== undefined) {
+      toks.push({ t: "str", v: unescape(m[4]), at });
+    } else if (m[5] !== undefined) {
+      toks.push({ t: "str", v: unescape(m[5]), at });
+    } else {
+      const v = m[6];
+      if (v === "/" && src.charCodeAt(p) === 42) {
+        throw err(where, at, "an unterminated comment");
       }
-      if (p >= n) throw err(where, at, "an unterminated string");
-      p++;
-      toks.push({ t: "str", v: str, at });
-      continue;
+      toks.push({ t: "p", v, at });
     }
-    let pu: string | undefined;
-    for (let len = 4; len >= 2; len--) {
-      const cand = src.substr(p, len);
-      if (PUNCT_SET.has(cand)) {
-        pu = cand;
-        break;
-      }
-    }
-    if (pu) {
-      p += pu.length;
-      toks.push({ t: "p", v: pu, at });
-      continue;
-    }
-    if (SINGLE.includes(src[p])) {
-      p++;
-      toks.push({ t: "p", v: src[at], at });
-      continue;
-    }
-    if (/\s/.test(src[p])) {
-      p++;
-      continue;
-    }
-    throw err(where, at, `a character the oplet subset has ("${src[p]}")`);
   }
   return toks;
 }
@@ -386,7 +324,9 @@ class Parser {
 
   private unary(): Expr {
     const t = this.peek();
-    if (t?.t === "p" && ["-", "+", "!", "~"].includes(t.v)) {
+    if (
+      t?.t === "p" && (t.v === "-" || t.v === "+" || t.v === "!" || t.v === "~")
+    ) {
       this.p++;
       return { k: "un", op: t.v, e: this.unary() };
     }
@@ -754,7 +694,8 @@ export function forEachChild(e: Expr, f: (child: Expr) => void): void {
     case "call":
     case "new":
       f(e.callee);
-      return e.args.forEach((a) => f(a));
+      for (const a of e.args) f(a);
+      return;
     case "un":
       return f(e.e);
     case "bin":
@@ -823,11 +764,11 @@ export function walkStmts(
   const st = (s: Stmt, top: boolean): void => {
     f(s, top);
     if (s.k === "if") {
-      s.t.forEach((x) => st(x, false));
-      s.f?.forEach((x) => st(x, false));
-    } else if (s.k === "block") s.body.forEach((x) => st(x, false));
+      for (const x of s.t) st(x, false);
+      if (s.f) { for (const x of s.f) st(x, false); }
+    } else if (s.k === "block") { for (const x of s.body) st(x, false); }
   };
-  body.forEach((s) => st(s, true));
+  for (const s of body) st(s, true);
 }
 
 /** Calls `f` on every expression in `body`, outermost first. */
