@@ -81,7 +81,9 @@ export function paramRef(e: Expr): number | undefined {
 /** `N` if `e` is `i + N` or `N + i` with a non-negative integer `N`. */
 export function offsetFromI(e: Expr): number | undefined {
   if (e.k !== "bin" || e.op !== "+") return;
-  const [a, b] = e.l.k === "id" ? [e.l, e.r] : [e.r, e.l];
+  // No destructuring: this runs cold, for every index the compiler meets.
+  const l = e.l.k === "id";
+  const a = l ? e.l : e.r, b = l ? e.r : e.l;
   if (a.k !== "id" || a.name !== "i" || b.k !== "num") return;
   return Number.isInteger(b.v) && b.v >= 0 ? b.v : undefined;
 }

@@ -362,9 +362,12 @@ class RegionCompiler {
   private readonly imports: { name: string; type: number }[] = [];
   private readonly helperImports: HelperImport[] = [];
   private readonly importIndex = new Map<string, number>();
-  private readonly regLocal = new Map<string, number>();
-  private readonly regWritten: { key: string; addr: number }[] = [];
-  private readonly regAll: { key: string; addr: number }[] = [];
+  // Register-file cells: their locals by field and index, and the cells
+  // (local, address) loaded on entry and those written, in first use order.
+  private readonly regLocal = new Map<string, Map<number, number>>();
+  private readonly regWritten: { local: number; addr: number }[] = [];
+  private readonly regWrittenSet = new Set<number>();
+  private readonly regAll: { local: number; addr: number }[] = [];
   private readonly tempLocal = new Map<string, number>();
   private readonly blockIndex = new Map<number, number>();
   private readonly lBudget = 0;
@@ -380,7 +383,11 @@ class RegionCompiler {
   // Per oplet instance.
   private code: Int32Array = new Int32Array(0);
   private at = 0;
-  private scopes: Map<string, Local>[] = [];
+  // The oplet's locals in scope, innermost last (a block's are dropped at
+  // its end): a stack rather than a Map per scope, since bodies declare few.
+  private readonly localNames: string[] = [];
+  private readonly localInfo: Local[] = [];
+  private nLocals = 0;
   private opDepth = 0;
   private oplet: CheckedOplet | null = null;
   private readonly poolI: number[] = [];
@@ -553,7 +560,7 @@ class RegionCompiler {
     for (const c of this.regAll) {
       this.i32c(c.addr);
       this.mem(Op.i32_load, 2);
-      this.set(this.regLocal.get(c.key)!);
+      this.set(c.local);
     }
     this.chainDepth = this.open(Op.block, VOID);
     this.exitDepth = this.open(Op.block, VOID);
@@ -616,24 +623,31 @@ class RegionCompiler {
       { kind: "array" }
     >;
     const idx = c.param !== undefined ? base[i + c.param] : c.index!;
-    const key = `${c.field}[${idx}]`;
     const addr = fi.base + idx * ELEM_SIZE[fi.elem];
-    if (!this.regLocal.has(key)) {
+    let cells = this.regLocal.get(c.field);
+    if (cells === undefined) {
+      cells = new Map();
+      this.regLocal.set(c.field, cells);
+    }
+    let local = cells.get(idx);
+    if (local === undefined) {
       if (fi.elem !== "i32" || idx < 0 || idx !== (idx | 0)) {
         this.fail(`register file "${c.field}" is not an Int32Array`);
       }
-      this.regLocal.set(key, this.newLocal(I32));
-      this.regAll.push({ key, addr });
+      local = this.newLocal(I32);
+      cells.set(idx, local);
+      this.regAll.push({ local, addr });
     }
-    if (write && !this.regWritten.some((w) => w.key === key)) {
-      this.regWritten.push({ key, addr });
+    if (write && !this.regWrittenSet.has(local)) {
+      this.regWrittenSet.add(local);
+      this.regWritten.push({ local, addr });
     }
   }
 
   private storeRegs(): void {
     for (const c of this.regWritten) {
       this.i32c(c.addr);
-      this.get(this.regLocal.get(c.key)!);
+      this.get(c.local);
       this.mem(Op.i32_store, 2);
     }
   }
@@ -668,15 +682,16 @@ class RegionCompiler {
       this.code = b.base;
       this.at = i;
       this.oplet = o;
-      this.scopes = [new Map()];
+      this.nLocals = 0;
       this.usedI = this.usedF = 0;
       this.opDepth = this.open(Op.block, VOID);
-      const last = o.body.at(-1);
-      const body = last?.k === "return" && last.e &&
+      // The final `return i + N` is where the block goes on anyway.
+      const body = o.body, last = body[body.length - 1];
+      const n = last?.k === "return" && last.e &&
           offsetFromI(last.e) !== undefined
-        ? o.body.slice(0, -1)
-        : o.body;
-      this.stmts(body);
+        ? body.length - 1
+        : body.length;
+      this.stmts(body, n);
       this.end();
       i += 1 + o.params;
     }
@@ -685,11 +700,19 @@ class RegionCompiler {
   // ---- Statements ----
 
   /** Compiles statements; returns whether they always leave (return). */
-  private stmts(body: readonly Stmt[]): boolean {
-    for (const st of body) {
-      if (this.stmt(st)) return true;
-    }
-    return false;
+  /** Compiles the first `n` statements of a scope; returns whether they always leave (return). */
+  private stmts(body: readonly Stmt[], n = body.length): boolean {
+    const mark = this.nLocals;
+    let r = false;
+    for (let k = 0; k < n && !r; k++) r = this.stmt(body[k]);
+    this.nLocals = mark;
+    return r;
+  }
+
+  /** Declares a local of the oplet body in the innermost scope. */
+  private declare(name: string, l: Local): void {
+    this.localNames[this.nLocals] = name;
+    this.localInfo[this.nLocals++] = l;
   }
 
   private stmt(st: Stmt): boolean {
@@ -698,42 +721,33 @@ class RegionCompiler {
         const k = st.kind === "const" ? this.constOf(st.init) : undefined;
         if (k !== undefined) {
           // Folded where used: index arithmetic on parameters, mostly.
-          this.scopes.at(-1)!.set(st.name, { local: -1, ty: "f64", k });
+          this.declare(st.name, { local: -1, ty: "f64", k });
           return false;
         }
         const ty = this.typeOf(st.init);
         const l = this.opLocal(ty === "f64" ? F64 : I32);
         this.exprAs(st.init, ty);
         this.set(l);
-        this.scopes.at(-1)!.set(st.name, { local: l, ty });
+        this.declare(st.name, { local: l, ty });
         return false;
       }
       case "expr":
         this.exprStmt(st.e);
         return false;
-      case "block": {
-        this.scopes.push(new Map());
-        const r = this.stmts(st.body);
-        this.scopes.pop();
-        return r;
-      }
+      case "block":
+        return this.stmts(st.body);
       case "if": {
         const kc = this.constTest(st.c);
         if (kc !== undefined) {
           // Only the branch taken is compiled.
           const taken = kc ? st.t : st.f;
           if (!taken) return false;
-          this.scopes.push(new Map());
-          const r = this.stmts(taken);
-          this.scopes.pop();
-          return r;
+          return this.stmts(taken);
         }
         this.test(st.c);
         this.open(Op.if, VOID);
         const before = this.pcConst, pending = this.pcPending;
-        this.scopes.push(new Map());
         const lt = this.stmts(st.t);
-        this.scopes.pop();
         // A branch that goes on must leave the pc as it found it.
         if (!lt && this.pcPending !== pending) {
           this.fail("the pc assigned in a branch that goes on");
@@ -743,20 +757,18 @@ class RegionCompiler {
         this.pcPending = pending;
         let lf = false;
         this.emit(Op.else);
-        if (st.f) {
-          this.scopes.push(new Map());
-          lf = this.stmts(st.f);
-          this.scopes.pop();
-        }
+        if (st.f) lf = this.stmts(st.f);
         if (!lf && this.pcPending !== pending) {
           this.fail("the pc assigned in a branch that goes on");
         }
         this.pcPending = pending;
         const pf = this.pcConst;
         this.end();
-        const live = [...(lt ? [] : [pt]), ...(lf ? [] : [pf])];
-        this.pcConst = live.length && live.every((p) => p === live[0])
-          ? live[0]
+        // The pc both branches that go on agree on, if any.
+        this.pcConst = lt
+          ? (lf ? undefined : pf)
+          : lf || pt === pf
+          ? pt
           : undefined;
         return lt && lf;
       }
@@ -798,9 +810,8 @@ class RegionCompiler {
   }
 
   private lookup(name: string): Local | undefined {
-    for (let k = this.scopes.length - 1; k >= 0; k--) {
-      const l = this.scopes[k].get(name);
-      if (l) return l;
+    for (let k = this.nLocals - 1; k >= 0; k--) {
+      if (this.localNames[k] === name) return this.localInfo[k];
     }
   }
 
@@ -1326,7 +1337,7 @@ class RegionCompiler {
     if (idx === undefined) {
       this.fail(`register file "${f}" with a variable index`);
     }
-    const l = this.regLocal.get(`${f}[${idx}]`);
+    const l = this.regLocal.get(f)?.get(idx);
     if (l === undefined) {
       this.fail(`register file "${f}" with a computed index`);
     }
@@ -1477,15 +1488,7 @@ class RegionCompiler {
   }
 
   private binary(e: Extract<Expr, { k: "bin" }>): Ty {
-    const INT: Record<string, number> = {
-      "|": Op.i32_or,
-      "&": Op.i32_and,
-      "^": Op.i32_xor,
-      "<<": Op.i32_shl,
-      ">>": Op.i32_shr_s,
-      ">>>": Op.i32_shr_u,
-    };
-    const op = INT[e.op];
+    const op = INT_OP[e.op];
     if (op !== undefined) {
       this.int(e.l);
       // x | 0, x ^ 0 and shifts by 0 leave ToInt32(x)'s bits as they are.
@@ -1495,13 +1498,7 @@ class RegionCompiler {
       }
       return e.op === ">>>" ? "u32" : "i32";
     }
-    const FL: Record<string, number> = {
-      "+": Op.f64_add,
-      "-": Op.f64_sub,
-      "*": Op.f64_mul,
-      "/": Op.f64_div,
-    };
-    const fop = FL[e.op];
+    const fop = F64_OP[e.op];
     if (fop !== undefined) {
       this.f64(e.l);
       this.f64(e.r);
@@ -1558,17 +1555,7 @@ class RegionCompiler {
       this.end();
       return "bool";
     }
-    const CMP: Record<string, [number, number, number]> = {
-      "<": [Op.i32_lt_s, Op.i32_lt_u, Op.f64_lt],
-      ">": [Op.i32_gt_s, Op.i32_gt_u, Op.f64_gt],
-      "<=": [Op.i32_le_s, Op.i32_le_u, Op.f64_le],
-      ">=": [Op.i32_ge_s, Op.i32_ge_u, Op.f64_ge],
-      "===": [Op.i32_eq, Op.i32_eq, Op.f64_eq],
-      "==": [Op.i32_eq, Op.i32_eq, Op.f64_eq],
-      "!==": [Op.i32_ne, Op.i32_ne, Op.f64_ne],
-      "!=": [Op.i32_ne, Op.i32_ne, Op.f64_ne],
-    };
-    const cmp = CMP[e.op];
+    const cmp = CMP_OP[e.op];
     if (cmp !== undefined) {
       const tl = this.typeOf(e.l), tr = this.typeOf(e.r);
       const kl = this.constOf(e.l), kr = this.constOf(e.r);
@@ -1799,6 +1786,36 @@ class RegionCompiler {
     this.fail(`Math.${name}`);
   }
 }
+
+/** Bitwise operators on int32 (ToInt32 of each side). */
+const INT_OP: Record<string, number> = {
+  "|": Op.i32_or,
+  "&": Op.i32_and,
+  "^": Op.i32_xor,
+  "<<": Op.i32_shl,
+  ">>": Op.i32_shr_s,
+  ">>>": Op.i32_shr_u,
+};
+
+/** Arithmetic on numbers. */
+const F64_OP: Record<string, number> = {
+  "+": Op.f64_add,
+  "-": Op.f64_sub,
+  "*": Op.f64_mul,
+  "/": Op.f64_div,
+};
+
+/** Comparisons: on int32, on uint32, on numbers. */
+const CMP_OP: Record<string, [number, number, number]> = {
+  "<": [Op.i32_lt_s, Op.i32_lt_u, Op.f64_lt],
+  ">": [Op.i32_gt_s, Op.i32_gt_u, Op.f64_gt],
+  "<=": [Op.i32_le_s, Op.i32_le_u, Op.f64_le],
+  ">=": [Op.i32_ge_s, Op.i32_ge_u, Op.f64_ge],
+  "===": [Op.i32_eq, Op.i32_eq, Op.f64_eq],
+  "==": [Op.i32_eq, Op.i32_eq, Op.f64_eq],
+  "!==": [Op.i32_ne, Op.i32_ne, Op.f64_ne],
+  "!=": [Op.i32_ne, Op.i32_ne, Op.f64_ne],
+};
 
 /** `i32.rotr` (not in `wasm_encode.ts`'s table). */
 const I32_ROTR = 0x78;
