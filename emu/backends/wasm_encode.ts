@@ -108,13 +108,17 @@ export const FC = {
 
 /** A growable byte buffer that code is emitted into. */
 export class ByteBuf {
-  private buf = new Uint8Array(1024);
+  private buf: Uint8Array<ArrayBuffer>;
+  /** An empty buffer with room for `capacity` bytes before it grows. */
+  constructor(capacity = 1024) {
+    this.buf = new Uint8Array(capacity);
+  }
   /** Bytes written. */
   length = 0;
   /** Appends one byte. */
   push(b: number): void {
     if (this.length === this.buf.length) {
-      const n = new Uint8Array(this.buf.length * 2);
+      const n = new Uint8Array(Math.max(64, this.buf.length * 2));
       n.set(this.buf);
       this.buf = n;
     }
@@ -123,7 +127,7 @@ export class ByteBuf {
   /** Appends bytes. */
   append(b: Uint8Array): void {
     while (this.length + b.length > this.buf.length) {
-      const n = new Uint8Array(this.buf.length * 2);
+      const n = new Uint8Array(Math.max(64, this.buf.length * 2));
       n.set(this.buf);
       this.buf = n;
     }
@@ -218,11 +222,23 @@ export interface ModuleSpec {
   body: Uint8Array;
 }
 
+/** Bytes of `v` as unsigned LEB128. */
+function ulebLength(v: number): number {
+  let n = 1;
+  for (v >>>= 7; v !== 0; v >>>= 7) n++;
+  return n;
+}
+
 /** Encodes a module (see {@link ModuleSpec}). */
 export function encodeModule(m: ModuleSpec): Uint8Array<ArrayBuffer> {
-  const out = new ByteBuf();
-  for (const b of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) out.push(b);
-  const types = new ByteBuf();
+  // Everything before the code section is small: built in one buffer;
+  // the code section is then written with the body into a buffer of the
+  // module's exact size (no growing and copying of the body).
+  const head = new ByteBuf(512);
+  for (const b of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) {
+    head.push(b);
+  }
+  const types = new ByteBuf(64);
   uleb(types, m.types.length);
   for (const t of m.types) {
     types.push(0x60);
@@ -231,8 +247,8 @@ export function encodeModule(m: ModuleSpec): Uint8Array<ArrayBuffer> {
     uleb(types, t.results.length);
     for (const r of t.results) types.push(r);
   }
-  section(out, 1, types);
-  const imp = new ByteBuf();
+  section(head, 1, types);
+  const imp = new ByteBuf(256);
   uleb(imp, m.funcs.length + 1 + (m.tableMin === null ? 0 : 1));
   str(imp, "e");
   str(imp, "mem");
@@ -254,36 +270,42 @@ export function encodeModule(m: ModuleSpec): Uint8Array<ArrayBuffer> {
     imp.push(0x00);
     uleb(imp, f.type);
   }
-  section(out, 2, imp);
-  const fsec = new ByteBuf();
+  section(head, 2, imp);
+  const fsec = new ByteBuf(64);
   fsec.push(1);
   fsec.push(0);
-  section(out, 3, fsec);
-  const exp = new ByteBuf();
+  section(head, 3, fsec);
+  const exp = new ByteBuf(64);
   exp.push(1);
   str(exp, "f");
   exp.push(0x00);
   uleb(exp, m.funcs.length);
-  section(out, 7, exp);
-  // Locals, run-length encoded by type.
-  const fn = new ByteBuf();
-  const runs: [number, number][] = [];
-  for (const t of m.locals) {
-    const last = runs.at(-1);
-    if (last && last[1] === t) last[0]++;
-    else runs.push([1, t]);
+  section(head, 7, exp);
+  // Code section: one function, its locals run-length encoded by type,
+  // then the body and its final `end`.
+  const locals = new ByteBuf(64);
+  let runs = 0;
+  for (let k = 0; k < m.locals.length;) {
+    let n = 1;
+    while (k + n < m.locals.length && m.locals[k + n] === m.locals[k]) n++;
+    uleb(locals, n);
+    locals.push(m.locals[k]);
+    runs++;
+    k += n;
   }
-  uleb(fn, runs.length);
-  for (const [n, t] of runs) {
-    uleb(fn, n);
-    fn.push(t);
-  }
-  fn.append(m.body);
-  fn.push(Op.end);
-  const code = new ByteBuf();
-  code.push(1);
-  uleb(code, fn.length);
-  code.append(fn.bytes());
-  section(out, 10, code);
-  return out.bytes().slice();
+  const fnLength = ulebLength(runs) + locals.length + m.body.length + 1;
+  const codeLength = 1 + ulebLength(fnLength) + fnLength;
+  const out = new ByteBuf(
+    head.length + 1 + ulebLength(codeLength) + codeLength,
+  );
+  out.append(head.bytes());
+  out.push(10);
+  uleb(out, codeLength);
+  out.push(1);
+  uleb(out, fnLength);
+  uleb(out, runs);
+  out.append(locals.bytes());
+  out.append(m.body);
+  out.push(Op.end);
+  return out.bytes();
 }
