@@ -285,42 +285,43 @@ export class JitCompiler {
         if (p !== undefined) return { field: f!, param: p };
         if (e.idx.k === "num") return { field: f!, index: e.idx.v };
       };
+      const ex = (e: Expr, target = false): void => {
+        const c = cell(e);
+        if (c) {
+          (target ? writes : reads).push(c);
+          return ex(e.k === "index" ? e.idx : e);
+        }
+        switch (e.k) {
+          case "member":
+            return ex(e.obj);
+          case "index":
+            ex(e.obj);
+            return ex(e.idx);
+          case "call":
+          case "new":
+            ex(e.callee);
+            for (const a of e.args) ex(a);
+            return;
+          case "un":
+            return ex(e.e);
+          case "bin":
+            ex(e.l);
+            return ex(e.r);
+          case "cond":
+            ex(e.c);
+            ex(e.t);
+            return ex(e.f);
+          case "assign":
+            if (e.op !== "=") ex(e.target);
+            ex(e.target, true);
+            return ex(e.value);
+          case "update":
+            ex(e.target);
+            return ex(e.target, true);
+        }
+      };
       const walk = (body: readonly Stmt[]) => {
         for (const st of body) {
-          const ex = (e: Expr, target = false): void => {
-            const c = cell(e);
-            if (c) {
-              (target ? writes : reads).push(c);
-              return ex(e.k === "index" ? e.idx : e);
-            }
-            switch (e.k) {
-              case "member":
-                return ex(e.obj);
-              case "index":
-                ex(e.obj);
-                return ex(e.idx);
-              case "call":
-              case "new":
-                ex(e.callee);
-                return e.args.forEach((a) => ex(a));
-              case "un":
-                return ex(e.e);
-              case "bin":
-                ex(e.l);
-                return ex(e.r);
-              case "cond":
-                ex(e.c);
-                ex(e.t);
-                return ex(e.f);
-              case "assign":
-                if (e.op !== "=") ex(e.target);
-                ex(e.target, true);
-                return ex(e.value);
-              case "update":
-                ex(e.target);
-                return ex(e.target, true);
-            }
-          };
           if (st.k === "decl") ex(st.init);
           else if (st.k === "expr" || st.k === "throw") ex(st.e);
           else if (st.k === "return" && st.e) ex(st.e);
