@@ -215,6 +215,8 @@ export class JitCompiler {
   private readonly support = new Map<number, string | null>();
   private readonly regUse = new Map<number, RegUse>();
   private readonly checked: (CheckedOplet | undefined)[] = [];
+  /** The buffer regions are compiled into, reused from one compile to the next (a module copies its code out). */
+  readonly code: ByteBuf = new ByteBuf(1 << 15);
 
   /** A compiler for the given oplets and state layout. */
   constructor(info: JitInfo) {
@@ -355,7 +357,10 @@ export class JitCompiler {
 
 /** Builds one region's module. */
 class RegionCompiler {
-  private out: ByteBuf = new ByteBuf();
+  // The compiler's one code buffer, emptied: compiles run one at a time,
+  // and a module copies the body out (growing a fresh buffer per region
+  // cost: large typed arrays are slow to allocate).
+  private readonly out: ByteBuf;
   private readonly locals: number[] = [];
   private depth = 0;
   private readonly types: FuncType[] = [REGION_TYPE];
@@ -408,6 +413,8 @@ class RegionCompiler {
     private readonly slotFor: (pc: number) => number = () => 0,
     private readonly tableMin = JC_SIZE,
   ) {
+    this.out = jit.code;
+    this.out.length = 0;
     blocks.forEach((b, k) => {
       if (!this.blockIndex.has(b.pc)) this.blockIndex.set(b.pc, k);
     });
