@@ -1711,11 +1711,12 @@ class RegionCompiler {
     // Helpers see guest memory and the number fields, not the registers
     // held in locals (the rules); a fault they throw is caught around the
     // loop, which writes back registers and counters.
-    let n = 0;
-    for (const a of args) {
-      const kind = kinds.replaceAll("s", "")[n++];
-      if (kind === "f") this.f64(a);
-      else this.expr(a);
+    const argKinds = kinds.length === args.length
+      ? kinds
+      : kinds.replaceAll("s", "");
+    for (let n = 0; n < args.length; n++) {
+      if (argKinds[n] === "f") this.f64(args[n]);
+      else this.expr(args[n]);
     }
     this.call(ix);
     return value ? (resultKind === "f" ? "f64" : "i32") : null;
