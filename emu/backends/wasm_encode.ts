@@ -181,8 +181,9 @@ export function f64bytes(out: ByteSink, v: number): void {
 }
 
 function str(out: ByteSink, s: string): void {
-  if (/^[\x00-\x7f]*$/.test(s)) {
-    // ASCII (every name the jit gives): its UTF-8 bytes are its codes.
+  if (/^[ -~]*$/.test(s)) {
+    // Printable ASCII (every name the jit gives): its UTF-8 bytes are its
+    // codes.
     uleb(out, s.length);
     for (let k = 0; k < s.length; k++) out.push(s.charCodeAt(k));
     return;
