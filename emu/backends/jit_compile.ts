@@ -34,7 +34,7 @@
  */
 
 import { EXIT_GOTO0, EXIT_GOTO1, EXIT_LOOKUP } from "../oplet.ts";
-import type { Expr, Stmt } from "../oplet_source.ts";
+import { type Expr, type Stmt, walkExprs, walkStmts } from "../oplet_source.ts";
 import {
   type CheckedOplet,
   offsetFromI,
@@ -201,6 +201,30 @@ export interface RegUse {
 type Local = { local: number; ty: Ty; k?: number };
 
 /**
+ * Whether oplet code leaves the fast path: it calls a helper (a slow path
+ * such as \`loadSlow\` or a softfloat routine) or throws. The branch of an
+ * \`if\` or \`?:\` that does, against one that does not, is hinted unlikely.
+ */
+function leavesFastPath(body: readonly Stmt[]): boolean {
+  let cold = false;
+  walkStmts(body, (st) => {
+    if (st.k === "throw") cold = true;
+  });
+  if (!cold) {
+    walkExprs(body, (e) => {
+      if (e.k === "call" && e.callee.k === "id") cold = true;
+    });
+  }
+  return cold;
+}
+
+/** The hint for an \`if\` whose branches are \`t\` and \`f\`: 1 likely, 0 unlikely. */
+function hintFor(t: readonly Stmt[], f: readonly Stmt[]): number | undefined {
+  const ct = leavesFastPath(t), cf = leavesFastPath(f);
+  return ct === cf ? undefined : cf ? 1 : 0;
+}
+
+/**
  * Compiles regions for one machine. Create once; {@link supports} tells
  * which oplets compile, {@link compile} builds a region's module.
  */
@@ -340,6 +364,7 @@ export class JitCompiler {
 class RegionCompiler {
   private out: ByteBuf = new ByteBuf();
   private readonly locals: number[] = [];
+  private readonly hints: [number, number][] = [];
   private depth = 0;
   private readonly types: FuncType[] = [REGION_TYPE];
   private readonly typeKeys = new Map<string, number>([["ii:i", 0]]);
@@ -433,6 +458,10 @@ class RegionCompiler {
     const k = t === F64 ? this.usedF++ : this.usedI++;
     if (k === pool.length) pool.push(this.newLocal(t));
     return pool[k];
+  }
+  /** Marks the \`if\` emitted next likely (1) or unlikely (0). */
+  private hint(likely: number | undefined): void {
+    if (likely !== undefined) this.hints.push([this.out.length, likely]);
   }
   private open(op: number, bt: number): number {
     this.out.push(op);
@@ -568,6 +597,7 @@ class RegionCompiler {
       tableMin: this.tableMin,
       locals: this.locals,
       body: this.out.bytes(),
+      hints: this.hints,
     });
     return { bytes, helpers: this.helperImports };
   }
@@ -697,6 +727,7 @@ class RegionCompiler {
           return r;
         }
         this.test(st.c);
+        this.hint(hintFor(st.t, st.f ?? []));
         this.open(Op.if, VOID);
         const before = this.pcConst, pending = this.pcPending;
         this.scopes.push(new Map());
@@ -852,6 +883,7 @@ class RegionCompiler {
       this.get(this.lBudget);
       this.i32c(0);
       this.emit(Op.i32_le_s);
+      this.hint(0); // The budget runs out once per entry.
       this.open(Op.if, VOID);
       this.flushPc();
       this.i32c(k);
@@ -1179,6 +1211,7 @@ class RegionCompiler {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.int(kc ? e.t : e.f);
       this.test(e.c);
+      this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
       this.int(e.t);
       this.emit(Op.else);
@@ -1222,6 +1255,7 @@ class RegionCompiler {
     this.emit(Op.f64_abs);
     this.f64c(2 ** 63);
     this.emit(Op.f64_lt);
+    this.hint(1);
     this.open(Op.if, I32);
     this.get(f);
     this.emit(0xfc, FC.i64_trunc_sat_f64_s, Op.i32_wrap_i64);
@@ -1242,6 +1276,7 @@ class RegionCompiler {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.intSlot(kc ? e.t : e.f, strict);
       this.test(e.c);
+      this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
       this.intSlot(e.t, strict);
       this.emit(Op.else);
@@ -1276,6 +1311,7 @@ class RegionCompiler {
     this.emit(Op.f64_convert_i32_s);
     this.get(f);
     this.emit(Op.f64_ne);
+    this.hint(0);
     this.open(Op.if, VOID);
     this.get(f);
     this.call(this.import("notInt", "f", false));
@@ -1410,6 +1446,7 @@ class RegionCompiler {
         const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
         const ty: Ty = tt === tf ? tt : "f64";
         this.test(e.c);
+        this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
         this.open(Op.if, ty === "f64" ? F64 : I32);
         this.exprAs(e.t, ty);
         this.emit(Op.else);

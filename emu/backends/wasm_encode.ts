@@ -210,6 +210,14 @@ export interface ModuleSpec {
   locals: number[];
   /** The exported function's body, without the final `end`. */
   body: Uint8Array;
+  /**
+   * Branch hints for the body's `if`s, in increasing order of offset:
+   * `[offset of the if opcode in body, 1 if its then-branch is likely or 0
+   * if its else-branch is]`. They go in the standard
+   * `metadata.code.branch_hint` section, which V8 uses to move the unlikely
+   * side out of the hot path (and its register spills with it).
+   */
+  hints?: readonly (readonly [number, number])[];
 }
 
 /** Encodes a module (see {@link ModuleSpec}). */
@@ -271,6 +279,21 @@ export function encodeModule(m: ModuleSpec): Uint8Array<ArrayBuffer> {
   for (const [n, t] of runs) {
     uleb(fn, n);
     fn.push(t);
+  }
+  // A hint's offset counts from the start of the function body, its
+  // locals declarations included; the section precedes the code section.
+  if (m.hints !== undefined && m.hints.length > 0) {
+    const h = new ByteBuf();
+    str(h, "metadata.code.branch_hint");
+    h.push(1);
+    uleb(h, m.funcs.length);
+    uleb(h, m.hints.length);
+    for (const [off, likely] of m.hints) {
+      uleb(h, fn.length + off);
+      h.push(1);
+      h.push(likely);
+    }
+    section(out, 0, h);
   }
   fn.append(m.body);
   fn.push(Op.end);
