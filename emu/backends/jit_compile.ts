@@ -232,6 +232,10 @@ export class JitCompiler {
   private readonly info: JitInfo;
   private readonly support = new Map<number, string | null>();
   private readonly regUse = new Map<number, RegUse>();
+  private readonly shape = new Map<
+    number,
+    { body: readonly Stmt[]; label: boolean }
+  >();
 
   /** A compiler for the given oplets and state layout. */
   constructor(info: JitInfo) {
@@ -276,6 +280,33 @@ export class JitCompiler {
       i += 1 + this.info.oplets[op].params;
     }
     return true;
+  }
+
+  /**
+   * Oplet `op`'s body as compiled (without its final `return i + N`), and
+   * whether a `return i + N` is left inside it (it then needs a label to
+   * go on to the next oplet).
+   */
+  shapeOf(op: number): { body: readonly Stmt[]; label: boolean } {
+    let r = this.shape.get(op);
+    if (r === undefined) {
+      const o = this.info.oplets[op];
+      const last = o.body.at(-1);
+      const body = last?.k === "return" && last.e &&
+          offsetFromI(last.e) !== undefined
+        ? o.body.slice(0, -1)
+        : o.body;
+      let label = false;
+      walkStmts(body, (st) => {
+        if (
+          st.k === "return" && st.e !== null &&
+          offsetFromI(st.e) !== undefined
+        ) label = true;
+      });
+      r = { body, label };
+      this.shape.set(op, r);
+    }
+    return r;
   }
 
   /** The register-file cells an oplet touches. */
@@ -668,14 +699,12 @@ class RegionCompiler {
       this.oplet = o;
       this.scopes = [new Map()];
       this.usedI = this.usedF = 0;
-      this.opDepth = this.open(Op.block, VOID);
-      const last = o.body.at(-1);
-      const body = last?.k === "return" && last.e &&
-          offsetFromI(last.e) !== undefined
-        ? o.body.slice(0, -1)
-        : o.body;
+      const { body, label } = this.jit.shapeOf(b.base[i]);
+      // A label for the oplet's early "return i + N" only where it has one
+      // (a third of a region's bytes were such wrappers).
+      if (label) this.opDepth = this.open(Op.block, VOID);
       this.stmts(body);
-      this.end();
+      if (label) this.end();
       i += 1 + o.params;
     }
   }
