@@ -34,7 +34,7 @@
  */
 
 import { EXIT_GOTO0, EXIT_GOTO1, EXIT_LOOKUP } from "../oplet.ts";
-import type { Expr, Stmt } from "../oplet_source.ts";
+import { type Expr, type Stmt, walkExprs, walkStmts } from "../oplet_source.ts";
 import {
   type CheckedOplet,
   offsetFromI,
@@ -207,6 +207,30 @@ export interface RegUse {
 type Local = { local: number; ty: Ty; k?: number };
 
 /**
+ * Whether oplet code leaves the fast path: it calls a helper (a slow path
+ * such as \`loadSlow\` or a softfloat routine) or throws. The branch of an
+ * \`if\` or \`?:\` that does, against one that does not, is hinted unlikely.
+ */
+function leavesFastPath(body: readonly Stmt[]): boolean {
+  let cold = false;
+  walkStmts(body, (st) => {
+    if (st.k === "throw") cold = true;
+  });
+  if (!cold) {
+    walkExprs(body, (e) => {
+      if (e.k === "call" && e.callee.k === "id") cold = true;
+    });
+  }
+  return cold;
+}
+
+/** The hint for an \`if\` whose branches are \`t\` and \`f\`: 1 likely, 0 unlikely. */
+function hintFor(t: readonly Stmt[], f: readonly Stmt[]): number | undefined {
+  const ct = leavesFastPath(t), cf = leavesFastPath(f);
+  return ct === cf ? undefined : cf ? 1 : 0;
+}
+
+/**
  * Compiles regions for one machine. Create once; {@link supports} tells
  * which oplets compile, {@link compile} builds a region's module.
  */
@@ -217,6 +241,7 @@ export class JitCompiler {
   private readonly checked: (CheckedOplet | undefined)[] = [];
   /** The buffer regions are compiled into, reused from one compile to the next (a module copies its code out). */
   readonly code: ByteBuf = new ByteBuf(1 << 15);
+  private readonly shape: ({ n: number; label: boolean } | undefined)[] = [];
 
   /** A compiler for the given oplets and state layout. */
   constructor(info: JitInfo) {
@@ -270,6 +295,32 @@ export class JitCompiler {
       i += 1 + this.checked[op]!.params;
     }
     return true;
+  }
+
+  /**
+   * How many of oplet `op`'s statements are compiled (all but a final
+   * `return i + N`), and whether a `return i + N` is left among them (it
+   * then needs a label to go on to the next oplet).
+   */
+  shapeOf(op: number): { n: number; label: boolean } {
+    let r = this.shape[op];
+    if (r === undefined) {
+      const body = this.oplet(op)!.body, last = body[body.length - 1];
+      const n = last?.k === "return" && last.e &&
+          offsetFromI(last.e) !== undefined
+        ? body.length - 1
+        : body.length;
+      let label = false;
+      walkStmts(body.slice(0, n), (st) => {
+        if (
+          st.k === "return" && st.e !== null &&
+          offsetFromI(st.e) !== undefined
+        ) label = true;
+      });
+      r = { n, label };
+      this.shape[op] = r;
+    }
+    return r;
   }
 
   /** The register-file cells an oplet touches. */
@@ -362,6 +413,7 @@ class RegionCompiler {
   // cost: large typed arrays are slow to allocate).
   private readonly out: ByteBuf;
   private readonly locals: number[] = [];
+  private readonly hints: [number, number][] = [];
   private depth = 0;
   private readonly types: FuncType[] = [REGION_TYPE];
   private readonly typeKeys = new Map<string, number>([["ii:i", 0]]);
@@ -464,6 +516,10 @@ class RegionCompiler {
     const k = t === F64 ? this.usedF++ : this.usedI++;
     if (k === pool.length) pool.push(this.newLocal(t));
     return pool[k];
+  }
+  /** Marks the \`if\` emitted next likely (1) or unlikely (0). */
+  private hint(likely: number | undefined): void {
+    if (likely !== undefined) this.hints.push([this.out.length, likely]);
   }
   private open(op: number, bt: number): number {
     this.out.push(op);
@@ -615,6 +671,7 @@ class RegionCompiler {
       tableMin: this.tableMin,
       locals: this.locals,
       body: this.out.bytes(),
+      hints: this.hints,
     });
     return { bytes, helpers: this.helperImports };
   }
@@ -692,15 +749,13 @@ class RegionCompiler {
       this.oplet = o;
       this.nLocals = 0;
       this.usedI = this.usedF = 0;
-      this.opDepth = this.open(Op.block, VOID);
-      // The final `return i + N` is where the block goes on anyway.
-      const body = o.body, last = body[body.length - 1];
-      const n = last?.k === "return" && last.e &&
-          offsetFromI(last.e) !== undefined
-        ? body.length - 1
-        : body.length;
-      this.stmts(body, n);
-      this.end();
+      const { n, label } = this.jit.shapeOf(b.base[i]);
+      // The final `return i + N` is where the block goes on anyway; a label
+      // for an early one only where the body has one (a third of a region's
+      // bytes were such wrappers).
+      if (label) this.opDepth = this.open(Op.block, VOID);
+      this.stmts(o.body, n);
+      if (label) this.end();
       i += 1 + o.params;
     }
   }
@@ -753,6 +808,7 @@ class RegionCompiler {
           return this.stmts(taken);
         }
         this.test(st.c);
+        this.hint(hintFor(st.t, st.f ?? []));
         this.open(Op.if, VOID);
         const before = this.pcConst, pending = this.pcPending;
         const lt = this.stmts(st.t);
@@ -903,6 +959,7 @@ class RegionCompiler {
       this.get(this.lBudget);
       this.i32c(0);
       this.emit(Op.i32_le_s);
+      this.hint(0); // The budget runs out once per entry.
       this.open(Op.if, VOID);
       this.flushPc();
       this.i32c(k);
@@ -1230,6 +1287,7 @@ class RegionCompiler {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.int(kc ? e.t : e.f);
       this.test(e.c);
+      this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
       this.int(e.t);
       this.emit(Op.else);
@@ -1273,6 +1331,7 @@ class RegionCompiler {
     this.emit(Op.f64_abs);
     this.f64c(2 ** 63);
     this.emit(Op.f64_lt);
+    this.hint(1);
     this.open(Op.if, I32);
     this.get(f);
     this.emit(0xfc, FC.i64_trunc_sat_f64_s, Op.i32_wrap_i64);
@@ -1293,6 +1352,7 @@ class RegionCompiler {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.intSlot(kc ? e.t : e.f, strict);
       this.test(e.c);
+      this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
       this.intSlot(e.t, strict);
       this.emit(Op.else);
@@ -1327,6 +1387,7 @@ class RegionCompiler {
     this.emit(Op.f64_convert_i32_s);
     this.get(f);
     this.emit(Op.f64_ne);
+    this.hint(0);
     this.open(Op.if, VOID);
     this.get(f);
     this.call(this.import("notInt", "f", false));
@@ -1461,6 +1522,7 @@ class RegionCompiler {
         const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
         const ty: Ty = tt === tf ? tt : "f64";
         this.test(e.c);
+        this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
         this.open(Op.if, ty === "f64" ? F64 : I32);
         this.exprAs(e.t, ty);
         this.emit(Op.else);

@@ -221,6 +221,14 @@ export interface ModuleSpec {
   locals: number[];
   /** The exported function's body, without the final `end`. */
   body: Uint8Array;
+  /**
+   * Branch hints for the body's `if`s, in increasing order of offset:
+   * `[offset of the if opcode in body, 1 if its then-branch is likely or 0
+   * if its else-branch is]`. They go in the standard
+   * `metadata.code.branch_hint` section, which V8 uses to move the unlikely
+   * side out of the hot path (and its register spills with it).
+   */
+  hints?: readonly (readonly [number, number])[];
 }
 
 /** Bytes of `v` as unsigned LEB128. */
@@ -293,6 +301,22 @@ export function encodeModule(m: ModuleSpec): Uint8Array<ArrayBuffer> {
     locals.push(m.locals[k]);
     runs++;
     k += n;
+  }
+  // A hint's offset counts from the start of the function body, its
+  // locals declarations included; the section precedes the code section.
+  if (m.hints !== undefined && m.hints.length > 0) {
+    const localsLength = ulebLength(runs) + locals.length;
+    const h = new ByteBuf(64 + 8 * m.hints.length);
+    str(h, "metadata.code.branch_hint");
+    h.push(1);
+    uleb(h, m.funcs.length);
+    uleb(h, m.hints.length);
+    for (const [off, likely] of m.hints) {
+      uleb(h, localsLength + off);
+      h.push(1);
+      h.push(likely);
+    }
+    section(head, 0, h);
   }
   const fnLength = ulebLength(runs) + locals.length + m.body.length + 1;
   const codeLength = 1 + ulebLength(fnLength) + fnLength;
