@@ -21,8 +21,17 @@ import {
   fMulD,
   fMulS,
   fpPack,
+  fSqrtD,
+  fSqrtS,
 } from "./fpu.ts";
-import { op_fma_d, op_fma_s, op_fmul_d, op_fmul_s } from "./ops.ts";
+import {
+  op_fma_d,
+  op_fma_s,
+  op_fmul_d,
+  op_fmul_s,
+  op_fsqrt_d,
+  op_fsqrt_s,
+} from "./ops.ts";
 
 // Operands and bits ---------------------------------------------------------
 
@@ -317,14 +326,23 @@ const cpu = new RiscvCpu(1 << 16);
 cpu.m32[PC >> 2] = 0x0020f1c3 | 0; // the word an illegal-rm fault reports
 const code = new Int32Array(3);
 
-type Kind = "fma_d" | "fma_s" | "fmul_d" | "fmul_s";
+type Kind = "fma_d" | "fma_s" | "fmul_d" | "fmul_s" | "fsqrt_d" | "fsqrt_s";
 const OPLET = {
   fma_d: op_fma_d,
   fma_s: op_fma_s,
   fmul_d: op_fmul_d,
   fmul_s: op_fmul_s,
+  fsqrt_d: op_fsqrt_d,
+  fsqrt_s: op_fsqrt_s,
 };
-const HELPER = { fma_d: fFmaD, fma_s: fFmaS, fmul_d: fMulD, fmul_s: fMulS };
+const HELPER = {
+  fma_d: fFmaD,
+  fma_s: fFmaS,
+  fmul_d: fMulD,
+  fmul_s: fMulS,
+  fsqrt_d: fSqrtD,
+  fsqrt_s: fSqrtS,
+};
 
 /** Runs the oplet (or its helper) once; returns rd's bits, fflags and the other registers, or the fault. */
 function runOne(
@@ -428,6 +446,17 @@ Deno.test("fma.s oplet: the inline paths give softfloat's bits and flags", () =>
 Deno.test("fmul.d and fmul.s oplets: zero factors inline in any rounding mode, as softfloat", () => {
   check("fmul_d", genD, 20000, 3);
   check("fmul_s", genS, 20000, 4);
+});
+
+Deno.test("fsqrt.d and fsqrt.s oplets: the inline square roots give softfloat's bits and flags", () => {
+  // the first operand of each generated set, and its magnitude
+  const abs = (gen: (r: Rng) => Operands, d: boolean) => (r: Rng) => {
+    const w = gen(r);
+    if (r.chance(0.5)) w[d ? 1 : 0] &= 0x7fffffff;
+    return w;
+  };
+  check("fsqrt_d", abs(genD, true), 20000, 5);
+  check("fsqrt_s", abs(genS, false), 20000, 6);
 });
 
 Deno.test("the fma tie that an error term breaks: the helper's answer, not the double sum's", () => {

@@ -675,9 +675,24 @@ export function op_fdiv_s(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** `fsqrt.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fsqrt.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the
+ * guest pc. Inline in round to nearest once NX is set, for a NaN-boxed
+ * positive finite operand: the double square root rounded to single is
+ * correctly rounded (53 >= 2 * 24 + 2), and cannot over- or underflow.
+ */
 export function op_fsqrt_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSqrtS(s, c[i + 1], c[i + 2]);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const a = s.fs[ra];
+  if (
+    (s.fcs[0] & 1) !== 0 && s.fw[ra + 1] === -1 && 0 < a && a < Infinity &&
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = Math.fround(Math.sqrt(a));
+    s.fw[d + 1] = -1;
+  } else fSqrtS(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -1028,9 +1043,21 @@ export function op_fdiv_d(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** `fsqrt.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fsqrt.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the
+ * guest pc. Inline in round to nearest once NX is set, for a positive
+ * finite operand: the host's square root is correctly rounded, and cannot
+ * over- or underflow.
+ */
 export function op_fsqrt_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSqrtD(s, c[i + 1], c[i + 2]);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  if (
+    (s.fcs[0] & 1) !== 0 && 0 < a && a < Infinity &&
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
+  ) {
+    s.f[p & 31] = Math.sqrt(a);
+  } else fSqrtD(s, p, c[i + 2]);
   return i + 3;
 }
 
