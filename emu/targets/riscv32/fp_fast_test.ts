@@ -583,6 +583,13 @@ Deno.test("fused multiply-adds through a machine: every backend gives the helper
         m.cpu.x[11] = OUT;
         m.cpu.pc = BASE;
         assert.equal(cpuExec(m, () => true), "exit");
+        if (backend === "jit") {
+          // the loop ran compiled: its block, with the fma's body, is most of
+          // the code (the others compile to a few hundred bytes)
+          const st = (m.backend as unknown as { stats: { bytes: number } })
+            .stats;
+          assert.ok(st.bytes > 1000, `${st.bytes} bytes of wasm`);
+        }
         for (let k = 0; k < N; k++) {
           const o = (OUT >> 2) + 4 * k;
           const got = `${(m.cpu.m32[o + 1] >>> 0).toString(16)}:${

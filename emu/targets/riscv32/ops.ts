@@ -686,7 +686,8 @@ export function op_fsqrt_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const ra = 2 * ((p >>> 5) & 31);
   const a = s.fs[ra];
   if (
-    (s.fcs[0] & 1) !== 0 && s.fw[ra + 1] === -1 && 0 < a && a < Infinity &&
+    (s.fcs[0] & 1) !== 0 && s.fw[ra + 1] === -1 && 0 < a &&
+    a <= 3.4028234663852886e38 &&
     ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     const d = 2 * (p & 31);
@@ -1053,7 +1054,7 @@ export function op_fsqrt_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const a = s.f[(p >>> 5) & 31];
   if (
-    (s.fcs[0] & 1) !== 0 && 0 < a && a < Infinity &&
+    (s.fcs[0] & 1) !== 0 && 0 < a && a <= 1.7976931348623157e308 &&
     ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
   ) {
     s.f[p & 31] = Math.sqrt(a);
