@@ -37,9 +37,20 @@ export function fpPack(
   return rd | (rs1 << 5) | (rs2 << 10) | (rs3 << 15) | (rm << 20);
 }
 
+/**
+ * For the fused multiply-adds, a bit above `rm` in the packed parameter:
+ * negate the addend (`fmsub`, `fnmadd`).
+ */
+export const FMA_NEG_ADDEND = 1 << 23;
+/**
+ * For the fused multiply-adds, a bit above `rm` in the packed parameter:
+ * negate the product (`fnmsub`, `fnmadd`).
+ */
+export const FMA_NEG_PRODUCT = 1 << 24;
+
 /** The rounding mode an instruction uses: its static `rm`, or `frm` (illegal if 5..7). */
 function rmOf(s: RiscvCpu, p: number, pc: number): number {
-  const rm = p >>> 20;
+  const rm = (p >>> 20) & 7;
   if (rm !== RM_DYN) return rm;
   const f = s.frm;
   if (f > 4) {
@@ -129,8 +140,13 @@ export function fMinMaxS(s: RiscvCpu, p: number, max: number): void {
   const sn = a !== a || b !== b ? sn3S(s, p, 2) : 0;
   setS(s, p & 31, max ? sf.fmax(s, a, b, sn) : sf.fmin(s, a, b, sn));
 }
-/** `fmadd.s` (kind 0), `fmsub.s` (1), `fnmsub.s` (2), `fnmadd.s` (3). */
-export function fFmaS(s: RiscvCpu, p: number, pc: number, kind: number): void {
+/**
+ * `fmadd.s`, `fmsub.s` (`p` has {@link FMA_NEG_ADDEND}), `fnmsub.s`
+ * ({@link FMA_NEG_PRODUCT}) and `fnmadd.s` (both). NaN operands (and their
+ * signalling bits) are read from the registers as they are.
+ */
+export function fFmaS(s: RiscvCpu, p: number, pc: number): void {
+  const kind = (p >>> 23) & 3;
   const a = getS(s, (p >>> 5) & 31),
     b = getS(s, (p >>> 10) & 31),
     c = getS(s, (p >>> 15) & 31);
@@ -237,8 +253,13 @@ export function fMinMaxD(s: RiscvCpu, p: number, max: number): void {
   const sn = a !== a || b !== b ? sn3D(s, p, 2) : 0;
   setD(s, p & 31, max ? sf.fmax(s, a, b, sn) : sf.fmin(s, a, b, sn));
 }
-/** `fmadd.d` (kind 0), `fmsub.d` (1), `fnmsub.d` (2), `fnmadd.d` (3). */
-export function fFmaD(s: RiscvCpu, p: number, pc: number, kind: number): void {
+/**
+ * `fmadd.d`, `fmsub.d` (`p` has {@link FMA_NEG_ADDEND}), `fnmsub.d`
+ * ({@link FMA_NEG_PRODUCT}) and `fnmadd.d` (both). NaN operands (and their
+ * signalling bits) are read from the registers as they are.
+ */
+export function fFmaD(s: RiscvCpu, p: number, pc: number): void {
+  const kind = (p >>> 23) & 3;
   const a = s.f[(p >>> 5) & 31],
     b = s.f[(p >>> 10) & 31],
     c = s.f[(p >>> 15) & 31];

@@ -632,15 +632,20 @@ export function op_fsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
 export function op_fmul_s(s: RiscvCpu, c: Int32Array, i: number): number {
   // Inline fast path as for doubles; both operands NaN-boxed. Rounding the
   // double result to single is exact RNE (double rounding is harmless here).
+  // The product of two singles is exact in a double: it is zero only for a
+  // zero factor, and then exact in any rounding mode.
   const p = c[i + 1];
   const a = 2 * ((p >>> 5) & 31);
   const b = 2 * ((p >>> 10) & 31);
-  const r = Math.fround(s.fs[a] * s.fs[b]);
+  const pr = s.fs[a] * s.fs[b];
+  const r = Math.fround(pr);
+  const m = p >>> 20;
+  const rm = m === 7 ? s.fcs[1] : m;
   if (
-    (s.fcs[0] & 1) !== 0 && (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
-    1.1754943508222875e-38 < Math.abs(r) &&
-    Math.abs(r) <= 3.4028234663852886e38 &&
-    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
+    (s.fw[a + 1] & s.fw[b + 1]) === -1 &&
+    (((s.fcs[0] & 1) !== 0 && rm === 0 &&
+      1.1754943508222875e-38 < Math.abs(r) &&
+      Math.abs(r) <= 3.4028234663852886e38) || (pr === 0 && rm < 5))
   ) {
     const d = 2 * (p & 31);
     s.fs[d] = r;
@@ -670,9 +675,25 @@ export function op_fdiv_s(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** `fsqrt.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fsqrt.s`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the
+ * guest pc. Inline in round to nearest once NX is set, for a NaN-boxed
+ * positive finite operand: the double square root rounded to single is
+ * correctly rounded (53 >= 2 * 24 + 2), and cannot over- or underflow.
+ */
 export function op_fsqrt_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSqrtS(s, c[i + 1], c[i + 2]);
+  const p = c[i + 1];
+  const ra = 2 * ((p >>> 5) & 31);
+  const a = s.fs[ra];
+  if (
+    (s.fcs[0] & 1) !== 0 && s.fw[ra + 1] === -1 && 0 < a &&
+    a <= 3.4028234663852886e38 &&
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
+  ) {
+    const d = 2 * (p & 31);
+    s.fs[d] = Math.fround(Math.sqrt(a));
+    s.fw[d + 1] = -1;
+  } else fSqrtS(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -719,126 +740,61 @@ export function op_fmax_s(s: RiscvCpu, c: Int32Array, i: number): number {
 }
 
 /**
- * `fmadd.s`: a * b + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, with NaN-boxed operands, the product of
- * two singles is exact in a double; when the double sum is exact too
- * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
+ * The single fused multiply-adds, one oplet for the four: `fmadd.s`
+ * (a * b + c), `fmsub.s` (a * b - c), `fnmsub.s` (-(a * b) + c) and
+ * `fnmadd.s` (-(a * b) - c), each rounded once. PARAM1 packs rd, rs1, rs2,
+ * rs3 and rm (fpPack) and, above rm, the negations: bit 23 negates the
+ * addend, bit 24 the product (`FMA_NEG_ADDEND`, `FMA_NEG_PRODUCT` in fpu.ts);
+ * PARAM2 is the guest pc.
+ *
+ * Inline, exactly as softfloat: with NaN-boxed operands, the product of two
+ * singles is exact in a double. In round to nearest once NX is set, and for
+ * a result far from over- and underflow, the double sum (rounded once)
+ * rounded to single is the fma unless the sum landed exactly on a midpoint
+ * between two singles while the exact sum was not there (then the helper).
+ * A zero product (a zero factor) gives exactly 0 + c in any rounding mode,
+ * with no flags, unless c is zero too (then its sign depends on the mode:
+ * inline in all but round down).
  */
-export function op_fmadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
+export function op_fma_s(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
   const ra = 2 * ((p >>> 5) & 31);
   const rb = 2 * ((p >>> 10) & 31);
   const rc = 2 * ((p >>> 15) & 31);
-  const pr = s.fs[ra] * s.fs[rb];
-  const d = s.fs[rc];
+  const pr = (1 - ((p >>> 23) & 2)) * s.fs[ra] * s.fs[rb];
+  const d = (1 - 2 * ((p >>> 23) & 1)) * s.fs[rc];
   const sm = pr + d;
   const bv = sm - pr;
   const r = Math.fround(sm);
   const ar = Math.abs(r);
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
-    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
-    ar <= 3.4028234663852886e38
-  ) {
-    const e = 2 * (p & 31);
-    s.fs[e] = r;
-    s.fw[e + 1] = -1;
-  } else fFmaS(s, p, c[i + 2], 0);
-  return i + 3;
-}
-
-/**
- * `fmsub.s`: a * b - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, with NaN-boxed operands, the product of
- * two singles is exact in a double; when the double sum is exact too
- * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
- */
-export function op_fmsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = c[i + 1];
-  const ra = 2 * ((p >>> 5) & 31);
-  const rb = 2 * ((p >>> 10) & 31);
-  const rc = 2 * ((p >>> 15) & 31);
-  const pr = s.fs[ra] * s.fs[rb];
-  const d = -s.fs[rc];
-  const sm = pr + d;
-  const bv = sm - pr;
-  const r = Math.fround(sm);
-  const ar = Math.abs(r);
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
-    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
-    ar <= 3.4028234663852886e38
-  ) {
-    const e = 2 * (p & 31);
-    s.fs[e] = r;
-    s.fw[e + 1] = -1;
-  } else fFmaS(s, p, c[i + 2], 1);
-  return i + 3;
-}
-
-/**
- * `fnmsub.s`: -(a * b) + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, with NaN-boxed operands, the product of
- * two singles is exact in a double; when the double sum is exact too
- * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
- */
-export function op_fnmsub_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = c[i + 1];
-  const ra = 2 * ((p >>> 5) & 31);
-  const rb = 2 * ((p >>> 10) & 31);
-  const rc = 2 * ((p >>> 15) & 31);
-  const pr = -s.fs[ra] * s.fs[rb];
-  const d = s.fs[rc];
-  const sm = pr + d;
-  const bv = sm - pr;
-  const r = Math.fround(sm);
-  const ar = Math.abs(r);
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
-    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
-    ar <= 3.4028234663852886e38
-  ) {
-    const e = 2 * (p & 31);
-    s.fs[e] = r;
-    s.fw[e + 1] = -1;
-  } else fFmaS(s, p, c[i + 2], 2);
-  return i + 3;
-}
-
-/**
- * `fnmadd.s`: -(a * b) - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, with NaN-boxed operands, the product of
- * two singles is exact in a double; when the double sum is exact too
- * (TwoSum), rounding it to single is the fma, unless it is tiny or huge.
- */
-export function op_fnmadd_s(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = c[i + 1];
-  const ra = 2 * ((p >>> 5) & 31);
-  const rb = 2 * ((p >>> 10) & 31);
-  const rc = 2 * ((p >>> 15) & 31);
-  const pr = -s.fs[ra] * s.fs[rb];
-  const d = -s.fs[rc];
-  const sm = pr + d;
-  const bv = sm - pr;
-  const r = Math.fround(sm);
-  const ar = Math.abs(r);
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    (s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1 &&
-    (pr - (sm - bv)) + (d - bv) === 0 && 1.1754943508222875e-38 < ar &&
-    ar <= 3.4028234663852886e38
-  ) {
-    const e = 2 * (p & 31);
-    s.fs[e] = r;
-    s.fw[e + 1] = -1;
-  } else fFmaS(s, p, c[i + 2], 3);
+  const m = (p >>> 20) & 7;
+  const rm = m === 7 ? s.fcs[1] : m;
+  let done = false;
+  if ((s.fw[ra + 1] & s.fw[rb + 1] & s.fw[rc + 1]) === -1) {
+    if (
+      (s.fcs[0] & 1) !== 0 && rm === 0 && 1.1754943508222875e-38 < ar &&
+      ar <= 3.4028234663852886e38
+    ) {
+      // sm - r is exact; 2 * (sm - r) reaches the next single exactly when
+      // sm is a midpoint (the inexact sum must then be rounded by the helper)
+      const df = sm - r;
+      if (
+        (pr - (sm - bv)) + (d - bv) === 0 || df === 0 ||
+        Math.fround(r + 2 * df) - r !== 2 * df
+      ) {
+        const e = 2 * (p & 31);
+        s.fs[e] = r;
+        s.fw[e + 1] = -1;
+        done = true;
+      }
+    } else if (pr === 0 && d === d && rm < 5 && (d !== 0 || rm !== 2)) {
+      const z = 2 * (p & 31);
+      s.fs[z] = pr + d;
+      s.fw[z + 1] = -1;
+      done = true;
+    }
+  }
+  if (!done) fFmaS(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -1054,12 +1010,18 @@ export function op_fsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
 export function op_fmul_d(s: RiscvCpu, c: Int32Array, i: number): number {
   // Inline fast path: round to nearest even once NX is set, and a result
   // that cannot have over- or underflowed: exactly softfloat's answer.
+  // A zero factor gives an exact zero (or a NaN) in any rounding mode.
   const p = c[i + 1];
-  const r = s.f[(p >>> 5) & 31] * s.f[(p >>> 10) & 31];
+  const x = s.f[(p >>> 5) & 31];
+  const y = s.f[(p >>> 10) & 31];
+  const r = x * y;
+  const m = p >>> 20;
+  const rm = m === 7 ? s.fcs[1] : m;
   if (
-    (s.fcs[0] & 1) !== 0 && 2.2250738585072014e-308 < Math.abs(r) &&
-    Math.abs(r) <= 1.7976931348623157e308 &&
-    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
+    ((s.fcs[0] & 1) !== 0 && rm === 0 &&
+      2.2250738585072014e-308 < Math.abs(r) &&
+      Math.abs(r) <= 1.7976931348623157e308) ||
+    (r === 0 && (x === 0 || y === 0) && rm < 5)
   ) {
     s.f[p & 31] = r;
   } else fMulD(s, p, c[i + 2]);
@@ -1082,9 +1044,21 @@ export function op_fdiv_d(s: RiscvCpu, c: Int32Array, i: number): number {
   return i + 3;
 }
 
-/** `fsqrt.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the guest pc. */
+/**
+ * `fsqrt.d`; PARAM1 packs rd, rs1, rs2, rs3 and rm (fpPack); PARAM2 is the
+ * guest pc. Inline in round to nearest once NX is set, for a positive
+ * finite operand: the host's square root is correctly rounded, and cannot
+ * over- or underflow.
+ */
 export function op_fsqrt_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  fSqrtD(s, c[i + 1], c[i + 2]);
+  const p = c[i + 1];
+  const a = s.f[(p >>> 5) & 31];
+  if (
+    (s.fcs[0] & 1) !== 0 && 0 < a && a <= 1.7976931348623157e308 &&
+    ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0
+  ) {
+    s.f[p & 31] = Math.sqrt(a);
+  } else fSqrtD(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -1115,23 +1089,38 @@ export function op_fmax_d(s: RiscvCpu, c: Int32Array, i: number): number {
 }
 
 /**
- * `fmadd.d`: a * b + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, operands and result far from over- and
- * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
- * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
- * fma. Otherwise (rounding to odd needed) the helper.
+ * The double fused multiply-adds, one oplet for the four: `fmadd.d`
+ * (a * b + c), `fmsub.d` (a * b - c), `fnmsub.d` (-(a * b) + c) and
+ * `fnmadd.d` (-(a * b) - c), each rounded once. PARAM1 packs rd, rs1, rs2,
+ * rs3 and rm (fpPack) and, above rm, the negations: bit 23 negates the
+ * addend, bit 24 the product (`FMA_NEG_ADDEND`, `FMA_NEG_PRODUCT` in fpu.ts);
+ * PARAM2 is the guest pc.
+ *
+ * Inline, exactly as softfloat: in round to nearest once NX is set, with
+ * operands and result far from over- and underflow, a * b = ph + pl exactly
+ * (Dekker), c + ph = uh + ul exactly (TwoSum) and ul + pl = t + e exactly
+ * (TwoSum), so the fma is uh + t + e rounded once. When e = 0 that is
+ * uh + t rounded. Otherwise uh + t = v + r2 and r2 + e = w + e2 (TwoSum),
+ * w is far below v, and v + w = z + r3 exactly (Fast2Sum): z is the fma
+ * unless v + w is a tie (|r3| half the spacing at z) that e2 breaks
+ * (then the helper). r3 and the half-spacing are multiples of w's ulp, so
+ * a smaller |r3| leaves room for |e2| <= ulp(w) / 2. A zero product (a
+ * zero factor) gives exactly 0 + c in any rounding mode, with no flags,
+ * unless c is zero too (then its sign depends on the mode: inline in all
+ * but round down).
  */
-export function op_fmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
+export function op_fma_d(s: RiscvCpu, c: Int32Array, i: number): number {
   const p = c[i + 1];
-  const a = s.f[(p >>> 5) & 31];
+  const a = (1 - ((p >>> 23) & 2)) * s.f[(p >>> 5) & 31];
   const b = s.f[(p >>> 10) & 31];
-  const d = s.f[(p >>> 15) & 31];
+  const d = (1 - 2 * ((p >>> 23) & 1)) * s.f[(p >>> 15) & 31];
   const ph = a * b;
   const aph = Math.abs(ph);
+  const m = (p >>> 20) & 7;
+  const rm = m === 7 ? s.fcs[1] : m;
   let done = false;
   if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
+    (s.fcs[0] & 1) !== 0 && rm === 0 &&
     1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
     Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
     Math.abs(d) < 9.7453140114e+288
@@ -1148,161 +1137,42 @@ export function op_fmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
     const ul = (d - (uh - bu)) + (ph - bu);
     const t = ul + pl;
     const bt = t - ul;
+    const e = (ul - (t - bt)) + (pl - bt);
     const v = uh + t;
     const av = Math.abs(v);
-    if (
-      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
-      av < 9.7453140114e+288
-    ) {
-      s.f[p & 31] = v;
-      done = true;
+    if (e === 0) {
+      // an exact zero sum is +0 in round to nearest
+      if (
+        (1.0261342003245941e-289 < av && av < 9.7453140114e+288) || v === 0
+      ) {
+        s.f[p & 31] = v;
+        done = true;
+      }
+    } else {
+      const bw = v - uh;
+      const r2 = (uh - (v - bw)) + (t - bw);
+      const w = r2 + e;
+      const bx = w - r2;
+      const e2 = (r2 - (w - bx)) + (e - bx);
+      const z = v + w;
+      const r3 = w - (z - v);
+      const az = Math.abs(z);
+      if (
+        1.0261342003245941e-289 < az && az < 9.7453140114e+288 &&
+        (e2 === 0 || r3 === 0 || (z + 2 * r3) - z !== 2 * r3)
+      ) {
+        s.f[p & 31] = z;
+        done = true;
+      }
     }
-  }
-  if (!done) fFmaD(s, p, c[i + 2], 0);
-  return i + 3;
-}
-
-/**
- * `fmsub.d`: a * b - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, operands and result far from over- and
- * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
- * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
- * fma. Otherwise (rounding to odd needed) the helper.
- */
-export function op_fmsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = c[i + 1];
-  const a = s.f[(p >>> 5) & 31];
-  const b = s.f[(p >>> 10) & 31];
-  const d = -s.f[(p >>> 15) & 31];
-  const ph = a * b;
-  const aph = Math.abs(ph);
-  let done = false;
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
-    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
-    Math.abs(d) < 9.7453140114e+288
+  } else if (
+    ph === 0 && (a === 0 || b === 0) && d === d && rm < 5 &&
+    (d !== 0 || rm !== 2)
   ) {
-    const sa = 134217729 * a;
-    const ah = sa - (sa - a);
-    const al = a - ah;
-    const sb = 134217729 * b;
-    const bh = sb - (sb - b);
-    const bl = b - bh;
-    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
-    const uh = d + ph;
-    const bu = uh - d;
-    const ul = (d - (uh - bu)) + (ph - bu);
-    const t = ul + pl;
-    const bt = t - ul;
-    const v = uh + t;
-    const av = Math.abs(v);
-    if (
-      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
-      av < 9.7453140114e+288
-    ) {
-      s.f[p & 31] = v;
-      done = true;
-    }
+    s.f[p & 31] = ph + d;
+    done = true;
   }
-  if (!done) fFmaD(s, p, c[i + 2], 1);
-  return i + 3;
-}
-
-/**
- * `fnmsub.d`: -(a * b) + c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, operands and result far from over- and
- * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
- * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
- * fma. Otherwise (rounding to odd needed) the helper.
- */
-export function op_fnmsub_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = c[i + 1];
-  const a = -s.f[(p >>> 5) & 31];
-  const b = s.f[(p >>> 10) & 31];
-  const d = s.f[(p >>> 15) & 31];
-  const ph = a * b;
-  const aph = Math.abs(ph);
-  let done = false;
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
-    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
-    Math.abs(d) < 9.7453140114e+288
-  ) {
-    const sa = 134217729 * a;
-    const ah = sa - (sa - a);
-    const al = a - ah;
-    const sb = 134217729 * b;
-    const bh = sb - (sb - b);
-    const bl = b - bh;
-    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
-    const uh = d + ph;
-    const bu = uh - d;
-    const ul = (d - (uh - bu)) + (ph - bu);
-    const t = ul + pl;
-    const bt = t - ul;
-    const v = uh + t;
-    const av = Math.abs(v);
-    if (
-      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
-      av < 9.7453140114e+288
-    ) {
-      s.f[p & 31] = v;
-      done = true;
-    }
-  }
-  if (!done) fFmaD(s, p, c[i + 2], 2);
-  return i + 3;
-}
-
-/**
- * `fnmadd.d`: -(a * b) - c, rounded once; PARAM1 packs rd, rs1, rs2, rs3 and rm
- * (fpPack); PARAM2 is the guest pc. Inline, as softfloat's fast path: in
- * round to nearest once NX is set, operands and result far from over- and
- * underflow, a * b = ph + pl exactly (Dekker), ph + c = uh + ul exactly
- * (TwoSum); when ul + pl is exact too, uh + (ul + pl) rounded once is the
- * fma. Otherwise (rounding to odd needed) the helper.
- */
-export function op_fnmadd_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = c[i + 1];
-  const a = -s.f[(p >>> 5) & 31];
-  const b = s.f[(p >>> 10) & 31];
-  const d = -s.f[(p >>> 15) & 31];
-  const ph = a * b;
-  const aph = Math.abs(ph);
-  let done = false;
-  if (
-    (s.fcs[0] & 1) !== 0 && ((p >>> 20) === 7 ? s.fcs[1] : p >>> 20) === 0 &&
-    1.0261342003245941e-289 < aph && aph < 9.7453140114e+288 &&
-    Math.abs(a) < 9.7453140114e+288 && Math.abs(b) < 9.7453140114e+288 &&
-    Math.abs(d) < 9.7453140114e+288
-  ) {
-    const sa = 134217729 * a;
-    const ah = sa - (sa - a);
-    const al = a - ah;
-    const sb = 134217729 * b;
-    const bh = sb - (sb - b);
-    const bl = b - bh;
-    const pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl;
-    const uh = d + ph;
-    const bu = uh - d;
-    const ul = (d - (uh - bu)) + (ph - bu);
-    const t = ul + pl;
-    const bt = t - ul;
-    const v = uh + t;
-    const av = Math.abs(v);
-    if (
-      (ul - (t - bt)) + (pl - bt) === 0 && 1.0261342003245941e-289 < av &&
-      av < 9.7453140114e+288
-    ) {
-      s.f[p & 31] = v;
-      done = true;
-    }
-  }
-  if (!done) fFmaD(s, p, c[i + 2], 3);
+  if (!done) fFmaD(s, p, c[i + 2]);
   return i + 3;
 }
 
@@ -1694,10 +1564,7 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_fsqrt_s, 2),
   defineOplet(op_fmin_s, 1),
   defineOplet(op_fmax_s, 1),
-  defineOplet(op_fmadd_s, 2),
-  defineOplet(op_fmsub_s, 2),
-  defineOplet(op_fnmsub_s, 2),
-  defineOplet(op_fnmadd_s, 2),
+  defineOplet(op_fma_s, 2),
   defineOplet(op_feq_s, 1),
   defineOplet(op_flt_s, 1),
   defineOplet(op_fle_s, 1),
@@ -1716,10 +1583,7 @@ export const OPLETS: readonly OpletDef<RiscvCpu>[] = [
   defineOplet(op_fsqrt_d, 2),
   defineOplet(op_fmin_d, 1),
   defineOplet(op_fmax_d, 1),
-  defineOplet(op_fmadd_d, 2),
-  defineOplet(op_fmsub_d, 2),
-  defineOplet(op_fnmsub_d, 2),
-  defineOplet(op_fnmadd_d, 2),
+  defineOplet(op_fma_d, 2),
   defineOplet(op_feq_d, 1),
   defineOplet(op_flt_d, 1),
   defineOplet(op_fle_d, 1),

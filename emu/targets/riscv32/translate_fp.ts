@@ -12,7 +12,7 @@
 
 import { funct3, immI, immS, rd, rs1, rs2, rs3 } from "./decode.ts";
 import { OPC } from "./decode.ts";
-import { fpPack } from "./fpu.ts";
+import { FMA_NEG_ADDEND, FMA_NEG_PRODUCT, fpPack } from "./fpu.ts";
 import type { OpletName } from "./translate.ts";
 
 /** Emits an oplet with parameters (the translator's `emit`). */
@@ -24,11 +24,12 @@ const ARITH: Readonly<Record<number, readonly [OpletName, OpletName]>> = {
   0x02: ["fmul_s", "fmul_d"],
   0x03: ["fdiv_s", "fdiv_d"],
 };
-const FMAS: Readonly<Record<number, readonly [OpletName, OpletName]>> = {
-  [OPC.MADD]: ["fmadd_s", "fmadd_d"],
-  [OPC.MSUB]: ["fmsub_s", "fmsub_d"],
-  [OPC.NMSUB]: ["fnmsub_s", "fnmsub_d"],
-  [OPC.NMADD]: ["fnmadd_s", "fnmadd_d"],
+/** The fused multiply-adds: one oplet per format, the negations in its parameter. */
+const FMAS: Readonly<Record<number, number>> = {
+  [OPC.MADD]: 0,
+  [OPC.MSUB]: FMA_NEG_ADDEND,
+  [OPC.NMSUB]: FMA_NEG_PRODUCT,
+  [OPC.NMADD]: FMA_NEG_PRODUCT | FMA_NEG_ADDEND,
 };
 const SGNJ: readonly (readonly [OpletName, OpletName])[] = [
   ["fsgnj_s", "fsgnj_d"],
@@ -67,10 +68,10 @@ export function translateFp(w: number, pc: number, emit: Emit): boolean {
   const roundingOk = f3 !== 5 && f3 !== 6; // rm 7 = dynamic, checked when run
   const p = fpPack(d, a, b, rs3(w), f3);
   const fma = FMAS[op];
-  if (fma) {
+  if (fma !== undefined) {
     const fmt = (w >>> 25) & 3;
     if (fmt > 1 || !roundingOk) return false;
-    emit(fma[fmt], p, pc);
+    emit(fmt ? "fma_d" : "fma_s", p | fma, pc);
     return true;
   }
   // OP_FP
