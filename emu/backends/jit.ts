@@ -39,6 +39,7 @@ import {
   JC_SIZE,
   JitCompiler,
   type RegionBlock,
+  type RegionModule,
   type Scratch,
 } from "./jit_compile.ts";
 import { callDispatcher } from "./call.ts";
@@ -292,6 +293,43 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     if (!c.blockSupported(tb.base)) return;
     const t0 = performance.now();
     const table = this.table ?? this.setUp();
+    // An oplet that does not compile is found by compiling (see
+    // JitCompiler.blockSupported): the region is then formed once more
+    // without its blocks.
+    let mod: RegionModule | null = null, size = 0;
+    for (let attempt = 0; attempt < 2 && mod === null; attempt++) {
+      if (!c.blockSupported(tb.base)) break;
+      const rb = this.formRegion(tb, c);
+      size = rb.length;
+      mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
+    }
+    if (mod === null) {
+      this.stats.compileMs += performance.now() - t0;
+      return;
+    }
+    const imports: Record<string, unknown> = {
+      mem: this.cpu.memory,
+      tab: table,
+    };
+    for (const h of mod.helpers) imports[h.name] = this.wrapper(h);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes), {
+      e: imports as WebAssembly.ModuleImports,
+    });
+    const fn = inst.exports.f as RegionFn;
+    tb.compiled = new RegionEntry(fn, this, tb.pc);
+    table.set(this.slotFor(tb.pc), fn);
+    this.cacheHead(tb.pc, fn);
+    this.stats.regions++;
+    this.stats.blocks += size;
+    this.stats.bytes += mod.bytes.length;
+    this.stats.compileMs += performance.now() - t0;
+  }
+
+  /** The blocks of the region entered at `tb`, in the order they are compiled. */
+  private formRegion(
+    tb: TranslationBlock<S>,
+    c: JitCompiler,
+  ): RegionBlock[] {
     // The region: blocks reachable through the chain links the interpreter
     // has made, breadth first; with a guiding profile, only along edges it
     // saw, the most taken first. It stops at the head of a region compiled
@@ -329,30 +367,13 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       }
     }
     this.refreshConsts();
-    const rb: RegionBlock[] = reversePostorder(blocks).map((b) => ({
+    return reversePostorder(blocks).map((b) => ({
       pc: b.pc,
       base: b.base,
       icount: b.icount,
       nops: b.nops,
       lookups: indirectTargets(b).map((n) => n.pc),
     }));
-    const mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
-    const imports: Record<string, unknown> = {
-      mem: this.cpu.memory,
-      tab: table,
-    };
-    for (const h of mod.helpers) imports[h.name] = this.wrapper(h);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(mod.bytes), {
-      e: imports as WebAssembly.ModuleImports,
-    });
-    const fn = inst.exports.f as RegionFn;
-    tb.compiled = new RegionEntry(fn, this, tb.pc);
-    table.set(this.slotFor(tb.pc), fn);
-    this.cacheHead(tb.pc, fn);
-    this.stats.regions++;
-    this.stats.blocks += blocks.length;
-    this.stats.bytes += mod.bytes.length;
-    this.stats.compileMs += performance.now() - t0;
   }
 
   /** The shared table, the stub and an empty jump cache, for the first region. */

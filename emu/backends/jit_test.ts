@@ -263,6 +263,45 @@ Deno.test("jit: an oplet the compiler does not handle keeps its blocks in the in
   assert.notEqual(j.tbs.get(BASE + 16)!.compiled, null);
 });
 
+Deno.test("jit: a region whose warm successor uses an oplet that does not compile is formed again without it", () => {
+  // op_add refused as above. A = BASE + 8: t0 -= 1; beq t0, 0, exit.
+  // B = BASE + 16: t1 += t0; bne t0, 0, A. A runs first in each round, so
+  // it turns hot with B warm: the region first takes B, its compile fails
+  // on the add, and A is compiled alone.
+  // deno-lint-ignore no-unused-vars
+  function op_add(s: RiscvCpu, c: Int32Array, i: number): number {
+    if (s.t0 !== s.t0) throw new Error("not a number");
+    s.t0 = (s.t0 + s.t1) | 0;
+    return i + 1;
+  }
+  const n = OPLETS.findIndex((o) => o.name === "add");
+  const oplets = OPLETS.slice();
+  oplets[n] = defineOplet(op_add, 0);
+  const target = { ...RISCV32, oplets };
+  const words = [
+    I(100, 0, 0, 5, 0x13),
+    B(4, 0, 5, 1),
+    I(-1, 5, 0, 5, 0x13),
+    B(12, 0, 5, 0),
+    R(0, 5, 6, 0, 6),
+    B(-12, 0, 5, 1),
+    ECALL,
+  ];
+  const sw = machine(words, { target });
+  const j = machine(words, { target, backend: "jit", jit: { hotAfter: 16 } });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.equal(j.cpu.x[6], 4950);
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.deepEqual(j.stats, sw.stats);
+  const jit = jitOf(j);
+  assert.equal(jit.compiler!.supports(n), 'oplet "add": throw is not compiled');
+  assert.notEqual(j.tbs.get(BASE + 8)!.compiled, null);
+  assert.equal(j.tbs.get(BASE + 16)!.compiled, null);
+  assert.equal(jit.stats.regions, 1);
+  assert.equal(jit.stats.blocks, 1);
+});
+
 Deno.test("jit: while profiling, every block is interpreted", () => {
   const j = machine(LOOP(1000), {
     backend: "jit",
