@@ -181,7 +181,7 @@ export class Machine {
       this.backend.runFor(c, `tb${id}_${(pc >>> 0).toString(16)}`),
       base,
     );
-    tb.heat = this.backend.heatOf?.(pc) ?? this.backend.hotAfter;
+    tb.heat = this.backend.heatOf?.(pc, g.icount) ?? this.backend.hotAfter;
     this.stats.tbs++;
     this.cache.insert(tb);
     const log = this.options.log;

@@ -59,8 +59,8 @@ export interface TbBackend<S> {
    * (a backend that never compiles later answers a count it never reaches).
    */
   readonly hotAfter: number;
-  /** How many executions make the block at `pc` hot, if not {@link hotAfter} for every block. */
-  heatOf?(pc: number): number;
+  /** How many executions make the block at `pc` of `icount` instructions hot, if not {@link hotAfter} for every block. */
+  heatOf?(pc: number, icount: number): number;
   /** Called by the execution loop when a block's count reaches {@link hotAfter}. */
   hot(tb: TranslationBlock<S>): void;
   /** Called when the translation cache drops every block. */

@@ -81,13 +81,31 @@ export interface JitStats {
  */
 export const WARM_DIV = 8;
 
+/**
+ * Instructions in a block up to which it turns hot after `hotAfter` runs;
+ * a longer block, sooner (see {@link JitBackend.heatOf}). Straight-line
+ * code such as an elliptic-curve library's field arithmetic has blocks of
+ * 60 instructions and more that ran about 1000 times in all: interpreted,
+ * they took a fifth of the run.
+ */
+export const HOT_INSNS = 8;
+
 /** Most guest instructions one entry into compiled code runs before it returns (keeps counters in int32). */
 const BUDGET_CAP = 1 << 20;
 
-/** A compiled region: `(budget, ops) => exit code`. */
-export type RegionFn = (budget: number, ops: number) => number;
+/**
+ * A compiled region: `(budget, ops, start) => exit code`, entered at its
+ * block number `start` (0, its head, when called through the table).
+ */
+export type RegionFn = (budget: number, ops: number, start: number) => number;
 
-/** Compiled code entered at one block. */
+/**
+ * Compiled code entered at one block: a region's head (`start` 0), or
+ * another of its blocks, which the execution loop reached from outside
+ * the region (a function's return site, say): such a block runs compiled
+ * too instead of interpreted, and still counts its executions towards
+ * heading a region of its own.
+ */
 class RegionEntry<S extends CpuState> implements CompiledEntry {
   insns = 0;
   ops = 0;
@@ -95,20 +113,25 @@ class RegionEntry<S extends CpuState> implements CompiledEntry {
     private readonly fn: RegionFn,
     private readonly jit: JitBackend<S>,
     private readonly pc: number,
+    /** The block's number in the region: 0 for its head. */
+    readonly start: number,
+    private readonly tb: TranslationBlock<S> | null,
   ) {}
 
   enter(budget: number): number {
     const j = this.jit, m = j.m32, s = j.cpu;
-    // Entered from the loop: make sure compiled code finds this entry in
-    // the jump cache next time (another head may have taken its entry).
-    const h = (this.pc >>> 2) & (JC_SIZE - 1);
-    if (m[j.jcWord + h] !== this.pc) j.cacheHead(this.pc, this.fn);
+    if (this.start === 0) {
+      // Entered from the loop: make sure compiled code finds this entry in
+      // the jump cache next time (another head may have taken its entry).
+      const h = (this.pc >>> 2) & (JC_SIZE - 1);
+      if (m[j.jcWord + h] !== this.pc) j.cacheHead(this.pc, this.fn);
+    } else if (--this.tb!.heat === 0) j.hot(this.tb!);
     const b = budget < BUDGET_CAP ? budget : BUDGET_CAP;
     j.stats.entries++;
     j.syncIn(s, m);
     let code: number;
     try {
-      code = this.fn(b, 0);
+      code = this.fn(b, 0, this.start);
     } catch (e) {
       this.insns = b - m[j.budgetWord];
       this.ops = m[j.opsWord];
@@ -276,9 +299,28 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     return this.comp;
   }
 
-  /** {@link hotAfter}, or less for a block the guiding profile calls hot. */
-  heatOf(pc: number): number {
-    return this.heads?.has(pc) ? GUIDED_AFTER : this.hotAfter;
+  /**
+   * {@link hotAfter} for a block of up to {@link HOT_INSNS} instructions; a
+   * longer block turns hot when it has run about `hotAfter * HOT_INSNS`
+   * instructions (at least `hotAfter / 16` runs): interpreting and compiling
+   * both cost by the instruction. Less for a block the guiding profile
+   * calls hot.
+   */
+  heatOf(pc: number, icount = 1): number {
+    if (this.heads?.has(pc)) return GUIDED_AFTER;
+    return icount <= HOT_INSNS ? this.hotAfter : Math.max(
+      Math.ceil(this.hotAfter / 16),
+      Math.ceil(this.hotAfter * HOT_INSNS / icount),
+    );
+  }
+
+  /**
+   * Whether the interpreter ran `tb` at least `bar / warmDiv` times, in
+   * proportion for a block whose own bar is lower (see {@link heatOf}).
+   */
+  private warm(tb: TranslationBlock<S>, bar: number): boolean {
+    const h0 = this.heatOf(tb.pc, tb.icount);
+    return (h0 - tb.heat) * this.warmDiv * this.hotAfter >= bar * h0;
   }
 
   /** Every block is interpreted until it is hot. */
@@ -289,19 +331,30 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   /** Compiles the region entered at `tb`. */
   hot(tb: TranslationBlock<S>): void {
     const c = this.compiler;
-    if (c === null || tb.compiled !== null) return;
+    // A block entered inside another region may still head its own.
+    if (c === null || headsRegion(tb)) return;
     if (!c.blockSupported(tb.base)) return;
     const t0 = performance.now();
     const table = this.table ?? this.setUp();
     // An oplet that does not compile is found by compiling (see
     // JitCompiler.blockSupported): the region is then formed once more
     // without its blocks.
-    let mod: RegionModule | null = null, size = 0;
+    let mod: RegionModule | null = null;
+    let tbs: TranslationBlock<S>[] = [];
     for (let attempt = 0; attempt < 2 && mod === null; attempt++) {
       if (!c.blockSupported(tb.base)) break;
-      const rb = this.formRegion(tb, c);
-      size = rb.length;
-      mod = c.compile(rb, (pc) => this.slotFor(pc), JC_SIZE);
+      tbs = this.formRegion(tb, c);
+      mod = c.compile(
+        tbs.map((b) => ({
+          pc: b.pc,
+          base: b.base,
+          icount: b.icount,
+          nops: b.nops,
+          lookups: indirectTargets(b).map((n) => n.pc),
+        })),
+        (pc) => this.slotFor(pc),
+        JC_SIZE,
+      );
     }
     if (mod === null) {
       this.stats.compileMs += performance.now() - t0;
@@ -316,20 +369,27 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       e: imports as WebAssembly.ModuleImports,
     });
     const fn = inst.exports.f as RegionFn;
-    tb.compiled = new RegionEntry(fn, this, tb.pc);
+    tb.compiled = new RegionEntry(fn, this, tb.pc, 0, null);
+    // Its other blocks, where the loop finds them interpreted still.
+    for (let k = 1; k < tbs.length; k++) {
+      const b = tbs[k];
+      if (b.compiled === null) {
+        b.compiled = new RegionEntry(fn, this, b.pc, k, b);
+      }
+    }
     table.set(this.slotFor(tb.pc), fn);
     this.cacheHead(tb.pc, fn);
     this.stats.regions++;
-    this.stats.blocks += size;
+    this.stats.blocks += tbs.length;
     this.stats.bytes += mod.bytes.length;
     this.stats.compileMs += performance.now() - t0;
   }
 
-  /** The blocks of the region entered at `tb`, in the order they are compiled. */
+  /** The blocks of the region entered at `tb`, in the order they are compiled (`tb` first). */
   private formRegion(
     tb: TranslationBlock<S>,
     c: JitCompiler,
-  ): RegionBlock[] {
+  ): TranslationBlock<S>[] {
     // The region: blocks reachable through the chain links the interpreter
     // has made, breadth first; with a guiding profile, only along edges it
     // saw, the most taken first. It stops at the head of a region compiled
@@ -357,8 +417,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       for (const n of next) {
         if (
           n !== null && !seen.has(n.pc) && blocks.length < this.maxBlocks &&
-          (n.compiled === null || many) &&
-          (this.hotAfter - n.heat) * this.warmDiv >= bar &&
+          (!headsRegion(n) || many) &&
+          this.warm(n, bar) &&
           c.blockSupported(n.base)
         ) {
           seen.add(n.pc);
@@ -367,13 +427,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       }
     }
     this.refreshConsts();
-    return reversePostorder(blocks).map((b) => ({
-      pc: b.pc,
-      base: b.base,
-      icount: b.icount,
-      nops: b.nops,
-      lookups: indirectTargets(b).map((n) => n.pc),
-    }));
+    return reversePostorder(blocks);
   }
 
   /** The shared table, the stub and an empty jump cache, for the first region. */
@@ -489,7 +543,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     b.push(Op.i32_const);
     sleb(b, EXIT_GOTO0);
     const bytes = encodeModule({
-      types: [{ params: [I32, I32], results: [I32] }],
+      types: [{ params: [I32, I32, I32], results: [I32] }],
       funcs: [],
       memPages: this.memPages,
       tableMin: null,
@@ -556,6 +610,12 @@ function indirectTargets<
  * every edge that is not a loop's back edge then goes forward, which
  * compiled code takes as a direct branch.
  */
+/** Whether `tb` is compiled code of its own: a region's head, or a block another backend compiled. */
+function headsRegion<S extends CpuState>(tb: TranslationBlock<S>): boolean {
+  const cc = tb.compiled;
+  return cc !== null && !(cc instanceof RegionEntry && cc.start > 0);
+}
+
 function reversePostorder<
   T extends {
     jmp0: T | null;

@@ -5,7 +5,7 @@
  * without a second copy, or, when its body uses something this compiler
  * does not know, keeps its blocks in the interpreter.
  *
- * A region is one WebAssembly function `(budget, ops) -> exit code` over
+ * A region is one WebAssembly function `(budget, ops, start) -> exit code` over
  * many blocks that keeps their control flow: a loop with a `br_table` over
  * the region's blocks, so that a guest loop stays a loop. Guest registers
  * (constant-indexed cells of a register file kept below the compiled code's
@@ -153,7 +153,7 @@ export interface JitInfo {
   readonly pcField: string;
 }
 
-const REGION_TYPE: FuncType = { params: [I32, I32], results: [I32] };
+const REGION_TYPE: FuncType = { params: [I32, I32, I32], results: [I32] };
 const ELEM_SIZE: Record<Elem, number> = {
   i8: 1,
   u8: 1,
@@ -438,7 +438,7 @@ class RegionCompiler {
   private readonly hints: [number, number][] = [];
   private depth = 0;
   private readonly types: FuncType[] = [REGION_TYPE];
-  private readonly typeKeys = new Map<string, number>([["ii:i", 0]]);
+  private readonly typeKeys = new Map<string, number>([["iii:i", 0]]);
   private readonly imports: { name: string; type: number }[] = [];
   private readonly helperImports: HelperImport[] = [];
   private readonly importIndex = new Map<string, number>();
@@ -527,7 +527,7 @@ class RegionCompiler {
   }
   private newLocal(t: number): number {
     this.locals.push(t);
-    return 2 + this.locals.length - 1;
+    return 3 + this.locals.length - 1;
   }
   /**
    * A local that lives within one oplet instance: the next oplet reuses
@@ -632,7 +632,7 @@ class RegionCompiler {
         i += 1 + o.params;
       }
     }
-    this.lNext = this.newLocal(I32);
+    this.lNext = 2;
     this.lCode = this.newLocal(I32);
     this.lSlot = this.newLocal(I32);
     for (const t of TEMPS) this.tempLocal.set(t, this.newLocal(I32));
@@ -682,6 +682,7 @@ class RegionCompiler {
     this.storeRegs();
     this.get(this.lBudget);
     this.get(this.lOps);
+    this.i32c(0); // a region called through the table starts at its head
     this.get(this.lSlot);
     this.emit(Op.return_call_indirect);
     uleb(this.out, 0);

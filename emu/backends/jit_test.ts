@@ -10,7 +10,7 @@ import {
   type RiscvCpu,
 } from "../targets/riscv32/target.ts";
 import { readOplet } from "../oplet_rules.ts";
-import type { JitBackend } from "./jit.ts";
+import { HOT_INSNS, type JitBackend } from "./jit.ts";
 import type { CpuState } from "../target.ts";
 
 const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number) =>
@@ -300,6 +300,48 @@ Deno.test("jit: a region whose warm successor uses an oplet that does not compil
   assert.equal(j.tbs.get(BASE + 16)!.compiled, null);
   assert.equal(jit.stats.regions, 1);
   assert.equal(jit.stats.blocks, 1);
+});
+
+Deno.test("jit: a region's other blocks run compiled when the loop reaches them from outside", () => {
+  // A = BASE + 8: t0 -= 1; beq t0, 0, exit. B = BASE + 16: t1 += t0;
+  // bne t0, 0, A. A turns hot first, with B warm: one region, A its head.
+  const words = [
+    I(100, 0, 0, 5, 0x13),
+    B(4, 0, 5, 1),
+    I(-1, 5, 0, 5, 0x13),
+    B(12, 0, 5, 0),
+    R(0, 5, 6, 0, 6),
+    B(-12, 0, 5, 1),
+    ECALL,
+  ];
+  const sw = machine(words, {});
+  const j = machine(words, { backend: "jit", jit: { hotAfter: 16 } });
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  const jit = jitOf(j);
+  assert.equal(jit.stats.regions, 1);
+  const b = j.tbs.get(BASE + 16)!;
+  assert.equal((b.compiled as unknown as { start: number }).start, 1);
+  // Start again at B, from the loop: it enters the region at B.
+  for (const m of [sw, j]) {
+    m.cpu.x[5] = 10;
+    m.cpu.pc = BASE + 16;
+  }
+  const entries = jit.stats.entries;
+  assert.equal(exec(sw), "exit");
+  assert.equal(exec(j), "exit");
+  assert.equal(jit.stats.entries, entries + 1);
+  assert.equal(j.cpu.x[6], 4950 + 55);
+  assert.deepEqual(j.cpu.x, sw.cpu.x);
+  assert.deepEqual(j.stats, sw.stats);
+});
+
+Deno.test("jit: a block of more than HOT_INSNS instructions turns hot after as many instructions, not runs", () => {
+  const jit = jitOf(machine(LOOP(1), { backend: "jit" }));
+  assert.equal(jit.heatOf(BASE, 1), 1000);
+  assert.equal(jit.heatOf(BASE, HOT_INSNS), 1000);
+  assert.equal(jit.heatOf(BASE, 64), 1000 * HOT_INSNS / 64);
+  assert.equal(jit.heatOf(BASE, 10000), 1000 / 16 + 0.5);
 });
 
 Deno.test("jit: while profiling, every block is interpreted", () => {
