@@ -10,6 +10,7 @@ import { loadFusedDir } from "./fused_dir.ts";
 import { opletInfo, opletTableHash } from "./oplet.ts";
 import { readProfileGuide } from "./profile_guide.ts";
 import { runElf } from "./run.ts";
+import { DEFAULT_MEM_SIZE } from "./machine.ts";
 import { type Backend, BACKENDS } from "./dispatch.ts";
 import { parseElf } from "./linux_user/elfload.ts";
 import {
@@ -64,7 +65,7 @@ Options:
   --profile-gzip       gzip the profile
   --allow-open PATH    let the guest open PATH read-only: a file, or a folder and
                        everything in it; relative to the current folder (repeatable)
-  --mem-mb N           guest memory in MiB (default 256)
+  --mem-mb N           guest memory in MiB (default 1032: a heap as large as qemu-riscv32's)
   --env NAME=VALUE     add to the guest's environment (repeatable; default empty)
   -h, --help           show this help
   --version            show the version
@@ -205,7 +206,8 @@ async function run(args: readonly string[]): Promise<number> {
     );
   }
   const maxInsns = positiveInt("--max-insns", values["max-insns"]);
-  const memMb = positiveInt("--mem-mb", values["mem-mb"]) ?? 256;
+  const memMb = positiveInt("--mem-mb", values["mem-mb"]) ??
+    DEFAULT_MEM_SIZE / (1024 * 1024);
   if (memMb < 16 || memMb > 2047) {
     throw new UsageError(`Option --mem-mb expects 16 to 2047, got "${memMb}"`);
   }

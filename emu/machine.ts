@@ -19,9 +19,24 @@ import { RISCV32, type RiscvCpu } from "./targets/riscv32/target.ts";
 
 export { JMP_CACHE_SIZE };
 
+/**
+ * Guest memory in bytes when none is given: 0x40800000 (1032 MiB), the top of
+ * the stack under qemu-riscv32, whose heap can grow to 0x40000000 (1023 MiB of
+ * `malloc` in a static picolibc program), as it does here below the 8 MiB
+ * stack. The buffer is zero-filled lazily by the host: untouched memory costs
+ * nothing.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MEM_SIZE, Machine } from "@oplet/emu";
+ * console.log(new Machine().cpu.memSize === DEFAULT_MEM_SIZE); // true
+ * ```
+ */
+export const DEFAULT_MEM_SIZE = 0x40800000;
+
 /** Options for a {@link Machine}. */
 export interface MachineOptions {
-  /** Guest memory in bytes (default 256 MiB). */
+  /** Guest memory in bytes (default {@link DEFAULT_MEM_SIZE}, 1032 MiB). */
   memSize?: number;
   /** Fused oplets to collapse into; `null` or absent runs unfused. */
   fused?: FusedSet<RiscvCpu> | null;
@@ -99,7 +114,7 @@ export class Machine {
     this.options = options;
     const t = this.arch = options.target ?? RISCV32;
     this.target = t.name;
-    this.cpu = t.createCpu(options.memSize ?? 256 * 1024 * 1024);
+    this.cpu = t.createCpu(options.memSize ?? DEFAULT_MEM_SIZE);
     const base = t.oplets;
     const fused = options.profile ? null : options.fused ?? null;
     if (fused && fused.baseHash !== opletTableHash(base)) {
