@@ -38,7 +38,6 @@ import {
   type HelperImport,
   JC_SIZE,
   JitCompiler,
-  type RegionBlock,
   type RegionModule,
   type Scratch,
 } from "./jit_compile.ts";
