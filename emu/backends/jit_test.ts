@@ -228,8 +228,11 @@ Deno.test("jit: flushing the cache drops compiled regions; the run goes on alike
   assert.ok(jitOf(j).stats.regions > regions);
 });
 
-Deno.test("jit: an oplet the compiler does not handle keeps its blocks in the interpreter", () => {
-  // op_add, written with a construct (throw) that the compiler refuses.
+/**
+ * The riscv32 target with op_add written with a construct (throw) that the
+ * compiler refuses; `n` is its number.
+ */
+function refusedAdd() {
   // deno-lint-ignore no-unused-vars
   function op_add(s: RiscvCpu, c: Int32Array, i: number): number {
     if (s.t0 !== s.t0) throw new Error("not a number");
@@ -239,7 +242,11 @@ Deno.test("jit: an oplet the compiler does not handle keeps its blocks in the in
   const n = OPLETS.findIndex((o) => o.name === "add");
   const oplets = OPLETS.slice();
   oplets[n] = defineOplet(op_add, 0);
-  const target = { ...RISCV32, oplets };
+  return { n, target: { ...RISCV32, oplets } };
+}
+
+Deno.test("jit: an oplet the compiler does not handle keeps its blocks in the interpreter", () => {
+  const { n, target } = refusedAdd();
   const sw = machine(LOOP(1000), { target });
   const j = machine(LOOP(1000), {
     target,
@@ -264,20 +271,11 @@ Deno.test("jit: an oplet the compiler does not handle keeps its blocks in the in
 });
 
 Deno.test("jit: a region whose warm successor uses an oplet that does not compile is formed again without it", () => {
-  // op_add refused as above. A = BASE + 8: t0 -= 1; beq t0, 0, exit.
+  // op_add refused (refusedAdd). A = BASE + 8: t0 -= 1; beq t0, 0, exit.
   // B = BASE + 16: t1 += t0; bne t0, 0, A. A runs first in each round, so
   // it turns hot with B warm: the region first takes B, its compile fails
   // on the add, and A is compiled alone.
-  // deno-lint-ignore no-unused-vars
-  function op_add(s: RiscvCpu, c: Int32Array, i: number): number {
-    if (s.t0 !== s.t0) throw new Error("not a number");
-    s.t0 = (s.t0 + s.t1) | 0;
-    return i + 1;
-  }
-  const n = OPLETS.findIndex((o) => o.name === "add");
-  const oplets = OPLETS.slice();
-  oplets[n] = defineOplet(op_add, 0);
-  const target = { ...RISCV32, oplets };
+  const { n, target } = refusedAdd();
   const words = [
     I(100, 0, 0, 5, 0x13),
     B(4, 0, 5, 1),
