@@ -34,7 +34,13 @@
  */
 
 import { EXIT_GOTO0, EXIT_GOTO1, EXIT_LOOKUP } from "../oplet.ts";
-import { type Expr, type Stmt, walkExprs, walkStmts } from "../oplet_source.ts";
+import {
+  type Expr,
+  forEachChild,
+  type Stmt,
+  walkExprs,
+  walkStmts,
+} from "../oplet_source.ts";
 import {
   type CheckedOplet,
   offsetFromI,
@@ -350,48 +356,23 @@ export class JitCompiler {
           (target ? writes : reads).push(c);
           return ex(e.k === "index" ? e.idx : e);
         }
-        switch (e.k) {
-          case "member":
-            return ex(e.obj);
-          case "index":
-            ex(e.obj);
-            return ex(e.idx);
-          case "call":
-          case "new":
-            ex(e.callee);
-            for (const a of e.args) ex(a);
-            return;
-          case "un":
-            return ex(e.e);
-          case "bin":
-            ex(e.l);
-            return ex(e.r);
-          case "cond":
-            ex(e.c);
-            ex(e.t);
-            return ex(e.f);
-          case "assign":
-            if (e.op !== "=") ex(e.target);
-            ex(e.target, true);
-            return ex(e.value);
-          case "update":
-            ex(e.target);
-            return ex(e.target, true);
+        if (e.k === "assign") {
+          if (e.op !== "=") ex(e.target);
+          ex(e.target, true);
+          return ex(e.value);
         }
-      };
-      const walk = (body: readonly Stmt[]) => {
-        for (const st of body) {
-          if (st.k === "decl") ex(st.init);
-          else if (st.k === "expr" || st.k === "throw") ex(st.e);
-          else if (st.k === "return" && st.e) ex(st.e);
-          else if (st.k === "if") {
-            ex(st.c);
-            walk(st.t);
-            if (st.f) walk(st.f);
-          } else if (st.k === "block") walk(st.body);
+        if (e.k === "update") {
+          ex(e.target);
+          return ex(e.target, true);
         }
+        forEachChild(e, ex);
       };
-      walk(o.body);
+      walkStmts(o.body, (st) => {
+        if (st.k === "decl") ex(st.init);
+        else if (st.k === "expr" || st.k === "throw") ex(st.e);
+        else if (st.k === "return" && st.e) ex(st.e);
+        else if (st.k === "if") ex(st.c);
+      });
       r = { reads, writes };
       this.regUse.set(op, r);
     }

@@ -229,6 +229,20 @@ Deno.test("jit: flushing the cache drops compiled regions; the run goes on alike
 });
 
 /**
+ * t0 = 100; A = BASE + 8: t0 -= 1; beq t0, 0, exit. B = BASE + 16:
+ * t1 += t0; bne t0, 0, A. A runs first in each round (t1 ends at 4950).
+ */
+const A_THEN_B = [
+  I(100, 0, 0, 5, 0x13),
+  B(4, 0, 5, 1),
+  I(-1, 5, 0, 5, 0x13),
+  B(12, 0, 5, 0),
+  R(0, 5, 6, 0, 6),
+  B(-12, 0, 5, 1),
+  ECALL,
+];
+
+/**
  * The riscv32 target with op_add written with a construct (throw) that the
  * compiler refuses; `n` is its number.
  */
@@ -276,15 +290,7 @@ Deno.test("jit: a region whose warm successor uses an oplet that does not compil
   // it turns hot with B warm: the region first takes B, its compile fails
   // on the add, and A is compiled alone.
   const { n, target } = refusedAdd();
-  const words = [
-    I(100, 0, 0, 5, 0x13),
-    B(4, 0, 5, 1),
-    I(-1, 5, 0, 5, 0x13),
-    B(12, 0, 5, 0),
-    R(0, 5, 6, 0, 6),
-    B(-12, 0, 5, 1),
-    ECALL,
-  ];
+  const words = A_THEN_B;
   const sw = machine(words, { target });
   const j = machine(words, { target, backend: "jit", jit: { hotAfter: 16 } });
   assert.equal(exec(sw), "exit");
@@ -303,15 +309,7 @@ Deno.test("jit: a region whose warm successor uses an oplet that does not compil
 Deno.test("jit: a region's other blocks run compiled when the loop reaches them from outside", () => {
   // A = BASE + 8: t0 -= 1; beq t0, 0, exit. B = BASE + 16: t1 += t0;
   // bne t0, 0, A. A turns hot first, with B warm: one region, A its head.
-  const words = [
-    I(100, 0, 0, 5, 0x13),
-    B(4, 0, 5, 1),
-    I(-1, 5, 0, 5, 0x13),
-    B(12, 0, 5, 0),
-    R(0, 5, 6, 0, 6),
-    B(-12, 0, 5, 1),
-    ECALL,
-  ];
+  const words = A_THEN_B;
   const sw = machine(words, {});
   const j = machine(words, { backend: "jit", jit: { hotAfter: 16 } });
   assert.equal(exec(sw), "exit");
