@@ -43,6 +43,7 @@ export * from "./tb_cache.ts";
 export * from "./target.ts";
 export * from "./oplet_source.ts";
 export * from "./oplet_rules.ts";
+export * from "./mul_high.ts";
 export * from "./fused.ts";
 export * from "./collapse.ts";
 export * from "./machine.ts";

@@ -34,6 +34,7 @@
  */
 
 import { EXIT_GOTO0, EXIT_GOTO1, EXIT_LOOKUP } from "../oplet.ts";
+import { mulHigh, mulHighSU, mulHighU } from "../mul_high.ts";
 import {
   type Expr,
   forEachChild,
@@ -212,28 +213,47 @@ export interface RegUse {
 /** A local of the oplet body; `k` is the value of a `const` with a constant initialiser (no wasm local then). */
 type Local = { local: number; ty: Ty; k?: number };
 
+/** 64-bit opcodes for {@link JIT_INTRINSICS} (not in `wasm_encode.ts`'s table). */
+const I64_CONST = 0x42, I64_MUL = 0x7e, I64_SHR_U = 0x88;
+const I64_EXTEND_S = 0xac, I64_EXTEND_U = 0xad;
+
+/**
+ * Helpers compiled inline rather than called: the high word of a 32×32-bit
+ * product is one 64-bit multiply, given how each operand widens
+ * (`i64.extend_i32_s` or `_u`).
+ */
+const JIT_INTRINSICS: ReadonlyMap<unknown, readonly [number, number]> = new Map<
+  unknown,
+  readonly [number, number]
+>([
+  [mulHigh, [I64_EXTEND_S, I64_EXTEND_S]],
+  [mulHighSU, [I64_EXTEND_S, I64_EXTEND_U]],
+  [mulHighU, [I64_EXTEND_U, I64_EXTEND_U]],
+]);
+
 /**
  * Whether oplet code leaves the fast path: it calls a helper (a slow path
- * such as \`loadSlow\` or a softfloat routine) or throws. The branch of an
- * \`if\` or \`?:\` that does, against one that does not, is hinted unlikely.
+ * such as \`loadSlow\` or a softfloat routine; not an intrinsic) or throws.
+ * The branch of an \`if\` or \`?:\` that does, against one that does not, is
+ * hinted unlikely.
  */
-function leavesFastPath(body: readonly Stmt[]): boolean {
+function leavesFastPath(
+  body: readonly Stmt[],
+  helpers: Record<string, unknown>,
+): boolean {
   let cold = false;
   walkStmts(body, (st) => {
     if (st.k === "throw") cold = true;
   });
   if (!cold) {
     walkExprs(body, (e) => {
-      if (e.k === "call" && e.callee.k === "id") cold = true;
+      if (
+        e.k === "call" && e.callee.k === "id" &&
+        !JIT_INTRINSICS.has(helpers[e.callee.name])
+      ) cold = true;
     });
   }
   return cold;
-}
-
-/** The hint for an \`if\` whose branches are \`t\` and \`f\`: 1 likely, 0 unlikely. */
-function hintFor(t: readonly Stmt[], f: readonly Stmt[]): number | undefined {
-  const ct = leavesFastPath(t), cf = leavesFastPath(f);
-  return ct === cf ? undefined : cf ? 1 : 0;
 }
 
 /**
@@ -812,7 +832,7 @@ class RegionCompiler {
           return this.stmts(taken);
         }
         this.test(st.c);
-        this.hint(hintFor(st.t, st.f ?? []));
+        this.hint(this.hintFor(st.t, st.f ?? []));
         this.open(Op.if, VOID);
         const before = this.pcConst, pending = this.pcPending;
         const lt = this.stmts(st.t);
@@ -1137,7 +1157,7 @@ class RegionCompiler {
           c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
           (c.prop === "imul" || c.prop === "clz32")
         ) return "i32";
-        return "f64";
+        return this.isIntrinsicCall(e) ? "i32" : "f64";
       }
       case "un": {
         if (e.op === "~") return "i32";
@@ -1291,7 +1311,7 @@ class RegionCompiler {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.int(kc ? e.t : e.f);
       this.test(e.c);
-      this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
+      this.hint(this.hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
       this.int(e.t);
       this.emit(Op.else);
@@ -1356,7 +1376,7 @@ class RegionCompiler {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.intSlot(kc ? e.t : e.f, strict);
       this.test(e.c);
-      this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
+      this.hint(this.hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
       this.intSlot(e.t, strict);
       this.emit(Op.else);
@@ -1526,7 +1546,9 @@ class RegionCompiler {
         const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
         const ty: Ty = tt === tf ? tt : "f64";
         this.test(e.c);
-        this.hint(hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
+        this.hint(
+          this.hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]),
+        );
         this.open(Op.if, ty === "f64" ? F64 : I32);
         this.exprAs(e.t, ty);
         this.emit(Op.else);
@@ -1735,11 +1757,19 @@ class RegionCompiler {
           this.pure(e.l, d + 1) && this.pure(e.r, d + 1);
       case "call": {
         const c = e.callee;
-        return c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
-          !this.lookup("Math") && e.args.every((a) => this.pure(a, d + 1));
+        return (this.isIntrinsicCall(e) ||
+          c.k === "member" && c.obj.k === "id" && c.obj.name === "Math" &&
+            !this.lookup("Math")) && e.args.every((a) => this.pure(a, d + 1));
       }
     }
     return false;
+  }
+
+  /** The hint for an \`if\` whose branches are \`t\` and \`f\`: 1 likely, 0 unlikely. */
+  private hintFor(t: readonly Stmt[], f: readonly Stmt[]): number | undefined {
+    const ct = leavesFastPath(t, this.info.helpers);
+    const cf = leavesFastPath(f, this.info.helpers);
+    return ct === cf ? undefined : cf ? 1 : 0;
   }
 
   private isInt32(k: number): boolean {
@@ -1761,6 +1791,18 @@ class RegionCompiler {
     }
     if (c.k !== "id" || typeof this.info.helpers[c.name] !== "function") {
       this.fail("a call of something other than Math.* or a helper");
+    }
+    const widen = JIT_INTRINSICS.get(this.info.helpers[c.name]);
+    if (widen !== undefined) {
+      if (e.args.length !== 2) this.fail(`${c.name} without 2 arguments`);
+      this.int(e.args[0]);
+      this.emit(widen[0]);
+      this.int(e.args[1]);
+      this.emit(widen[1], I64_MUL);
+      this.emit(I64_CONST, 32, I64_SHR_U);
+      this.emit(Op.i32_wrap_i64);
+      if (!value) this.emit(Op.drop);
+      return value ? "i32" : null;
     }
     let kinds = "";
     const args: Expr[] = [];
@@ -1788,10 +1830,17 @@ class RegionCompiler {
     return value ? (resultKind === "f" ? "f64" : "i32") : null;
   }
 
-  /** Whether `e` calls a helper (not `Math.*`). */
+  /** Whether `e` calls a helper (not `Math.*`, not an intrinsic). */
   private isHelperCall(e: Expr): e is Extract<Expr, { k: "call" }> {
     return e.k === "call" && e.callee.k === "id" &&
-      typeof this.info.helpers[e.callee.name] === "function";
+      typeof this.info.helpers[e.callee.name] === "function" &&
+      !this.isIntrinsicCall(e);
+  }
+
+  /** Whether `e` calls a helper that compiles inline ({@link JIT_INTRINSICS}). */
+  private isIntrinsicCall(e: Expr): boolean {
+    return e.k === "call" && e.callee.k === "id" &&
+      JIT_INTRINSICS.has(this.info.helpers[e.callee.name]);
   }
 
   private math(name: string, args: readonly Expr[]): Ty {

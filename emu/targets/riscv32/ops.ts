@@ -32,6 +32,7 @@ import {
   EXIT_YIELD,
 } from "../../oplet.ts";
 import { defineOplet, type OpletDef } from "../../oplet.ts";
+import { mulHigh, mulHighSU, mulHighU } from "../../mul_high.ts";
 import {
   atomicFault,
   loadSlow,
@@ -192,22 +193,19 @@ export function op_mul(s: RiscvCpu, c: Int32Array, i: number): number {
 
 /** T0 = high 32 bits of T0 * T1, both signed. */
 export function op_mulh(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = s.t0 * s.t1;
-  s.t0 = Math.round((p - (Math.imul(s.t0, s.t1) >>> 0)) / 4294967296) | 0;
+  s.t0 = mulHigh(s.t0, s.t1);
   return i + 1;
 }
 
 /** T0 = high 32 bits of T0 (signed) * T1 (unsigned). */
 export function op_mulhsu(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = s.t0 * (s.t1 >>> 0);
-  s.t0 = Math.round((p - (Math.imul(s.t0, s.t1) >>> 0)) / 4294967296) | 0;
+  s.t0 = mulHighSU(s.t0, s.t1);
   return i + 1;
 }
 
 /** T0 = high 32 bits of T0 * T1, both unsigned. */
 export function op_mulhu(s: RiscvCpu, c: Int32Array, i: number): number {
-  const p = (s.t0 >>> 0) * (s.t1 >>> 0);
-  s.t0 = Math.round((p - (Math.imul(s.t0, s.t1) >>> 0)) / 4294967296) | 0;
+  s.t0 = mulHighU(s.t0, s.t1);
   return i + 1;
 }
 

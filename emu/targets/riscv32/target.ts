@@ -12,6 +12,7 @@ import { genIntermediateCode } from "./translate.ts";
 import { disassemble } from "./disas.ts";
 import { readCounterCsr } from "./csr.ts";
 import * as fpu from "./fpu.ts";
+import { mulHigh, mulHighSU, mulHighU } from "../../mul_high.ts";
 import * as opSeq from "./op_seq.ts";
 import * as translateSeq from "./translate_seq.ts";
 import { ELF_MACHINE, NR, RISCV32_LINUX } from "./linux.ts";
@@ -25,6 +26,9 @@ export const OP_HELPERS: Record<string, unknown> = {
   storeSlow,
   atomicFault,
   MEM_LOW,
+  mulHigh,
+  mulHighSU,
+  mulHighU,
   EXIT_GOTO0: oplet.EXIT_GOTO0,
   EXIT_GOTO1: oplet.EXIT_GOTO1,
   EXIT_LOOKUP: oplet.EXIT_LOOKUP,
