@@ -1310,6 +1310,7 @@ class RegionCompiler {
     if (e.k === "cond") {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.int(kc ? e.t : e.f);
+      if (this.condNoBranch(e)) return;
       this.test(e.c);
       this.hint(this.hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
@@ -1348,6 +1349,34 @@ class RegionCompiler {
     if (t === "f64") this.f64ToInt32();
   }
 
+  /**
+   * Emits ToInt32 of `c ? t : f` without a branch where that is cheaper
+   * than one that guest data may make unpredictable (a carry, a compare
+   * of hashes): `c ? 1 : 0` is the test itself, `c ? 0 : 1` its negation,
+   * and two int32 arms that cannot trap or call out are both computed and
+   * picked by `select`. Returns false, having emitted nothing, otherwise.
+   */
+  private condNoBranch(e: Extract<Expr, { k: "cond" }>): boolean {
+    const kt = this.constOf(e.t), kf = this.constOf(e.f);
+    if ((kt === 1 && kf === 0) || (kt === 0 && kf === 1)) {
+      // A test is 0 or 1 when it is a comparison or a number's truth.
+      const tc = this.typeOf(e.c);
+      this.test(e.c);
+      const is01 = tc === "bool" || tc === "f64";
+      if (!is01) this.emit(Op.i32_eqz);
+      if ((kt === 1) !== is01) this.emit(Op.i32_eqz);
+      return true;
+    }
+    const cheap = (a: Expr) =>
+      this.pure(a, 5) && this.intish(a, 4) && !this.isIntrinsicCall(a);
+    if (!cheap(e.t) || !cheap(e.f) || !this.pure(e.c, 5)) return false;
+    this.int(e.t);
+    this.int(e.f);
+    this.test(e.c);
+    this.emit(Op.select);
+    return true;
+  }
+
   /** f64 on the stack to ToInt32 bits. */
   private f64ToInt32(): void {
     const f = this.opLocal(F64);
@@ -1375,6 +1404,7 @@ class RegionCompiler {
     if (e.k === "cond") {
       const kc = this.constTest(e.c);
       if (kc !== undefined) return this.intSlot(kc ? e.t : e.f, strict);
+      if (this.condNoBranch(e)) return;
       this.test(e.c);
       this.hint(this.hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]));
       this.open(Op.if, I32);
@@ -1545,6 +1575,7 @@ class RegionCompiler {
         if (kc !== undefined) return this.expr(kc ? e.t : e.f);
         const tt = this.typeOf(e.t), tf = this.typeOf(e.f);
         const ty: Ty = tt === tf ? tt : "f64";
+        if (ty === "i32" && this.condNoBranch(e)) return ty;
         this.test(e.c);
         this.hint(
           this.hintFor([{ k: "expr", e: e.t }], [{ k: "expr", e: e.f }]),
