@@ -469,3 +469,48 @@ Deno.test("jit: floating-point blocks run compiled, with the interpreter's regis
   assert.notEqual(j.tbs.get(BASE + 4)!.compiled, null);
   assert.ok(jitOf(j).stats.regions > 0);
 });
+
+Deno.test("jit: set-less-than and carries, compiled without branches, agree with switch on a stream of random operands", () => {
+  const shl1 = (r: number, v: number) => [R(0, r, r, 0, r), R(0, v, r, 0, r)];
+  const body = [
+    R(1, 15, 10, 0, 10), // a0 = a0 * a5
+    R(0, 16, 10, 0, 10), // a0 += a6
+    R(1, 16, 11, 0, 11), // a1 = a1 * a6
+    R(0, 15, 11, 4, 11), // a1 ^= a5
+    R(0, 11, 10, 2, 12), // a2 = slt a0, a1
+    ...shl1(9, 12), // s1 = 2 * s1 + a2
+    R(0, 11, 10, 3, 12), // a2 = sltu a0, a1
+    ...shl1(18, 12), // s2 = 2 * s2 + a2
+    I(5, 10, 2, 12, 0x13), // a2 = slti a0, 5
+    ...shl1(19, 12), // s3 = 2 * s3 + a2
+    I(3, 10, 7, 13, 0x13), // a3 = a0 & 3
+    I(1, 13, 3, 12, 0x13), // a2 = seqz a3 (sltiu a3, 1)
+    ...shl1(20, 12), // s4 = 2 * s4 + a2
+    R(0, 11, 10, 0, 14), // a4 = a0 + a1
+    R(0, 10, 14, 3, 12), // a2 = carry: sltu a4, a0
+    ...shl1(21, 12), // s5 = 2 * s5 + a2
+    I(-1, 5, 0, 5, 0x13), // t0 -= 1
+  ];
+  const program = [...body, B(-4 * body.length, 0, 5, 1), ECALL];
+  const run = (o: MachineOptions) => {
+    const m = machine(program, o);
+    m.cpu.x[5] = 2000;
+    m.cpu.x[10] = 7;
+    m.cpu.x[11] = -3;
+    m.cpu.x[15] = 1664525;
+    m.cpu.x[16] = 1013904223;
+    assert.equal(exec(m), "exit");
+    return m;
+  };
+  const sw = run({ backend: "switch" });
+  // Each history saw both outcomes in its last 32 iterations.
+  for (const r of [9, 18, 19, 20, 21]) {
+    assert.ok(sw.cpu.x[r] !== 0 && sw.cpu.x[r] !== -1, `x${r}`);
+  }
+  for (const hotAfter of [1, 30]) {
+    const j = run({ backend: "jit", jit: { hotAfter } });
+    assert.ok(jitOf(j).stats.regions > 0);
+    assert.deepEqual(j.cpu.x, sw.cpu.x, `hotAfter ${hotAfter}`);
+    assert.deepEqual(j.stats, sw.stats, `hotAfter ${hotAfter}`);
+  }
+});
