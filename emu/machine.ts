@@ -131,6 +131,7 @@ export class Machine {
       baseCount: base.length,
       helpers: t.helpers,
       hoisted: t.hoisted,
+      stackPointer: t.stackPointer,
       cpu: this.cpu,
       profiling: !!options.profile,
       jit: options.jit,

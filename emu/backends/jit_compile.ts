@@ -158,6 +158,8 @@ export interface JitInfo {
   readonly memPages: number;
   /** The state field that holds the pc. */
   readonly pcField: string;
+  /** The stack pointer's register cell, if the target names one (see {@link RegionCompiler}'s stack versions). */
+  readonly stack?: { readonly field: string; readonly index: number };
 }
 
 const REGION_TYPE: FuncType = { params: [I32, I32, I32], results: [I32] };
@@ -210,8 +212,20 @@ export interface RegUse {
   readonly writes: { field: string; param?: number; index?: number }[];
 }
 
-/** A local of the oplet body; `k` is the value of a `const` with a constant initialiser (no wasm local then). */
-type Local = { local: number; ty: Ty; k?: number };
+/**
+ * Stack accesses a block needs for its stack version
+ * (`RegionCompiler.compileVersions`): below this the version's guard and
+ * its bytes cost more than its fast paths save (blocks of spill code have
+ * 5 to 23 of them, those of the held-out guests mostly 1 to 3).
+ */
+const STACK_MIN = 4;
+
+/**
+ * A local of the oplet body; `k` is the value of a `const` with a constant
+ * initialiser (no wasm local then); `sp`, in a block's stack version, that
+ * the local holds the stack pointer plus `sp`.
+ */
+type Local = { local: number; ty: Ty; k?: number; sp?: number };
 
 /** 64-bit opcodes for {@link JIT_INTRINSICS} (not in `wasm_encode.ts`'s table). */
 const I64_CONST = 0x42, I64_MUL = 0x7e, I64_SHR_U = 0x88;
@@ -461,6 +475,15 @@ class RegionCompiler {
   private loopDepth = 0;
   private readonly blockLabel: number[] = [];
   private current = 0;
+  // The stack version of a block (see compileVersions): what its folded
+  // tests require of the stack pointer, and the temporaries that hold it.
+  private stackSafe = false;
+  private stackLo = 0;
+  private stackHi = 0;
+  private stackMask = 0;
+  private stackFolds = 0;
+  private readonly tempSp = new Set<string>();
+  private branchDepth = 0;
   // Per oplet instance.
   private code: Int32Array = new Int32Array(0);
   private at = 0;
@@ -666,7 +689,7 @@ class RegionCompiler {
     for (let k = 0; k < n; k++) {
       this.end();
       this.current = k;
-      this.compileBlock(this.blocks[k]);
+      this.compileVersions(this.blocks[k]);
       this.emit(Op.unreachable);
     }
     this.end(); // loop
@@ -761,6 +784,127 @@ class RegionCompiler {
     this.mem(Op.i32_store, 2);
   }
 
+  /**
+   * The local of the stack pointer if block `b` reads it at least
+   * {@link STACK_MIN} times and never writes it (its stack version is then
+   * worth trying).
+   */
+  private stackLocal(b: RegionBlock): number | undefined {
+    const sp = this.info.stack;
+    if (sp === undefined) return;
+    const local = this.regLocal.get(sp.field)?.get(sp.index);
+    if (local === undefined) return;
+    let reads = 0;
+    for (let i = 0; i < b.base.length;) {
+      const use = this.jit.regUseOf(b.base[i]);
+      for (const c of use.writes) {
+        const idx = c.param !== undefined ? b.base[i + c.param] : c.index;
+        if (c.field === sp.field && idx === sp.index) return;
+      }
+      for (const c of use.reads) {
+        const idx = c.param !== undefined ? b.base[i + c.param] : c.index;
+        if (c.field === sp.field && idx === sp.index) reads++;
+      }
+      i += 1 + this.jit.oplet(b.base[i])!.params;
+    }
+    return reads >= STACK_MIN ? local : undefined;
+  }
+
+  /**
+   * Compiles block `b`, in two versions where that pays. Stack accesses
+   * (spills, locals) are checked one by one like every memory access, and
+   * the slow path each check keeps in line made the host's code for
+   * register-hungry code twice as large as its fast paths (a 64-bit
+   * multiply loop ran 2.3x slower than with no slow paths). In a block
+   * that does not write the stack pointer, an access at the stack pointer
+   * plus a constant passes its checks exactly when the stack pointer lies
+   * in one interval and has its low bits clear: the block is compiled once
+   * with those checks folded to their outcome (the stack version), the
+   * interval and alignment noted, and then as usual; one test at the
+   * block's start picks the version.
+   */
+  private compileVersions(b: RegionBlock): void {
+    const sp = this.stackLocal(b);
+    if (sp === undefined) return this.compileBlock(b);
+    const start = this.out.length, h0 = this.hints.length;
+    this.stackSafe = true;
+    this.stackLo = 0;
+    this.stackHi = 2 ** 31;
+    this.stackMask = 0;
+    this.stackFolds = 0;
+    this.tempSp.clear();
+    this.depth++; // inside the \`if\` emitted below
+    try {
+      this.compileBlock(b);
+    } finally {
+      this.stackSafe = false;
+      this.depth--;
+    }
+    const lo = this.stackLo, hi = this.stackHi, mask = this.stackMask;
+    const body = this.out.bytes().slice(start);
+    const moved = this.hints.splice(h0);
+    this.out.length = start;
+    if (this.stackFolds < 2 * STACK_MIN || !(lo < hi)) {
+      return this.compileBlock(b);
+    }
+    this.get(sp);
+    this.i32c(mask);
+    this.emit(Op.i32_and);
+    this.emit(Op.i32_eqz);
+    this.get(sp);
+    this.i32c(lo);
+    this.emit(Op.i32_sub);
+    this.i32c(hi - lo);
+    this.emit(Op.i32_lt_u);
+    this.emit(Op.i32_and);
+    this.hint(1);
+    this.open(Op.if, VOID);
+    const shift = this.out.length - start;
+    this.out.append(body);
+    for (const [at, likely] of moved) this.hints.push([at + shift, likely]);
+    this.emit(Op.else);
+    this.compileBlock(b);
+    this.end();
+  }
+
+  /** In a stack version: the offset from the stack pointer that `e` (a local) holds, if known. */
+  private spOf(e: Expr): number | undefined {
+    return e.k === "id" ? this.lookup(e.name)?.sp : undefined;
+  }
+
+  /**
+   * In a stack version: the outcome of an access check on the stack
+   * pointer plus a constant, `(a & m) === 0` (`m` a mask of low bits) or
+   * `((a - X) >>> 0) < Y`, noting what it requires of the stack pointer.
+   */
+  private stackFold(e: Extract<Expr, { k: "bin" }>): boolean | undefined {
+    if (
+      (e.op === "===" || e.op === "!==") && this.constOf(e.r) === 0 &&
+      e.l.k === "bin" && e.l.op === "&"
+    ) {
+      const k = this.spOf(e.l.l), m = this.constInt32(e.l.r);
+      if (k === undefined || m === undefined) return;
+      if (m < 0 || m > 0xffff || (m & (m + 1)) !== 0) return;
+      this.stackMask |= m;
+      this.stackFolds++;
+      return ((k & m) === 0) === (e.op === "===");
+    }
+    if (
+      e.op === "<" && e.l.k === "bin" && e.l.op === ">>>" &&
+      this.constOf(e.l.r) === 0 && e.l.l.k === "bin" && e.l.l.op === "-"
+    ) {
+      const k = this.spOf(e.l.l.l), x = this.constInt32(e.l.l.r);
+      const y = this.constOf(e.r);
+      if (k === undefined || x === undefined || y === undefined) return;
+      if (!Number.isInteger(y) || y <= 0 || y > 2 ** 32) return;
+      // (sp + k - x) >>> 0 < y for every sp in [x - k, x - k + y).
+      this.stackLo = Math.max(this.stackLo, x - k);
+      this.stackHi = Math.min(this.stackHi, x - k + y);
+      this.stackFolds++;
+      return true;
+    }
+  }
+
   private compileBlock(b: RegionBlock): void {
     this.block = b;
     // At a block boundary the pc field holds the block's pc.
@@ -815,7 +959,10 @@ class RegionCompiler {
         const l = this.opLocal(ty === "f64" ? F64 : I32);
         this.exprAs(st.init, ty);
         this.set(l);
-        this.declare(st.name, { local: l, ty });
+        const sp = st.kind === "const" && this.stackSafe
+          ? this.spPlus(st.init)
+          : undefined;
+        this.declare(st.name, { local: l, ty, sp });
         return false;
       }
       case "expr":
@@ -834,6 +981,7 @@ class RegionCompiler {
         this.test(st.c);
         this.hint(this.hintFor(st.t, st.f ?? []));
         this.open(Op.if, VOID);
+        this.branchDepth++;
         const before = this.pcConst, pending = this.pcPending;
         const lt = this.stmts(st.t);
         // A branch that goes on must leave the pc as it found it.
@@ -852,6 +1000,7 @@ class RegionCompiler {
         this.pcPending = pending;
         const pf = this.pcConst;
         this.end();
+        this.branchDepth--;
         // The pc both branches that go on agree on, if any.
         this.pcConst = lt
           ? (lf ? undefined : pf)
@@ -872,6 +1021,17 @@ class RegionCompiler {
       case "throw":
         this.fail("throw is not compiled");
     }
+  }
+
+  /** In a stack version: `k` if `e` is `(T + k) | 0` for a temporary `T` that holds the stack pointer. */
+  private spPlus(e: Expr): number | undefined {
+    if (e.k !== "bin" || e.op !== "|" || this.constOf(e.r) !== 0) return;
+    const l = e.l;
+    if (l.k !== "bin" || l.op !== "+") return;
+    const f = stateField(l.l);
+    if (f === undefined || !this.tempSp.has(f)) return;
+    const k = this.constInt32(l.r);
+    return k !== undefined && Math.abs(k) < 2 ** 20 ? k : undefined;
   }
 
   private exprStmt(e: Expr): void {
@@ -925,6 +1085,11 @@ class RegionCompiler {
       if (tl !== undefined) {
         this.intSlot(value);
         this.set(tl);
+        if (
+          this.stackSafe && this.branchDepth === 0 &&
+          this.isStackCell(value)
+        ) this.tempSp.add(f);
+        else this.tempSp.delete(f);
         return;
       }
       const fi = this.info.fields.get(f);
@@ -1210,6 +1375,10 @@ class RegionCompiler {
         if (e.op === "&&" ? !l : l) return l;
         return this.constTest(e.r);
       }
+      if (this.stackSafe) {
+        const f = this.stackFold(e);
+        if (f !== undefined) return f;
+      }
       const l = this.constOf(e.l), r = this.constOf(e.r);
       if (l === undefined || r === undefined) return;
       switch (e.op) {
@@ -1449,7 +1618,14 @@ class RegionCompiler {
     this.get(i);
   }
 
-  /** The local of a register-file cell `s.R[c[i + N]]`, if `e` is one. */
+  /** Whether `e` reads the stack pointer's register cell. */
+  private isStackCell(e: Expr): boolean {
+    const sp = this.info.stack;
+    return sp !== undefined && this.regCell(e) !== undefined &&
+      this.regLocal.get(sp.field)?.get(sp.index) === this.regCell(e);
+  }
+
+  /** The local of a register-file cell \`s.R[c[i + N]]\`, if \`e\` is one. */
   private regCell(e: Expr): number | undefined {
     if (e.k !== "index") return;
     const f = stateField(e.obj);

@@ -514,3 +514,69 @@ Deno.test("jit: set-less-than and carries, compiled without branches, agree with
     assert.deepEqual(j.stats, sw.stats, `hotAfter ${hotAfter}`);
   }
 });
+
+Deno.test("jit: stack accesses compiled without their own checks fault, misalign and wrap exactly as on switch, wherever the stack pointer walks", () => {
+  // A block of stack accesses that does not write sp (compiled in two
+  // versions, picked by one test of sp), then a block that moves sp by
+  // x11 and counts down. The stack walks from `start` through the
+  // read-only page below RO, misaligned or not.
+  const MEM = 1 << 20, RO = 0x20000;
+  const program = [
+    S(0, 5, 2, 2), // loop: sw t0, 0(sp)
+    S(4, 6, 2, 2), // sw t1, 4(sp)
+    S(-8, 5, 2, 2), // sw t0, -8(sp)
+    I(0, 2, 2, 7, 0x03), // lw t2, 0(sp)
+    I(4, 2, 2, 8, 0x03), // lw s0, 4(sp)
+    I(2, 2, 2, 9, 0x03), // lw s1, 2(sp) (misaligned if sp is aligned)
+    I(-8, 2, 4, 10, 0x03), // lbu a0, -8(sp)
+    R(0, 7, 6, 0, 6), // add t1, t1, t2
+    R(0, 8, 6, 0, 6), // add t1, t1, s0
+    R(0, 9, 6, 0, 6), // add t1, t1, s1
+    R(0, 10, 6, 0, 6), // add t1, t1, a0
+    B(8, 0, 5, 1), // bnez t0, next (ends the block)
+    ECALL,
+    R(0, 11, 2, 0, 2), // next: add sp, sp, a1
+    I(-1, 5, 0, 5, 0x13), // addi t0, t0, -1
+    B(-60, 0, 5, 1), // bnez t0, loop
+    ECALL,
+  ];
+  const outcome = (m: Machine) => {
+    const r = exec(m);
+    return {
+      r: r instanceof GuestFault ? r.message() : r,
+      x: [...m.cpu.x],
+      stats: { ...m.stats },
+      mem: [...m.cpu.m32.subarray((RO - 0x400) >> 2, (RO + 0x2000) >> 2)],
+    };
+  };
+  const cases: [number, number][] = [
+    [RO + 0x1000, -16], // aligned, down into the read-only page: a store faults
+    [RO + 0x1002, -16], // misaligned all the way
+    [RO + 0xff4, -4], // word-aligned only
+    [RO + 0x800, 16], // up, away from it
+    [MEM - 0x400, 16], // up, past the end of memory: a load faults
+    [0x1400, -16], // down into the null page
+  ];
+  let faults = 0;
+  for (const [start, step] of cases) {
+    const run = (o: MachineOptions) => {
+      const m = machine(program, { memSize: MEM, ...o });
+      m.cpu.protectBelow(RO);
+      m.cpu.x[2] = start;
+      m.cpu.x[5] = 400;
+      m.cpu.x[11] = step;
+      return outcome(m);
+    };
+    const want = run({});
+    if (want.r !== "exit") faults++;
+    for (const hotAfter of [2, 40]) {
+      const got = run({ backend: "jit", jit: { hotAfter } });
+      assert.deepEqual(
+        got,
+        want,
+        `sp ${start} step ${step} hotAfter ${hotAfter}`,
+      );
+    }
+  }
+  assert.ok(faults >= 3, `${faults} faults`);
+});
