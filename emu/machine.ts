@@ -131,7 +131,6 @@ export class Machine {
       baseCount: base.length,
       helpers: t.helpers,
       hoisted: t.hoisted,
-      stackPointer: t.stackPointer,
       cpu: this.cpu,
       profiling: !!options.profile,
       jit: options.jit,

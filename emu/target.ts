@@ -43,14 +43,6 @@ export interface TargetBlock {
   pcs: number[];
 }
 
-/** A register cell: element `index` of the state's array field `field`. */
-export interface StackPointer {
-  /** The state field of the register file. */
-  readonly field: string;
-  /** The register's index in it. */
-  readonly index: number;
-}
-
 /** A guest ISA as the core sees it. */
 export interface Target<S extends CpuState & LinuxCpu> {
   /** The target's name, as profiles record it. */
@@ -61,13 +53,6 @@ export interface Target<S extends CpuState & LinuxCpu> {
   readonly helpers: Record<string, unknown>;
   /** State fields that never change while blocks run. */
   readonly hoisted: readonly string[];
-  /**
-   * The register cell the ABI keeps the stack pointer in, if any: the
-   * `jit` backend checks it once at the start of a block that does not
-   * write it, and compiles that block's stack accesses without their own
-   * checks when it passes.
-   */
-  readonly stackPointer?: StackPointer;
   /** Creates a CPU state with `memSize` bytes of zeroed guest memory. */
   createCpu(memSize: number): S;
   /** Translates the block at `pc` (QEMU's `gen_intermediate_code`). */

@@ -10,7 +10,6 @@
 
 import type { OpletDef } from "../oplet.ts";
 import type { ProfileGuide } from "../profile_guide.ts";
-import type { StackPointer } from "../target.ts";
 import type { TranslationBlock } from "../tb.ts";
 
 /** Tuning of the `jit` backend (`JitOptions`), as machines pass it on. */
@@ -43,8 +42,6 @@ export interface BackendContext<S> {
   readonly helpers: Record<string, unknown>;
   /** The state's fields that never change while blocks run. */
   readonly hoisted: readonly string[];
-  /** The stack pointer's register cell (`Target.stackPointer`). */
-  readonly stackPointer?: StackPointer;
   /** The CPU state blocks run on. */
   readonly cpu: S;
   /** Whether the run is profiled (every block must then be interpreted). */

@@ -294,7 +294,6 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
       scratch: this.scratch,
       memPages: this.memPages,
       pcField: "pc",
-      stack: ctx.stackPointer,
     });
     return this.comp;
   }

@@ -23,6 +23,15 @@
  * is checked when stored, and a violation stops the run with an internal
  * error rather than a wrong result.
  *
+ * Guarded versions: a block with several memory accesses at registers it
+ * does not write (stack spills, fields of one structure) is compiled twice,
+ * once with those accesses' checks folded to their outcome, which holds
+ * for each such register in one interval and with its low bits clear; one
+ * test at the block's start picks the version. The checks are recognised
+ * by their form in the oplet bodies, `(a & m) === 0` and
+ * `((a - X) >>> 0) < Y` for `const a = (T + k) | 0`, where `T` holds the
+ * register, not by what the oplets are.
+ *
  * Block exits: a direct goto (`EXIT_GOTO0`/`EXIT_GOTO1` with a constant pc)
  * to a block of the region continues the loop; to another pc it tail-calls
  * that pc's slot of a shared table (the region compiled there, or a stub
@@ -158,8 +167,6 @@ export interface JitInfo {
   readonly memPages: number;
   /** The state field that holds the pc. */
   readonly pcField: string;
-  /** The stack pointer's register cell, if the target names one (see {@link RegionCompiler}'s stack versions). */
-  readonly stack?: { readonly field: string; readonly index: number };
 }
 
 const REGION_TYPE: FuncType = { params: [I32, I32, I32], results: [I32] };
@@ -213,19 +220,42 @@ export interface RegUse {
 }
 
 /**
- * Stack accesses a block needs for its stack version
- * (`RegionCompiler.compileVersions`): below this the version's guard and
- * its bytes cost more than its fast paths save (blocks of spill code have
- * 5 to 23 of them, those of the held-out guests mostly 1 to 3).
+ * Accesses at a fixed register plus a constant that a block needs for its
+ * guarded version (`RegionCompiler.compileVersions`): below this the
+ * guard and the version's bytes cost more than its fast paths save
+ * (blocks of spill code have 5 to 23 of them, those of the held-out
+ * guests mostly 1 to 3).
  */
-const STACK_MIN = 4;
+const GUARD_MIN = 4;
+
+/**
+ * How an oplet moves registers into temporaries: `addr`, the temporary
+ * `T` of a `const a = (T + k) | 0` it declares (an address); `sets`, the
+ * temporaries it assigns, each with the register it copies there if it
+ * does.
+ */
+export interface TempFlow {
+  /** The temporary an address is formed from, if any. */
+  readonly addr?: string;
+  /** Temporaries assigned: [name, register file, parameter naming the register], or [name] for anything else. */
+  readonly sets: readonly (readonly [string, string?, number?])[];
+}
+
+/** What a guarded version requires of one base register: `lo <= r < hi` and `(r & mask) === 0`. */
+type BaseReq = { lo: number; hi: number; mask: number };
 
 /**
  * A local of the oplet body; `k` is the value of a `const` with a constant
- * initialiser (no wasm local then); `sp`, in a block's stack version, that
- * the local holds the stack pointer plus `sp`.
+ * initialiser (no wasm local then); in a block's guarded version, `base`
+ * and `off` that it holds base register local `base` plus `off`.
  */
-type Local = { local: number; ty: Ty; k?: number; sp?: number };
+type Local = {
+  local: number;
+  ty: Ty;
+  k?: number;
+  base?: number;
+  off?: number;
+};
 
 /** 64-bit opcodes for {@link JIT_INTRINSICS} (not in `wasm_encode.ts`'s table). */
 const I64_CONST = 0x42, I64_MUL = 0x7e, I64_SHR_U = 0x88;
@@ -247,8 +277,8 @@ const JIT_INTRINSICS: ReadonlyMap<unknown, readonly [number, number]> = new Map<
 
 /**
  * Whether oplet code leaves the fast path: it calls a helper (a slow path
- * such as \`loadSlow\` or a softfloat routine; not an intrinsic) or throws.
- * The branch of an \`if\` or \`?:\` that does, against one that does not, is
+ * such as `loadSlow` or a softfloat routine; not an intrinsic) or throws.
+ * The branch of an `if` or `?:` that does, against one that does not, is
  * hinted unlikely.
  */
 function leavesFastPath(
@@ -278,6 +308,7 @@ export class JitCompiler {
   private readonly info: JitInfo;
   private readonly support = new Map<number, string | null>();
   private readonly regUse = new Map<number, RegUse>();
+  private readonly tempFlow = new Map<number, TempFlow>();
   private readonly checked: (CheckedOplet | undefined)[] = [];
   /** The buffer regions are compiled into, reused from one compile to the next (a module copies its code out). */
   readonly code: ByteBuf = new ByteBuf(1 << 15);
@@ -366,6 +397,50 @@ export class JitCompiler {
       r = { n, label };
       this.shape[op] = r;
     }
+    return r;
+  }
+
+  /**
+   * How base oplet `op` moves registers into temporaries, for a block's
+   * guarded version ({@link TempFlow}).
+   */
+  tempFlowOf(op: number): TempFlow {
+    let r = this.tempFlow.get(op);
+    if (r !== undefined) return r;
+    const o = this.oplet(op)!;
+    let addr: string | undefined;
+    const sets: [string, string?, number?][] = [];
+    const top = new Set<Expr>();
+    for (const st of o.body) {
+      if (st.k === "decl" && st.kind === "const") {
+        const e = st.init;
+        if (
+          e.k === "bin" && e.op === "|" && e.l.k === "bin" &&
+          e.l.op === "+" && e.r.k === "num" && e.r.v === 0
+        ) {
+          const t = stateField(e.l.l);
+          if (t !== undefined && TEMPS.includes(t)) addr = t;
+        }
+      }
+      if (st.k !== "expr" || st.e.k !== "assign" || st.e.op !== "=") continue;
+      const t = stateField(st.e.target);
+      if (t === undefined || !TEMPS.includes(t)) continue;
+      const v = st.e.value;
+      const f = v.k === "index" ? stateField(v.obj) : undefined;
+      const fi = f === undefined ? undefined : this.info.fields.get(f);
+      const p = fi?.kind === "array" && fi.regs && v.k === "index"
+        ? paramRef(v.idx)
+        : undefined;
+      sets.push(p === undefined ? [t] : [t, f, p]);
+      top.add(st.e);
+    }
+    walkExprs(o.body, (e) => {
+      if ((e.k !== "assign" && e.k !== "update") || top.has(e)) return;
+      const t = stateField(e.target);
+      if (t !== undefined && TEMPS.includes(t)) sets.push([t]);
+    });
+    r = { addr, sets };
+    this.tempFlow.set(op, r);
     return r;
   }
 
@@ -475,14 +550,14 @@ class RegionCompiler {
   private loopDepth = 0;
   private readonly blockLabel: number[] = [];
   private current = 0;
-  // The stack version of a block (see compileVersions): what its folded
-  // tests require of the stack pointer, and the temporaries that hold it.
-  private stackSafe = false;
-  private stackLo = 0;
-  private stackHi = 0;
-  private stackMask = 0;
-  private stackFolds = 0;
-  private readonly tempSp = new Set<string>();
+  // The guarded version of a block (see compileVersions): the registers it
+  // does not write, what its folded tests require of them, and the
+  // temporaries that hold one of them.
+  private guarded = false;
+  private readonly bases = new Set<number>();
+  private readonly baseReqs = new Map<number, BaseReq>();
+  private folds = 0;
+  private readonly tempBase = new Map<string, number>();
   private branchDepth = 0;
   // Per oplet instance.
   private code: Int32Array = new Int32Array(0);
@@ -563,7 +638,7 @@ class RegionCompiler {
     if (k === pool.length) pool.push(this.newLocal(t));
     return pool[k];
   }
-  /** Marks the \`if\` emitted next likely (1) or unlikely (0). */
+  /** Marks the `if` emitted next likely (1) or unlikely (0). */
   private hint(likely: number | undefined): void {
     if (likely !== undefined) this.hints.push([this.out.length, likely]);
   }
@@ -785,78 +860,101 @@ class RegionCompiler {
   }
 
   /**
-   * The local of the stack pointer if block `b` reads it at least
-   * {@link STACK_MIN} times and never writes it (its stack version is then
-   * worth trying).
+   * Notes in {@link bases} the register cells block `b` reads and never
+   * writes; whether it has {@link GUARD_MIN} accesses at one of them plus
+   * a constant (its guarded version is then worth trying).
    */
-  private stackLocal(b: RegionBlock): number | undefined {
-    const sp = this.info.stack;
-    if (sp === undefined) return;
-    const local = this.regLocal.get(sp.field)?.get(sp.index);
-    if (local === undefined) return;
-    let reads = 0;
+  private findBases(b: RegionBlock): boolean {
+    this.bases.clear();
+    const written = new Set<number>();
     for (let i = 0; i < b.base.length;) {
-      const use = this.jit.regUseOf(b.base[i]);
-      for (const c of use.writes) {
-        const idx = c.param !== undefined ? b.base[i + c.param] : c.index;
-        if (c.field === sp.field && idx === sp.index) return;
-      }
-      for (const c of use.reads) {
-        const idx = c.param !== undefined ? b.base[i + c.param] : c.index;
-        if (c.field === sp.field && idx === sp.index) reads++;
-      }
-      i += 1 + this.jit.oplet(b.base[i])!.params;
+      const op = b.base[i];
+      const use = this.jit.regUseOf(op);
+      for (const c of use.reads) this.bases.add(this.cellLocal(c, b.base, i));
+      for (const c of use.writes) written.add(this.cellLocal(c, b.base, i));
+      i += 1 + this.jit.oplet(op)!.params;
     }
-    return reads >= STACK_MIN ? local : undefined;
+    for (const l of written) this.bases.delete(l);
+    if (this.bases.size === 0) return false;
+    // The accesses at a base, counted as the guarded version will see them.
+    const src = new Map<string, number>();
+    let n = 0;
+    for (let i = 0; i < b.base.length;) {
+      const op = b.base[i];
+      const flow = this.jit.tempFlowOf(op);
+      if (flow.addr !== undefined && src.has(flow.addr)) n++;
+      for (const [t, f, p] of flow.sets) {
+        const cell = f === undefined
+          ? undefined
+          : this.regLocal.get(f)?.get(b.base[i + p!]);
+        if (cell !== undefined && this.bases.has(cell)) src.set(t, cell);
+        else src.delete(t);
+      }
+      i += 1 + this.jit.oplet(op)!.params;
+    }
+    return n >= GUARD_MIN;
+  }
+
+  /** The local of a register-file cell that {@link setUpLocals} made. */
+  private cellLocal(
+    c: { field: string; param?: number; index?: number },
+    base: Int32Array,
+    i: number,
+  ): number {
+    const idx = c.param !== undefined ? base[i + c.param] : c.index!;
+    return this.regLocal.get(c.field)!.get(idx)!;
   }
 
   /**
-   * Compiles block `b`, in two versions where that pays. Stack accesses
-   * (spills, locals) are checked one by one like every memory access, and
-   * the slow path each check keeps in line made the host's code for
-   * register-hungry code twice as large as its fast paths (a 64-bit
-   * multiply loop ran 2.3x slower than with no slow paths). In a block
-   * that does not write the stack pointer, an access at the stack pointer
-   * plus a constant passes its checks exactly when the stack pointer lies
-   * in one interval and has its low bits clear: the block is compiled once
-   * with those checks folded to their outcome (the stack version), the
-   * interval and alignment noted, and then as usual; one test at the
-   * block's start picks the version.
+   * Compiles block `b`, in two versions where that pays. Memory accesses
+   * are checked one by one, and the slow path each check keeps in line
+   * made the host's code for register-hungry code (spills, 64-bit
+   * arithmetic on limbs) twice as large as its fast paths: an unrolled
+   * multiply ran 1.7x slower than with no slow paths. An access at a
+   * register the block does not write plus a constant passes its checks
+   * exactly when that register lies in one interval and has its low bits
+   * clear. The block is compiled once with such checks folded to their
+   * outcome (the guarded version), the intervals and alignments noted, and
+   * then as usual; one test at the block's start picks the version.
    */
   private compileVersions(b: RegionBlock): void {
-    const sp = this.stackLocal(b);
-    if (sp === undefined) return this.compileBlock(b);
+    if (!this.findBases(b)) return this.compileBlock(b);
     const start = this.out.length, h0 = this.hints.length;
-    this.stackSafe = true;
-    this.stackLo = 0;
-    this.stackHi = 2 ** 31;
-    this.stackMask = 0;
-    this.stackFolds = 0;
-    this.tempSp.clear();
-    this.depth++; // inside the \`if\` emitted below
+    this.guarded = true;
+    this.baseReqs.clear();
+    this.folds = 0;
+    this.tempBase.clear();
+    this.depth++; // inside the `if` emitted below
     try {
       this.compileBlock(b);
     } finally {
-      this.stackSafe = false;
+      this.guarded = false;
       this.depth--;
     }
-    const lo = this.stackLo, hi = this.stackHi, mask = this.stackMask;
     const body = this.out.bytes().slice(start);
     const moved = this.hints.splice(h0);
     this.out.length = start;
-    if (this.stackFolds < 2 * STACK_MIN || !(lo < hi)) {
+    const reqs = [...this.baseReqs];
+    if (
+      this.folds < 2 * GUARD_MIN || reqs.some(([_, r]) => !(r.lo < r.hi))
+    ) {
       return this.compileBlock(b);
     }
-    this.get(sp);
-    this.i32c(mask);
-    this.emit(Op.i32_and);
-    this.emit(Op.i32_eqz);
-    this.get(sp);
-    this.i32c(lo);
-    this.emit(Op.i32_sub);
-    this.i32c(hi - lo);
-    this.emit(Op.i32_lt_u);
-    this.emit(Op.i32_and);
+    reqs.forEach(([local, r], n) => {
+      this.get(local);
+      this.i32c(r.lo);
+      this.emit(Op.i32_sub);
+      this.i32c(r.hi - r.lo);
+      this.emit(Op.i32_lt_u);
+      if (r.mask !== 0) {
+        this.get(local);
+        this.i32c(r.mask);
+        this.emit(Op.i32_and);
+        this.emit(Op.i32_eqz);
+        this.emit(Op.i32_and);
+      }
+      if (n > 0) this.emit(Op.i32_and);
+    });
     this.hint(1);
     this.open(Op.if, VOID);
     const shift = this.out.length - start;
@@ -867,42 +965,55 @@ class RegionCompiler {
     this.end();
   }
 
-  /** In a stack version: the offset from the stack pointer that `e` (a local) holds, if known. */
-  private spOf(e: Expr): number | undefined {
-    return e.k === "id" ? this.lookup(e.name)?.sp : undefined;
-  }
-
   /**
-   * In a stack version: the outcome of an access check on the stack
-   * pointer plus a constant, `(a & m) === 0` (`m` a mask of low bits) or
-   * `((a - X) >>> 0) < Y`, noting what it requires of the stack pointer.
+   * In a guarded version: the outcome of an access check on a base
+   * register plus a constant, `(a & m) === 0` (`m` a mask of low bits) or
+   * `((a - X) >>> 0) < Y`, noting what it requires of the register.
    */
-  private stackFold(e: Extract<Expr, { k: "bin" }>): boolean | undefined {
+  private guardFold(e: Extract<Expr, { k: "bin" }>): boolean | undefined {
     if (
       (e.op === "===" || e.op === "!==") && this.constOf(e.r) === 0 &&
       e.l.k === "bin" && e.l.op === "&"
     ) {
-      const k = this.spOf(e.l.l), m = this.constInt32(e.l.r);
-      if (k === undefined || m === undefined) return;
+      const a = this.baseOf(e.l.l), m = this.constInt32(e.l.r);
+      if (a === undefined || m === undefined) return;
       if (m < 0 || m > 0xffff || (m & (m + 1)) !== 0) return;
-      this.stackMask |= m;
-      this.stackFolds++;
-      return ((k & m) === 0) === (e.op === "===");
+      this.reqOf(a.base).mask |= m;
+      this.folds++;
+      return ((a.off & m) === 0) === (e.op === "===");
     }
     if (
       e.op === "<" && e.l.k === "bin" && e.l.op === ">>>" &&
       this.constOf(e.l.r) === 0 && e.l.l.k === "bin" && e.l.l.op === "-"
     ) {
-      const k = this.spOf(e.l.l.l), x = this.constInt32(e.l.l.r);
+      const a = this.baseOf(e.l.l.l), x = this.constInt32(e.l.l.r);
       const y = this.constOf(e.r);
-      if (k === undefined || x === undefined || y === undefined) return;
+      if (a === undefined || x === undefined || y === undefined) return;
       if (!Number.isInteger(y) || y <= 0 || y > 2 ** 32) return;
-      // (sp + k - x) >>> 0 < y for every sp in [x - k, x - k + y).
-      this.stackLo = Math.max(this.stackLo, x - k);
-      this.stackHi = Math.min(this.stackHi, x - k + y);
-      this.stackFolds++;
+      // (r + off - x) >>> 0 < y for every r in [x - off, x - off + y).
+      const r = this.reqOf(a.base);
+      r.lo = Math.max(r.lo, x - a.off);
+      r.hi = Math.min(r.hi, x - a.off + y);
+      this.folds++;
       return true;
     }
+  }
+
+  /** In a guarded version: the base register and offset that local `e` holds, if known. */
+  private baseOf(e: Expr): { base: number; off: number } | undefined {
+    if (e.k !== "id") return;
+    const l = this.lookup(e.name);
+    return l?.base === undefined ? undefined : { base: l.base, off: l.off! };
+  }
+
+  /** What the guarded version requires of base register local `base`. */
+  private reqOf(base: number): BaseReq {
+    let r = this.baseReqs.get(base);
+    if (r === undefined) {
+      r = { lo: 0, hi: 2 ** 31, mask: 0 };
+      this.baseReqs.set(base, r);
+    }
+    return r;
   }
 
   private compileBlock(b: RegionBlock): void {
@@ -959,10 +1070,10 @@ class RegionCompiler {
         const l = this.opLocal(ty === "f64" ? F64 : I32);
         this.exprAs(st.init, ty);
         this.set(l);
-        const sp = st.kind === "const" && this.stackSafe
-          ? this.spPlus(st.init)
+        const a = st.kind === "const" && this.guarded
+          ? this.basePlus(st.init)
           : undefined;
-        this.declare(st.name, { local: l, ty, sp });
+        this.declare(st.name, { local: l, ty, base: a?.base, off: a?.off });
         return false;
       }
       case "expr":
@@ -1023,15 +1134,18 @@ class RegionCompiler {
     }
   }
 
-  /** In a stack version: `k` if `e` is `(T + k) | 0` for a temporary `T` that holds the stack pointer. */
-  private spPlus(e: Expr): number | undefined {
+  /** In a guarded version: the base and offset if `e` is `(T + k) | 0` for a temporary `T` that holds a base register. */
+  private basePlus(e: Expr): { base: number; off: number } | undefined {
     if (e.k !== "bin" || e.op !== "|" || this.constOf(e.r) !== 0) return;
     const l = e.l;
     if (l.k !== "bin" || l.op !== "+") return;
     const f = stateField(l.l);
-    if (f === undefined || !this.tempSp.has(f)) return;
-    const k = this.constInt32(l.r);
-    return k !== undefined && Math.abs(k) < 2 ** 20 ? k : undefined;
+    const base = f === undefined ? undefined : this.tempBase.get(f);
+    if (base === undefined) return;
+    const off = this.constInt32(l.r);
+    return off !== undefined && Math.abs(off) < 2 ** 20
+      ? { base, off }
+      : undefined;
   }
 
   private exprStmt(e: Expr): void {
@@ -1085,11 +1199,12 @@ class RegionCompiler {
       if (tl !== undefined) {
         this.intSlot(value);
         this.set(tl);
-        if (
-          this.stackSafe && this.branchDepth === 0 &&
-          this.isStackCell(value)
-        ) this.tempSp.add(f);
-        else this.tempSp.delete(f);
+        const cell = this.guarded && this.branchDepth === 0
+          ? this.regCell(value)
+          : undefined;
+        if (cell !== undefined && this.bases.has(cell)) {
+          this.tempBase.set(f, cell);
+        } else this.tempBase.delete(f);
         return;
       }
       const fi = this.info.fields.get(f);
@@ -1375,8 +1490,8 @@ class RegionCompiler {
         if (e.op === "&&" ? !l : l) return l;
         return this.constTest(e.r);
       }
-      if (this.stackSafe) {
-        const f = this.stackFold(e);
+      if (this.guarded) {
+        const f = this.guardFold(e);
         if (f !== undefined) return f;
       }
       const l = this.constOf(e.l), r = this.constOf(e.r);
@@ -1618,14 +1733,7 @@ class RegionCompiler {
     this.get(i);
   }
 
-  /** Whether `e` reads the stack pointer's register cell. */
-  private isStackCell(e: Expr): boolean {
-    const sp = this.info.stack;
-    return sp !== undefined && this.regCell(e) !== undefined &&
-      this.regLocal.get(sp.field)?.get(sp.index) === this.regCell(e);
-  }
-
-  /** The local of a register-file cell \`s.R[c[i + N]]\`, if \`e\` is one. */
+  /** The local of a register-file cell `s.R[c[i + N]]`, if `e` is one. */
   private regCell(e: Expr): number | undefined {
     if (e.k !== "index") return;
     const f = stateField(e.obj);
@@ -1972,7 +2080,7 @@ class RegionCompiler {
     return false;
   }
 
-  /** The hint for an \`if\` whose branches are \`t\` and \`f\`: 1 likely, 0 unlikely. */
+  /** The hint for an `if` whose branches are `t` and `f`: 1 likely, 0 unlikely. */
   private hintFor(t: readonly Stmt[], f: readonly Stmt[]): number | undefined {
     const ct = leavesFastPath(t, this.info.helpers);
     const cf = leavesFastPath(f, this.info.helpers);

@@ -515,29 +515,32 @@ Deno.test("jit: set-less-than and carries, compiled without branches, agree with
   }
 });
 
-Deno.test("jit: stack accesses compiled without their own checks fault, misalign and wrap exactly as on switch, wherever the stack pointer walks", () => {
-  // A block of stack accesses that does not write sp (compiled in two
-  // versions, picked by one test of sp), then a block that moves sp by
-  // x11 and counts down. The stack walks from `start` through the
-  // read-only page below RO, misaligned or not.
+Deno.test("jit: accesses at a register the block does not write, compiled without their own checks, fault and misalign exactly as on switch wherever the register walks", () => {
+  // A block of accesses at base register rb (sp, or a2) and at a3 that
+  // does not write them (compiled in two versions, picked by one test of
+  // both), then a block that moves rb by x11 and counts down. rb walks
+  // from `start` through the read-only page below RO, misaligned or not.
   const MEM = 1 << 20, RO = 0x20000;
-  const program = [
-    S(0, 5, 2, 2), // loop: sw t0, 0(sp)
-    S(4, 6, 2, 2), // sw t1, 4(sp)
-    S(-8, 5, 2, 2), // sw t0, -8(sp)
-    I(0, 2, 2, 7, 0x03), // lw t2, 0(sp)
-    I(4, 2, 2, 8, 0x03), // lw s0, 4(sp)
-    I(2, 2, 2, 9, 0x03), // lw s1, 2(sp) (misaligned if sp is aligned)
-    I(-8, 2, 4, 10, 0x03), // lbu a0, -8(sp)
+  const program = (rb: number) => [
+    S(0, 5, rb, 2), // loop: sw t0, 0(rb)
+    S(4, 6, rb, 2), // sw t1, 4(rb)
+    S(-8, 5, rb, 2), // sw t0, -8(rb)
+    I(0, rb, 2, 7, 0x03), // lw t2, 0(rb)
+    I(4, rb, 2, 8, 0x03), // lw s0, 4(rb)
+    I(2, rb, 2, 9, 0x03), // lw s1, 2(rb) (misaligned if rb is aligned)
+    I(-8, rb, 4, 10, 0x03), // lbu a0, -8(rb)
+    I(0, 13, 2, 14, 0x03), // lw a4, 0(a3) (a3 stays put)
+    S(4, 6, 13, 2), // sw t1, 4(a3)
+    R(0, 14, 6, 0, 6), // add t1, t1, a4
     R(0, 7, 6, 0, 6), // add t1, t1, t2
     R(0, 8, 6, 0, 6), // add t1, t1, s0
     R(0, 9, 6, 0, 6), // add t1, t1, s1
     R(0, 10, 6, 0, 6), // add t1, t1, a0
     B(8, 0, 5, 1), // bnez t0, next (ends the block)
     ECALL,
-    R(0, 11, 2, 0, 2), // next: add sp, sp, a1
+    R(0, 11, rb, 0, rb), // next: add rb, rb, a1
     I(-1, 5, 0, 5, 0x13), // addi t0, t0, -1
-    B(-60, 0, 5, 1), // bnez t0, loop
+    B(-72, 0, 5, 1), // bnez t0, loop
     ECALL,
   ];
   const outcome = (m: Machine) => {
@@ -558,11 +561,16 @@ Deno.test("jit: stack accesses compiled without their own checks fault, misalign
     [0x1400, -16], // down into the null page
   ];
   let faults = 0;
-  for (const [start, step] of cases) {
+  for (
+    const [rb, [start, step]] of [2, 12].flatMap((r) =>
+      cases.map((c) => [r, c] as const)
+    )
+  ) {
     const run = (o: MachineOptions) => {
-      const m = machine(program, { memSize: MEM, ...o });
+      const m = machine(program(rb), { memSize: MEM, ...o });
       m.cpu.protectBelow(RO);
-      m.cpu.x[2] = start;
+      m.cpu.x[rb] = start;
+      m.cpu.x[13] = RO + 0x1800;
       m.cpu.x[5] = 400;
       m.cpu.x[11] = step;
       return outcome(m);
@@ -574,9 +582,9 @@ Deno.test("jit: stack accesses compiled without their own checks fault, misalign
       assert.deepEqual(
         got,
         want,
-        `sp ${start} step ${step} hotAfter ${hotAfter}`,
+        `x${rb} from ${start} by ${step}, hotAfter ${hotAfter}`,
       );
     }
   }
-  assert.ok(faults >= 3, `${faults} faults`);
+  assert.ok(faults >= 6, `${faults} faults`);
 });

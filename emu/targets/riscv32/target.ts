@@ -97,7 +97,6 @@ export const RISCV32: Target<RiscvCpu> = {
   oplets: OPLETS,
   helpers: OP_HELPERS,
   hoisted: HOISTED_FIELDS,
-  stackPointer: { field: "x", index: 2 },
   createCpu: (memSize) => new RiscvCpu(memSize),
   genIntermediateCode,
   disassemble,
