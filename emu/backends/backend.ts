@@ -16,7 +16,7 @@ import type { TranslationBlock } from "../tb.ts";
 export interface JitTuning {
   /** Executions of a block (interpreted) after which it is compiled (default 1000). */
   hotAfter?: number;
-  /** Most blocks in one region (default 48). */
+  /** Most blocks in one region (default 16, `MAX_BLOCKS`). */
   maxBlocks?: number;
   /** A block joins a region only after `hotAfter / warmDiv` executions (default 8). */
   warmDiv?: number;

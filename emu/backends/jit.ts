@@ -89,6 +89,21 @@ export const WARM_DIV = 8;
  */
 export const HOT_INSNS = 8;
 
+/**
+ * Most blocks in one region. V8 first runs a wasm function from its
+ * baseline compiler and swaps in optimised code when a background
+ * compile finishes, which takes longer than in proportion for a larger
+ * function; on a short run, code that large regions hold sat in baseline
+ * code for much of it (seen in `--prof`: half the wasm ticks of a
+ * 0.2 s-under-qemu Lua script). 16 rather than 48, measured on outside
+ * programs (a Lua 5.4 interpreter on two scripts, libsecp256k1 signing,
+ * lz4, zopfli, brotli, cmark-gfm) and the held-out and training guests,
+ * in fresh processes, median of 3: 0.92x the wall time as a geometric
+ * mean, the Lua string script 0.79x, signing 0.83x, no guest slower by
+ * more than the noise; 12 was no better.
+ */
+export const MAX_BLOCKS = 16;
+
 /** Most guest instructions one entry into compiled code runs before it returns (keeps counters in int32). */
 const BUDGET_CAP = 1 << 20;
 
@@ -197,7 +212,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     this.hotAfter = ctx.profiling
       ? Number.MAX_SAFE_INTEGER
       : options.hotAfter ?? 1000;
-    this.maxBlocks = options.maxBlocks ?? 48;
+    this.maxBlocks = options.maxBlocks ?? MAX_BLOCKS;
     this.warmDiv = options.warmDiv ?? WARM_DIV;
     this.guide = ctx.profiling ? null : options.guide ?? null;
     this.heads = this.guide && guidedHeads(this.guide);
