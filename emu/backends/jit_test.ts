@@ -53,6 +53,16 @@ function exec(m: Machine): ExecStatus | GuestFault {
   }
 }
 
+/** Runs `m`: how it ended (a fault as its message), its registers and counts. */
+function finish(m: Machine) {
+  const r = exec(m);
+  return {
+    r: r instanceof GuestFault ? r.message() : r,
+    x: [...m.cpu.x],
+    stats: { ...m.stats },
+  };
+}
+
 const jitOf = (m: Machine) => m.backend as unknown as JitBackend<CpuState>;
 
 Deno.test("jit: a hot loop runs compiled, with the interpreter's results and counts", () => {
@@ -173,16 +183,11 @@ Deno.test("jit: loads and stores at the edges of memory and alignment fault or n
     -4,
     -1,
   ];
-  const outcome = (m: Machine) => {
-    const r = exec(m);
-    return {
-      r: r instanceof GuestFault ? r.message() : r,
-      x: [...m.cpu.x],
-      stats: { ...m.stats },
-      word: m.cpu.m32[(RO - 4) >> 2],
-      compiled: "compiler" in m.backend ? jitOf(m).stats.regions : 0,
-    };
-  };
+  const outcome = (m: Machine) => ({
+    ...finish(m),
+    word: m.cpu.m32[(RO - 4) >> 2],
+    compiled: "compiler" in m.backend ? jitOf(m).stats.regions : 0,
+  });
   let faults = 0;
   for (const access of accesses) {
     for (const a of addrs) {
@@ -543,15 +548,10 @@ Deno.test("jit: accesses at a register the block does not write, compiled withou
     B(-72, 0, 5, 1), // bnez t0, loop
     ECALL,
   ];
-  const outcome = (m: Machine) => {
-    const r = exec(m);
-    return {
-      r: r instanceof GuestFault ? r.message() : r,
-      x: [...m.cpu.x],
-      stats: { ...m.stats },
-      mem: [...m.cpu.m32.subarray((RO - 0x400) >> 2, (RO + 0x2000) >> 2)],
-    };
-  };
+  const outcome = (m: Machine) => ({
+    ...finish(m),
+    mem: [...m.cpu.m32.subarray((RO - 0x400) >> 2, (RO + 0x2000) >> 2)],
+  });
   const cases: [number, number][] = [
     [RO + 0x1000, -16], // aligned, down into the read-only page: a store faults
     [RO + 0x1002, -16], // misaligned all the way
