@@ -241,6 +241,19 @@ export interface TempFlow {
   readonly sets: readonly (readonly [string, string?, number?])[];
 }
 
+/**
+ * The temporary `T` and the term `k` if `e` is `(T + k) | 0`: the form of
+ * an address an oplet forms from a temporary.
+ */
+function tempPlus(e: Expr): { temp: string; k: Expr } | undefined {
+  if (e.k !== "bin" || e.op !== "|" || e.r.k !== "num" || e.r.v !== 0) return;
+  if (e.l.k !== "bin" || e.l.op !== "+") return;
+  const t = stateField(e.l.l);
+  return t !== undefined && TEMPS.includes(t)
+    ? { temp: t, k: e.l.r }
+    : undefined;
+}
+
 /** What a guarded version requires of one base register: `lo <= r < hi` and `(r & mask) === 0`. */
 type BaseReq = { lo: number; hi: number; mask: number };
 
@@ -413,14 +426,7 @@ export class JitCompiler {
     const top = new Set<Expr>();
     for (const st of o.body) {
       if (st.k === "decl" && st.kind === "const") {
-        const e = st.init;
-        if (
-          e.k === "bin" && e.op === "|" && e.l.k === "bin" &&
-          e.l.op === "+" && e.r.k === "num" && e.r.v === 0
-        ) {
-          const t = stateField(e.l.l);
-          if (t !== undefined && TEMPS.includes(t)) addr = t;
-        }
+        addr = tempPlus(st.init)?.temp ?? addr;
       }
       if (st.k !== "expr" || st.e.k !== "assign" || st.e.op !== "=") continue;
       const t = stateField(st.e.target);
@@ -1136,13 +1142,11 @@ class RegionCompiler {
 
   /** In a guarded version: the base and offset if `e` is `(T + k) | 0` for a temporary `T` that holds a base register. */
   private basePlus(e: Expr): { base: number; off: number } | undefined {
-    if (e.k !== "bin" || e.op !== "|" || this.constOf(e.r) !== 0) return;
-    const l = e.l;
-    if (l.k !== "bin" || l.op !== "+") return;
-    const f = stateField(l.l);
-    const base = f === undefined ? undefined : this.tempBase.get(f);
+    const a = tempPlus(e);
+    if (a === undefined) return;
+    const base = this.tempBase.get(a.temp);
     if (base === undefined) return;
-    const off = this.constInt32(l.r);
+    const off = this.constInt32(a.k);
     return off !== undefined && Math.abs(off) < 2 ** 20
       ? { base, off }
       : undefined;
