@@ -133,20 +133,23 @@ Deno.test("jit: --max-insns stops at the same block inside compiled code", () =>
 });
 
 Deno.test("jit: a fault inside a region keeps its pc, address, counts and registers", () => {
-  // t0 = 0x20000; loop: sw t0, 0(t0); t0 += 0x4000; j loop: faults past memory.
+  // t0 = 0x20000; loop: t2 += 1; sw t0, 0(t0); t0 += 0x4000; j loop:
+  // faults past memory, after the block has counted t2 up once more.
   const words = [
     0x000202b7, // lui t0, 0x20
+    I(1, 7, 0, 7, 0x13),
     S(0, 5, 5, 2),
     0x00004337, // lui t1, 4
     R(0, 6, 5, 0, 5),
-    0xff5ff06f, // jal x0, -12
+    0xff1ff06f, // jal x0, -16
   ];
   const sw = machine(words, {});
   const j = machine(words, { backend: "jit", jit: { hotAfter: 2 } });
   const a = exec(sw), b = exec(j);
   assert.ok(a instanceof GuestFault && b instanceof GuestFault);
   assert.equal(b.message(), a.message());
-  assert.equal(b.pc, BASE + 4);
+  assert.equal(b.pc, BASE + 8);
+  assert.equal(j.cpu.x[7], (((1 << 20) - 0x20000) >> 14) + 1);
   assert.deepEqual(j.stats, sw.stats);
   assert.deepEqual(j.cpu.x, sw.cpu.x);
   assert.ok(jitOf(j).stats.regions > 0);
