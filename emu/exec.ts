@@ -15,6 +15,7 @@ import {
   EXIT_GOTO0,
   EXIT_GOTO1,
   EXIT_ILLEGAL,
+  EXIT_INTERPRET,
   EXIT_LOOKUP,
   EXIT_SYSCALL,
   EXIT_YIELD,
@@ -53,10 +54,13 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
   const backend = m.backend;
   let tb: TranslationBlock<RiscvCpu> = m.tbFind(s.pc);
   let entered: CompiledEntry | null = null;
+  // The block is interpreted even if compiled (see EXIT_INTERPRET).
+  let once = false;
   try {
     for (;;) {
       let i: number;
-      const cc = tb.compiled;
+      const cc = once ? null : tb.compiled;
+      once = false;
       if (cc === null) {
         if (--tb.heat === 0) {
           backend.hot(tb);
@@ -103,6 +107,10 @@ export function cpuExec(m: Machine, syscall: SyscallHandler): ExecStatus {
         // before it have retired.
         m.arch.readCounter(s, insns - 1);
         s.pc = (s.pc + 4) | 0;
+        next = m.tbFind(s.pc);
+      } else if (i === EXIT_INTERPRET) {
+        if (backend.guardFailed?.(s.pc)) m.dropCompiled();
+        else once = true;
         next = m.tbFind(s.pc);
       } else if (i === EXIT_FENCE_I) {
         m.tbFlush();

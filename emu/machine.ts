@@ -221,6 +221,20 @@ export class Machine {
     this.backend.flush();
   }
 
+  /**
+   * Drops the backend's compiled code but keeps the blocks: each is
+   * interpreted again until it turns hot anew (no block is translated
+   * again, so the counters stay those of any backend).
+   */
+  dropCompiled(): void {
+    for (const tb of this.cache.tbs.values()) {
+      tb.compiled = null;
+      tb.heat = this.backend.heatOf?.(tb.pc, tb.icount) ??
+        this.backend.hotAfter;
+    }
+    this.backend.flush();
+  }
+
   /** Formats a block's oplets, one per line, with their parameters. */
   formatOps(tb: TranslationBlock<RiscvCpu>): string[] {
     const lines: string[] = [];

@@ -34,6 +34,11 @@ export const EXIT_YIELD: -7 = -7;
 export const EXIT_CSR: -8 = -8;
 /** The guest executed `fence.i` at `s.pc`: drop every translated block, go on after it. */
 export const EXIT_FENCE_I: -9 = -9;
+/**
+ * Compiled code left the block at `s.pc` before running any of it (a
+ * guarded version's guard failed): the loop interprets that block once.
+ */
+export const EXIT_INTERPRET: -10 = -10;
 
 /** The signature every oplet has, base or fused. */
 export type OpletFn<S> = (s: S, c: Int32Array, i: number) => number;

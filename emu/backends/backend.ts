@@ -65,6 +65,12 @@ export interface TbBackend<S> {
   hot(tb: TranslationBlock<S>): void;
   /** Called when the translation cache drops every block. */
   flush(): void;
+  /**
+   * Called when compiled code returned `EXIT_INTERPRET` for the block at
+   * `pc`; true when every block's compiled code should be dropped (the
+   * backend compiles that block differently from then on).
+   */
+  guardFailed?(pc: number): boolean;
 }
 
 /** A backend that only interprets: never hot, nothing to flush. */

@@ -64,7 +64,19 @@ export interface JitStats {
   compileMs: number;
   /** Entries into compiled code from the execution loop. */
   entries: number;
+  /** Guards of guarded versions that failed (the block was interpreted once). */
+  guardFails: number;
 }
+
+/**
+ * Failures of one block's guard after which its regions are dropped and
+ * it is compiled without a guarded version. A failure costs an exit to the
+ * loop and one interpreted block, a microsecond or two; dropping every
+ * region costs compiling them again.
+ */
+export const GUARD_FAILS = 1000;
+/** Blocks compiled without guarded versions after which no block gets one. */
+export const GUARD_FLUSHES = 4;
 
 /**
  * A block joins a region only when the interpreter ran it at least
@@ -169,6 +181,7 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
     blocks: 0,
     bytes: 0,
     compileMs: 0,
+    guardFails: 0,
     entries: 0,
   };
   /** The state. */
@@ -196,6 +209,8 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   private table: WebAssembly.Table | null = null;
   private stub: RegionFn | null = null;
   private readonly slots = new Map<number, number>();
+  // Guard failures by block pc (see guardFailed).
+  private readonly fails = new Map<number, number>();
   private readonly fields = new Map<string, FieldInfo>();
   private readonly hoisted: readonly string[];
   private readonly scratch: Scratch;
@@ -340,6 +355,18 @@ export class JitBackend<S extends CpuState> implements TbBackend<S> {
   /** Every block is interpreted until it is hot. */
   runFor(): RunTb<S> {
     return this.interp;
+  }
+
+  /** See {@link TbBackend.guardFailed} and {@link GUARD_FAILS}. */
+  guardFailed(pc: number): boolean {
+    this.stats.guardFails++;
+    const n = (this.fails.get(pc) ?? 0) + 1;
+    this.fails.set(pc, n);
+    const c = this.comp;
+    if (n < GUARD_FAILS || c === null) return false;
+    c.unguarded.add(pc);
+    if (c.unguarded.size >= GUARD_FLUSHES) c.guards = false;
+    return true;
   }
 
   /** Compiles the region entered at `tb`. */

@@ -27,10 +27,11 @@
  * error rather than a wrong result.
  *
  * Guarded versions: a block with several memory accesses at registers it
- * does not write (stack spills, fields of one structure) is compiled twice,
- * once with those accesses' checks folded to their outcome, which holds
- * for each such register in one interval and with its low bits clear; one
- * test at the block's start picks the version. The checks are recognised
+ * does not write (stack spills, fields of one structure) is compiled with
+ * those accesses' checks folded to their outcome, which holds for each
+ * such register in one interval and with its low bits clear; one test at
+ * the block's start checks that, and where it fails the block is left to
+ * the interpreter (`EXIT_INTERPRET`). The checks are recognised
  * by their form in the oplet bodies, `(a & m) === 0` and
  * `((a - X) >>> 0) < Y` for `const a = (T + k) | 0`, where `T` holds the
  * register, not by what the oplets are.
@@ -45,7 +46,12 @@
  * @module
  */
 
-import { EXIT_GOTO0, EXIT_GOTO1, EXIT_LOOKUP } from "../oplet.ts";
+import {
+  EXIT_GOTO0,
+  EXIT_GOTO1,
+  EXIT_INTERPRET,
+  EXIT_LOOKUP,
+} from "../oplet.ts";
 import { mulHigh, mulHighSU, mulHighU } from "../mul_high.ts";
 import {
   type Expr,
@@ -329,6 +335,10 @@ export class JitCompiler {
   /** The buffer regions are compiled into, reused from one compile to the next (a module copies its code out). */
   readonly code: ByteBuf = new ByteBuf(1 << 15);
   private readonly shape: ({ n: number; label: boolean } | undefined)[] = [];
+  /** Whether blocks get guarded versions (see `RegionCompiler.compileVersions`). */
+  guards = true;
+  /** Blocks (by pc) compiled without a guarded version: theirs failed too often. */
+  readonly unguarded: Set<number> = new Set();
 
   /** A compiler for the given oplets and state layout. */
   constructor(info: JitInfo) {
@@ -941,22 +951,28 @@ class RegionCompiler {
   }
 
   /**
-   * Compiles block `b`, in two versions where that pays. Memory accesses
+   * Compiles block `b`, as a guarded version where that pays. Memory accesses
    * are checked one by one, and the slow path each check keeps in line
    * made the host's code for register-hungry code (spills, 64-bit
    * arithmetic on limbs) twice as large as its fast paths: an unrolled
    * multiply ran 1.7x slower than with no slow paths. An access at a
    * register the block does not write plus a constant passes its checks
    * exactly when that register lies in one interval and has its low bits
-   * clear. The block is compiled once with such checks folded to their
-   * outcome (the guarded version), the intervals and alignments noted, and
-   * then as usual; one test at the block's start picks the version.
+   * clear. The block is compiled with such checks folded to their
+   * outcome (the guarded version), the intervals and alignments noted; one
+   * test at the block's start checks them and otherwise leaves the block to
+   * the interpreter, once. The usual version used to follow there, for
+   * guards that, in every program measured, never failed; without it
+   * libsecp256k1 compiles 37% fewer bytes. A block whose guard fails
+   * `GUARD_FAILS` times is compiled without one from then on.
    */
   private compileVersions(b: RegionBlock): void {
     // Every register the block uses, written ones included: a fault
     // stores the written ones whether or not they were reached.
     this.loadRegs();
-    if (!this.findBases(b)) return this.compileBlock(b);
+    if (
+      !this.jit.guards || this.jit.unguarded.has(b.pc) || !this.findBases(b)
+    ) return this.compileBlock(b);
     const start = this.out.length, h0 = this.hints.length;
     this.guarded = true;
     this.baseReqs.clear();
@@ -998,8 +1014,14 @@ class RegionCompiler {
     const shift = this.out.length - start;
     this.out.append(body);
     for (const [at, likely] of moved) this.hints.push([at + shift, likely]);
+    // Where it fails, the loop interprets the block once.
     this.emit(Op.else);
-    this.compileBlock(b);
+    this.i32c(this.info.scratch.pc);
+    this.i32c(b.pc);
+    this.mem(Op.i32_store, 2);
+    this.i32c(EXIT_INTERPRET);
+    this.set(this.lCode);
+    this.br(this.exitDepth);
     this.end();
   }
 

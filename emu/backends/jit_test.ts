@@ -10,7 +10,7 @@ import {
   type RiscvCpu,
 } from "../targets/riscv32/target.ts";
 import { readOplet } from "../oplet_rules.ts";
-import { HOT_INSNS, type JitBackend } from "./jit.ts";
+import { GUARD_FAILS, HOT_INSNS, type JitBackend } from "./jit.ts";
 import type { CpuState } from "../target.ts";
 
 const R = (f7: number, rs2: number, rs1: number, f3: number, rd: number) =>
@@ -523,38 +523,54 @@ Deno.test("jit: set-less-than and carries, compiled without branches, agree with
   }
 });
 
-Deno.test("jit: accesses at a register the block does not write, compiled without their own checks, fault and misalign exactly as on switch wherever the register walks", () => {
-  // A block of accesses at base register rb (sp, or a2) and at a3 that
-  // does not write them (compiled in two versions, picked by one test of
-  // both), then a block that moves rb by x11 and counts down. rb walks
-  // from `start` through the read-only page below RO, misaligned or not.
-  const MEM = 1 << 20, RO = 0x20000;
-  const program = (rb: number) => [
-    S(0, 5, rb, 2), // loop: sw t0, 0(rb)
-    S(4, 6, rb, 2), // sw t1, 4(rb)
-    S(-8, 5, rb, 2), // sw t0, -8(rb)
-    I(0, rb, 2, 7, 0x03), // lw t2, 0(rb)
-    I(4, rb, 2, 8, 0x03), // lw s0, 4(rb)
-    I(2, rb, 2, 9, 0x03), // lw s1, 2(rb) (misaligned if rb is aligned)
-    I(-8, rb, 4, 10, 0x03), // lbu a0, -8(rb)
-    I(0, 13, 2, 14, 0x03), // lw a4, 0(a3) (a3 stays put)
-    S(4, 6, 13, 2), // sw t1, 4(a3)
-    R(0, 14, 6, 0, 6), // add t1, t1, a4
-    R(0, 7, 6, 0, 6), // add t1, t1, t2
-    R(0, 8, 6, 0, 6), // add t1, t1, s0
-    R(0, 9, 6, 0, 6), // add t1, t1, s1
-    R(0, 10, 6, 0, 6), // add t1, t1, a0
-    B(8, 0, 5, 1), // bnez t0, next (ends the block)
-    ECALL,
-    R(0, 11, rb, 0, rb), // next: add rb, rb, a1
-    I(-1, 5, 0, 5, 0x13), // addi t0, t0, -1
-    B(-72, 0, 5, 1), // bnez t0, loop
-    ECALL,
-  ];
-  const outcome = (m: Machine) => ({
+const MEM = 1 << 20, RO = 0x20000;
+
+// A block of accesses at base register rb (sp, or a2) and at a3 that
+// does not write them (compiled as a guarded version, one test of both
+// or the interpreter), then a block that moves rb by x11 and counts down.
+// rb walks from `start` through the read-only page below RO, misaligned
+// or not.
+const program = (rb: number) => [
+  S(0, 5, rb, 2), // loop: sw t0, 0(rb)
+  S(4, 6, rb, 2), // sw t1, 4(rb)
+  S(-8, 5, rb, 2), // sw t0, -8(rb)
+  I(0, rb, 2, 7, 0x03), // lw t2, 0(rb)
+  I(4, rb, 2, 8, 0x03), // lw s0, 4(rb)
+  I(2, rb, 2, 9, 0x03), // lw s1, 2(rb) (misaligned if rb is aligned)
+  I(-8, rb, 4, 10, 0x03), // lbu a0, -8(rb)
+  I(0, 13, 2, 14, 0x03), // lw a4, 0(a3) (a3 stays put)
+  S(4, 6, 13, 2), // sw t1, 4(a3)
+  R(0, 14, 6, 0, 6), // add t1, t1, a4
+  R(0, 7, 6, 0, 6), // add t1, t1, t2
+  R(0, 8, 6, 0, 6), // add t1, t1, s0
+  R(0, 9, 6, 0, 6), // add t1, t1, s1
+  R(0, 10, 6, 0, 6), // add t1, t1, a0
+  B(8, 0, 5, 1), // bnez t0, next (ends the block)
+  ECALL,
+  R(0, 11, rb, 0, rb), // next: add rb, rb, a1
+  I(-1, 5, 0, 5, 0x13), // addi t0, t0, -1
+  B(-72, 0, 5, 1), // bnez t0, loop
+  ECALL,
+];
+
+/**
+ * Runs `m` with base register `rb` from `start` moving by `step` for `n`
+ * rounds: how it ended, the memory around RO, guard failures.
+ */
+function walk(m: Machine, rb: number, start: number, step: number, n: number) {
+  m.cpu.protectBelow(RO);
+  m.cpu.x[rb] = start;
+  m.cpu.x[13] = RO + 0x1800;
+  m.cpu.x[5] = n;
+  m.cpu.x[11] = step;
+  return {
     ...finish(m),
     mem: [...m.cpu.m32.subarray((RO - 0x400) >> 2, (RO + 0x2000) >> 2)],
-  });
+    guardFails: "compiler" in m.backend ? jitOf(m).stats.guardFails : 0,
+  };
+}
+
+Deno.test("jit: accesses at a register the block does not write, compiled without their own checks, fault and misalign exactly as on switch wherever the register walks", () => {
   const cases: [number, number][] = [
     [RO + 0x1000, -16], // aligned, down into the read-only page: a store faults
     [RO + 0x1002, -16], // misaligned all the way
@@ -563,25 +579,20 @@ Deno.test("jit: accesses at a register the block does not write, compiled withou
     [MEM - 0x400, 16], // up, past the end of memory: a load faults
     [0x1400, -16], // down into the null page
   ];
-  let faults = 0;
+  let faults = 0, fails = 0;
   for (
     const [rb, [start, step]] of [2, 12].flatMap((r) =>
       cases.map((c) => [r, c] as const)
     )
   ) {
-    const run = (o: MachineOptions) => {
-      const m = machine(program(rb), { memSize: MEM, ...o });
-      m.cpu.protectBelow(RO);
-      m.cpu.x[rb] = start;
-      m.cpu.x[13] = RO + 0x1800;
-      m.cpu.x[5] = 400;
-      m.cpu.x[11] = step;
-      return outcome(m);
-    };
+    const run = (o: MachineOptions) =>
+      walk(machine(program(rb), { memSize: MEM, ...o }), rb, start, step, 400);
     const want = run({});
     if (want.r !== "exit") faults++;
     for (const hotAfter of [2, 40]) {
       const got = run({ backend: "jit", jit: { hotAfter } });
+      fails += got.guardFails;
+      got.guardFails = want.guardFails;
       assert.deepEqual(
         got,
         want,
@@ -590,4 +601,29 @@ Deno.test("jit: accesses at a register the block does not write, compiled withou
     }
   }
   assert.ok(faults >= 6, `${faults} faults`);
+  assert.ok(fails > 400, `${fails} guards failed`);
+});
+
+Deno.test("jit: a block whose guard keeps failing is compiled without one after GUARD_FAILS failures", () => {
+  // a2 stays misaligned: every run of the accesses' block fails its guard.
+  const n = GUARD_FAILS + 300;
+  const m = machine(program(12), {
+    memSize: MEM,
+    backend: "jit",
+    jit: { hotAfter: 2 },
+  });
+  const got = walk(m, 12, RO + 0x1002, 0, n);
+  const want = walk(
+    machine(program(12), { memSize: MEM }),
+    12,
+    RO + 0x1002,
+    0,
+    n,
+  );
+  want.guardFails = GUARD_FAILS;
+  assert.deepEqual(got, want);
+  const j = jitOf(m);
+  assert.deepEqual([...j.compiler!.unguarded], [BASE]);
+  assert.equal(got.stats.tbs, 3);
+  assert.ok(j.stats.regions >= 2, `${j.stats.regions} regions`);
 });
