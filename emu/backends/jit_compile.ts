@@ -569,6 +569,8 @@ class RegionCompiler {
   private loopDepth = 0;
   private readonly blockLabel: number[] = [];
   private current = 0;
+  // Helper calls compiled (see build).
+  private calls = 0;
   // The guarded version of a block (see compileVersions): the registers it
   // does not write, what its folded tests require of them, and the
   // temporaries that hold one of them.
@@ -787,13 +789,18 @@ class RegionCompiler {
       this.noteCells(this.blocks[k]);
       // A helper that throws (a guest fault) unwinds through here: write
       // back the block's registers and the counters, then let it go on.
+      // A block that calls none has a plain `block` instead.
+      const at = this.out.length, calls = this.calls;
       this.open(Op.try, VOID);
       this.compileVersions(this.blocks[k]);
       this.emit(Op.unreachable);
-      this.emit(Op.catch_all);
-      this.storeRegs();
-      this.spill();
-      this.emit(Op.rethrow, 0);
+      if (this.calls === calls) this.out.setByte(at, Op.block);
+      else {
+        this.emit(Op.catch_all);
+        this.storeRegs();
+        this.spill();
+        this.emit(Op.rethrow, 0);
+      }
       this.end();
       this.emit(Op.unreachable);
     }
@@ -2201,6 +2208,7 @@ class RegionCompiler {
       else this.expr(args[n]);
     }
     this.call(ix);
+    this.calls++;
     return value ? (resultKind === "f" ? "f64" : "i32") : null;
   }
 

@@ -134,6 +134,10 @@ export class ByteBuf {
     this.buf.set(b, this.length);
     this.length += b.length;
   }
+  /** Overwrites the byte at `at` (below {@link length}). */
+  setByte(at: number, b: number): void {
+    this.buf[at] = b;
+  }
   /** The bytes written so far (a view, valid until the next write). */
   bytes(): Uint8Array<ArrayBuffer> {
     return this.buf.subarray(0, this.length);
