@@ -98,12 +98,16 @@ Deno.test({
       await Deno.mkdir(`${dir}/src`);
       await Deno.writeTextFile(
         `${dir}/src/main.c`,
-        `#include <stdio.h>\n#include <errno.h>\n#include <time.h>\n#include "two.h"\n` +
+        `#include <stdio.h>\n#include <errno.h>\n#include <time.h>\n#include <sys/stat.h>\n#include <unistd.h>\n#include "two.h"\n` +
           `int main(int argc, char **argv) {\n` +
           `  struct timespec t;\n` +
           `  int ok = clock_gettime(CLOCK_MONOTONIC, &t) == 0;\n` +
           `  errno = 0;\n  FILE *f = fopen("/no/such", "r");\n` +
-          `  printf("%d %s %d %d %d\\n", argc, argv[1], two(), ok, f == NULL && errno == ENOENT);\n` +
+          `  int nf = f == NULL && errno == ENOENT;\n` +
+          `  int fs = rename("/no/such", "/no/x") == -1 && errno == ENOENT;\n` +
+          `  fs += mkdir("/no/such", 0755) == -1 && errno == ENOENT;\n` +
+          `  fs += rmdir("/no/such") == -1 && errno == ENOENT;\n` +
+          `  printf("%d %s %d %d %d %d\\n", argc, argv[1], two(), ok, nf, fs);\n` +
           `  return 3;\n}\n`,
       );
       await Deno.writeTextFile(`${dir}/src/two.h`, "int two(void);\n");
@@ -132,7 +136,7 @@ Deno.test({
       assert.equal(flags & 1, 1, "built with RVC by default");
       const io = new CapturedIo();
       const res = await runElf(elf, { argv: ["out.elf", "hi"], io });
-      assert.equal(new TextDecoder().decode(io.stdoutBytes), "2 hi 2 1 1\n");
+      assert.equal(new TextDecoder().decode(io.stdoutBytes), "2 hi 2 1 1 3\n");
       assert.equal(res.exitCode, 3);
       assert.deepEqual(io.warnings, []);
 

@@ -10,7 +10,7 @@
  * program does not use.
  *
  * Provided: _exit, read, write, open, close, lseek, fstat, stat, unlink,
- * isatty, sbrk (on brk), getentropy (getrandom), gettimeofday,
+ * rmdir, mkdir, rename, isatty, sbrk (on brk), getentropy (getrandom), gettimeofday,
  * clock_gettime, clock_getres, times (so that clock() gives CPU time),
  * nanosleep, sleep, usleep,
  * getpid, kill, sigprocmask, getauxval, mmap, munmap, mremap, mprotect
@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #define SYS_ioctl 29
+#define SYS_mkdirat 34
 #define SYS_unlinkat 35
 #define SYS_openat 56
 #define SYS_close 57
@@ -52,6 +53,7 @@
 #define SYS_mremap 216
 #define SYS_mmap2 222
 #define SYS_mprotect 226
+#define SYS_renameat2 276
 #define SYS_getrandom 278
 #define SYS_clock_gettime64 403
 #define SYS_clock_getres_time64 406
@@ -219,6 +221,27 @@ int
 unlink(const char *path)
 {
 	return (int)check(syscall3(SYS_unlinkat, LINUX_AT_FDCWD, path, 0));
+}
+
+/* AT_REMOVEDIR: unlinkat removes a directory. */
+int
+rmdir(const char *path)
+{
+	return (int)check(syscall3(SYS_unlinkat, LINUX_AT_FDCWD, path, 0x200));
+}
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	return (int)check(syscall3(SYS_mkdirat, LINUX_AT_FDCWD, path, mode));
+}
+
+/* riscv32 has renameat2 only. */
+int
+rename(const char *from, const char *to)
+{
+	return (int)check(syscall6(SYS_renameat2, LINUX_AT_FDCWD, (long)from,
+				   LINUX_AT_FDCWD, (long)to, 0, 0));
 }
 
 /* TCGETS succeeds only on a terminal. */

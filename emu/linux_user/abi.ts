@@ -83,6 +83,9 @@ export const SYSCALL_NAMES = [
   "clock_nanosleep_time64",
   "futex_time64",
   "faccessat2",
+  "mkdirat",
+  "unlinkat",
+  "renameat2",
 ] as const;
 
 /** A system call's generic name (see {@link SYSCALL_NAMES}). */

@@ -5,7 +5,9 @@
  * (`LinuxAbi`, `abi.ts`; riscv32: asm-generic's numbers, a7, a0..a5, a0).
  *
  * What a program built with picolibc, newlib, musl or glibc calls at start
- * and while it runs is served: files (read-only, only those allowed),
+ * and while it runs is served: files (read-only, only those allowed:
+ * `unlinkat`, `renameat2` and `mkdirat` fail with EACCES, or ENOENT for a
+ * path the guest may not see),
  * memory (`brk`, anonymous and file-backed private `mmap`, `munmap`,
  * `mremap`, `mprotect`, `madvise`), clocks, identity, limits and signal
  * masks. Signal handlers are recorded but never run. The calls that riscv32
@@ -348,6 +350,17 @@ export class LinuxProcess {
         if (typeof f === "number") return f;
         return a2 & 2 ? -ERRNO.EACCES : 0; // read-only
       }
+      // The file system is read-only: what would change it fails as on a
+      // file the guest may not write, or as on one it cannot see.
+      case this.nr.unlinkat:
+      case this.nr.renameat2: {
+        const v = this.visible(s, a1);
+        return v === 0 ? -ERRNO.EACCES : v === 1 ? -ERRNO.ENOENT : v;
+      }
+      case this.nr.mkdirat: {
+        const v = this.visible(s, a1);
+        return v === 0 ? -ERRNO.EEXIST : v === 1 ? -ERRNO.EACCES : v;
+      }
       case this.nr.readlinkat:
         return this.readlink(s, a1, a2, a3 >>> 0);
       case this.nr.getcwd: {
@@ -603,6 +616,24 @@ export class LinuxProcess {
     while (this.files.has(fd)) fd++;
     this.files.set(fd, f);
     return fd;
+  }
+
+  /**
+   * Whether the guest sees the path at `path`: 0 when it names an allowed
+   * file or folder, 1 when an allowed one that is not there, -ENOENT when
+   * one it may not see, -EFAULT when unreadable.
+   */
+  private visible(s: LinuxCpu, path: number): number {
+    const name = readCString(s, path, this.abi.memLow);
+    if (name === null) return -ERRNO.EFAULT;
+    const host = name === "" ? null : this.openPolicy.allows(name);
+    if (host === null) return -ERRNO.ENOENT;
+    try {
+      Deno.statSync(host);
+      return 0;
+    } catch {
+      return 1;
+    }
   }
 
   /**

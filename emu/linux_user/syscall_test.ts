@@ -367,6 +367,38 @@ Deno.test("statx, fstatat64 and faccessat see allowed files only; fstat writes 1
   }
 });
 
+Deno.test("unlinkat, renameat2 and mkdirat change nothing: EACCES on what the guest sees, ENOENT on the rest, no warning", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/f.txt`;
+  Deno.writeTextFileSync(path, "kept");
+  try {
+    const { sys, put, warnings } = setup(undefined, [dir]);
+    put(BUF, path);
+    put(BUF + 0x200, `${dir}/g.txt`);
+    assert.equal(sys(NR.unlinkat, -100, BUF, 0), -ERRNO.EACCES);
+    assert.equal(
+      sys(NR.renameat2, -100, BUF, -100, BUF + 0x200, 0),
+      -ERRNO.EACCES,
+    );
+    assert.equal(sys(NR.mkdirat, -100, BUF, 0o755), -ERRNO.EEXIST);
+    assert.equal(sys(NR.unlinkat, -100, BUF + 0x200, 0), -ERRNO.ENOENT);
+    assert.equal(
+      sys(NR.renameat2, -100, BUF + 0x200, -100, BUF, 0),
+      -ERRNO.ENOENT,
+    );
+    assert.equal(sys(NR.mkdirat, -100, BUF + 0x200, 0o755), -ERRNO.EACCES);
+    put(BUF, "/etc/passwd");
+    assert.equal(sys(NR.unlinkat, -100, BUF, 0), -ERRNO.ENOENT);
+    assert.equal(sys(NR.mkdirat, -100, BUF, 0o755), -ERRNO.ENOENT);
+    assert.equal(sys(NR.unlinkat, -100, 0, 0), -ERRNO.EFAULT);
+    assert.equal(Deno.readTextFileSync(path), "kept");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["f.txt"]);
+    assert.deepEqual(warnings, []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("readv, dup, fcntl, prlimit64 and getrusage answer as Linux does", () => {
   const path = Deno.makeTempFileSync();
   Deno.writeTextFileSync(path, "abcdefgh");

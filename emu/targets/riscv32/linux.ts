@@ -29,6 +29,8 @@ export const NR = {
   dup3: 24,
   fcntl: 25,
   ioctl: 29,
+  mkdirat: 34,
+  unlinkat: 35,
   faccessat: 48,
   openat: 56,
   close: 57,
@@ -92,6 +94,7 @@ export const NR = {
   /** `riscv_flush_icache`. */
   flush_icache: 259,
   prlimit64: 261,
+  renameat2: 276,
   getrandom: 278,
   statx: 291,
   rseq: 293,
