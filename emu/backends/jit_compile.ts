@@ -329,7 +329,7 @@ function leavesFastPath(
 export class JitCompiler {
   private readonly info: JitInfo;
   private readonly support = new Map<number, string | null>();
-  private readonly regUse = new Map<number, RegUse>();
+  private readonly regUse: (RegUse | undefined)[] = [];
   private readonly tempFlow = new Map<number, TempFlow>();
   private readonly checked: (CheckedOplet | undefined)[] = [];
   /** The buffer regions are compiled into, reused from one compile to the next (a module copies its code out). */
@@ -465,7 +465,7 @@ export class JitCompiler {
 
   /** The register-file cells an oplet touches. */
   regUseOf(op: number): RegUse {
-    let r = this.regUse.get(op);
+    let r = this.regUse[op];
     if (r === undefined) {
       const reads: RegUse["reads"] = [], writes: RegUse["writes"] = [];
       const o = this.oplet(op)!;
@@ -502,7 +502,7 @@ export class JitCompiler {
         else if (st.k === "if") ex(st.c);
       });
       r = { reads, writes };
-      this.regUse.set(op, r);
+      this.regUse[op] = r;
     }
     return r;
   }
@@ -555,8 +555,9 @@ class RegionCompiler {
   // address; those the block being compiled uses and writes.
   private readonly regLocal = new Map<string, Map<number, number>>();
   private readonly regAddr = new Map<number, number>();
-  private readonly blockUsed = new Set<number>();
-  private readonly blockWritten = new Set<number>();
+  private blockUsed: number[] = [];
+  private blockWritten: number[] = [];
+  private readonly cellsOf: { used: number[]; written: number[] }[] = [];
   private readonly tempLocal = new Map<string, number>();
   private readonly blockIndex = new Map<number, number>();
   private readonly lBudget = 0;
@@ -740,18 +741,30 @@ class RegionCompiler {
   /** Notes the register-file cells and makes the locals every region has. */
   private setUpLocals(): void {
     // Register-file cells every block touches: one local each, shared by
-    // the blocks (each loads and stores its own).
-    for (const b of this.blocks) {
+    // the blocks (each loads and stores its own, noted here).
+    const inUsed: number[] = [], inWritten: number[] = [];
+    this.blocks.forEach((b, k) => {
+      const used: number[] = [], written: number[] = [];
       for (let i = 0; i < b.base.length;) {
         const op = b.base[i];
         const o = this.jit.oplet(op);
         if (o === undefined) this.fail(`unknown oplet ${op}`);
         const use = this.jit.regUseOf(op);
-        for (const c of use.reads) this.cell(c, b.base, i);
-        for (const c of use.writes) this.cell(c, b.base, i);
+        for (const c of use.reads) {
+          const l = this.cell(c, b.base, i);
+          if (inUsed[l] !== k) used.push(l);
+          inUsed[l] = k;
+        }
+        for (const c of use.writes) {
+          const l = this.cell(c, b.base, i);
+          if (inUsed[l] !== k) used.push(l);
+          if (inWritten[l] !== k) written.push(l);
+          inUsed[l] = inWritten[l] = k;
+        }
         i += 1 + o.params;
       }
-    }
+      this.cellsOf.push({ used, written });
+    });
     this.lNext = 2;
     this.lCode = this.newLocal(I32);
     this.lSlot = this.newLocal(I32);
@@ -786,7 +799,7 @@ class RegionCompiler {
     for (let k = 0; k < n; k++) {
       this.end();
       this.current = k;
-      this.noteCells(this.blocks[k]);
+      this.noteCells(k);
       // A helper that throws (a guest fault) unwinds through here: write
       // back the block's registers and the counters, then let it go on.
       // A block that calls none has a plain `block` instead.
@@ -830,12 +843,12 @@ class RegionCompiler {
     return { bytes, helpers: this.helperImports };
   }
 
-  /** Notes a register-file cell used at oplet index `i` of `base`. */
+  /** Notes a register-file cell used at oplet index `i` of `base`; its local. */
   private cell(
     c: { field: string; param?: number; index?: number },
     base: Int32Array,
     i: number,
-  ): void {
+  ): number {
     const fi = this.info.fields.get(c.field) as Extract<
       FieldInfo,
       { kind: "array" }
@@ -856,6 +869,7 @@ class RegionCompiler {
       cells.set(idx, local);
       this.regAddr.set(local, addr);
     }
+    return local;
   }
 
   /** Stores the registers the current block writes. */
@@ -896,29 +910,15 @@ class RegionCompiler {
   }
 
   /**
-   * Notes the register cells block `b` uses and writes, and in
+   * Notes the register cells block `k` uses and writes, and in
    * {@link bases} those it reads and never writes.
    */
-  private noteCells(b: RegionBlock): void {
-    this.blockUsed.clear();
-    this.blockWritten.clear();
+  private noteCells(k: number): void {
+    const { used, written } = this.cellsOf[k];
+    this.blockUsed = used;
+    this.blockWritten = written;
     this.bases.clear();
-    for (let i = 0; i < b.base.length;) {
-      const op = b.base[i];
-      const use = this.jit.regUseOf(op);
-      for (const c of use.reads) {
-        const l = this.cellLocal(c, b.base, i);
-        this.bases.add(l);
-        this.blockUsed.add(l);
-      }
-      for (const c of use.writes) {
-        const l = this.cellLocal(c, b.base, i);
-        this.blockWritten.add(l);
-        this.blockUsed.add(l);
-      }
-      i += 1 + this.jit.oplet(op)!.params;
-    }
-    for (const l of this.blockWritten) this.bases.delete(l);
+    for (const l of used) if (!written.includes(l)) this.bases.add(l);
   }
 
   /**
