@@ -570,6 +570,8 @@ class RegionCompiler {
   private loopDepth = 0;
   private readonly blockLabel: number[] = [];
   private current = 0;
+  private selfLabel = 0;
+  private selfUsed = false;
   // Helper calls compiled (see build).
   private calls = 0;
   // The guarded version of a block (see compileVersions): the registers it
@@ -1088,6 +1090,11 @@ class RegionCompiler {
     // At a block boundary the pc field holds the block's pc.
     this.pcConst = b.pc;
     this.pcPending = b.pc;
+    // A block that jumps to itself loops here, its registers kept in
+    // locals (the label becomes a loop when it does; see exit).
+    const at = this.out.length;
+    this.selfLabel = this.open(Op.block, VOID);
+    this.selfUsed = false;
     for (let i = 0; i < b.base.length;) {
       const o = this.jit.oplet(b.base[i])!;
       this.code = b.base;
@@ -1104,6 +1111,8 @@ class RegionCompiler {
       if (label) this.end();
       i += 1 + o.params;
     }
+    this.end();
+    if (this.selfUsed) this.out.setByte(at, Op.loop);
   }
 
   // ---- Statements ----
@@ -1312,7 +1321,12 @@ class RegionCompiler {
   /** Leaves the block with exit code `e` (see the module doc). */
   private exit(e: Expr): void {
     const b = this.block!;
-    this.storeRegs();
+    const k = this.constOf(e);
+    const self = (k === EXIT_GOTO0 || k === EXIT_GOTO1) &&
+      this.pcConst !== undefined &&
+      this.blockIndex.get(this.pcConst) === this.current;
+    // Back to its own start the block keeps its registers in locals.
+    if (!self) this.storeRegs();
     // The block completes: count it.
     this.get(this.lBudget);
     this.i32c(b.icount);
@@ -1322,7 +1336,6 @@ class RegionCompiler {
     this.i32c(b.nops);
     this.emit(Op.i32_add);
     this.set(this.lOps);
-    const k = this.constOf(e);
     if (
       (k === EXIT_GOTO0 || k === EXIT_GOTO1) && this.pcConst !== undefined
     ) {
@@ -1331,13 +1344,17 @@ class RegionCompiler {
       this.emit(Op.i32_le_s);
       this.hint(0); // The budget runs out once per entry.
       this.open(Op.if, VOID);
+      if (self) this.storeRegs();
       this.flushPc();
       this.i32c(k);
       this.set(this.lCode);
       this.br(this.exitDepth);
       this.end();
       const j = this.blockIndex.get(this.pcConst);
-      if (j !== undefined && j > this.current) {
+      if (self) {
+        this.selfUsed = true;
+        this.br(this.selfLabel);
+      } else if (j !== undefined && j > this.current) {
         // Forward: straight to the block's code.
         this.br(this.blockLabel[j]);
       } else if (j !== undefined) {
