@@ -196,7 +196,7 @@ export class Machine {
       this.backend.runFor(c, `tb${id}_${(pc >>> 0).toString(16)}`),
       base,
     );
-    tb.heat = this.backend.heatOf?.(pc, g.icount) ?? this.backend.hotAfter;
+    tb.heat = this.freshHeat(pc, g.icount);
     this.stats.tbs++;
     this.cache.insert(tb);
     const log = this.options.log;
@@ -229,10 +229,14 @@ export class Machine {
   dropCompiled(): void {
     for (const tb of this.cache.tbs.values()) {
       tb.compiled = null;
-      tb.heat = this.backend.heatOf?.(tb.pc, tb.icount) ??
-        this.backend.hotAfter;
+      tb.heat = this.freshHeat(tb.pc, tb.icount);
     }
     this.backend.flush();
+  }
+
+  /** The executions a new block at `pc` of `icount` instructions counts down before it turns hot. */
+  private freshHeat(pc: number, icount: number): number {
+    return this.backend.heatOf?.(pc, icount) ?? this.backend.hotAfter;
   }
 
   /** Formats a block's oplets, one per line, with their parameters. */

@@ -330,7 +330,7 @@ export class JitCompiler {
   private readonly info: JitInfo;
   private readonly support = new Map<number, string | null>();
   private readonly regUse: (RegUse | undefined)[] = [];
-  private readonly tempFlow = new Map<number, TempFlow>();
+  private readonly tempFlow: (TempFlow | undefined)[] = [];
   private readonly checked: (CheckedOplet | undefined)[] = [];
   /** The buffer regions are compiled into, reused from one compile to the next (a module copies its code out). */
   readonly code: ByteBuf = new ByteBuf(1 << 15);
@@ -431,7 +431,7 @@ export class JitCompiler {
    * guarded version ({@link TempFlow}).
    */
   tempFlowOf(op: number): TempFlow {
-    let r = this.tempFlow.get(op);
+    let r = this.tempFlow[op];
     if (r !== undefined) return r;
     const o = this.oplet(op)!;
     let addr: string | undefined;
@@ -459,7 +459,7 @@ export class JitCompiler {
       if (t !== undefined && TEMPS.includes(t)) sets.push([t]);
     });
     r = { addr, sets };
-    this.tempFlow.set(op, r);
+    this.tempFlow[op] = r;
     return r;
   }
 
@@ -949,16 +949,6 @@ class RegionCompiler {
     return n >= GUARD_MIN;
   }
 
-  /** The local of a register-file cell that {@link setUpLocals} made. */
-  private cellLocal(
-    c: { field: string; param?: number; index?: number },
-    base: Int32Array,
-    i: number,
-  ): number {
-    const idx = c.param !== undefined ? base[i + c.param] : c.index!;
-    return this.regLocal.get(c.field)!.get(idx)!;
-  }
-
   /**
    * Compiles block `b`, as a guarded version where that pays. Memory accesses
    * are checked one by one, and the slow path each check keeps in line
@@ -1322,9 +1312,11 @@ class RegionCompiler {
   private exit(e: Expr): void {
     const b = this.block!;
     const k = this.constOf(e);
-    const self = (k === EXIT_GOTO0 || k === EXIT_GOTO1) &&
-      this.pcConst !== undefined &&
-      this.blockIndex.get(this.pcConst) === this.current;
+    // A direct goto: its target is known.
+    const to = (k === EXIT_GOTO0 || k === EXIT_GOTO1)
+      ? this.pcConst
+      : undefined;
+    const self = to !== undefined && this.blockIndex.get(to) === this.current;
     // Back to its own start the block keeps its registers in locals.
     if (!self) this.storeRegs();
     // The block completes: count it.
@@ -1336,9 +1328,7 @@ class RegionCompiler {
     this.i32c(b.nops);
     this.emit(Op.i32_add);
     this.set(this.lOps);
-    if (
-      (k === EXIT_GOTO0 || k === EXIT_GOTO1) && this.pcConst !== undefined
-    ) {
+    if (to !== undefined) {
       this.get(this.lBudget);
       this.i32c(0);
       this.emit(Op.i32_le_s);
@@ -1346,11 +1336,11 @@ class RegionCompiler {
       this.open(Op.if, VOID);
       if (self) this.storeRegs();
       this.flushPc();
-      this.i32c(k);
+      this.i32c(k!); // EXIT_GOTO0 or EXIT_GOTO1
       this.set(this.lCode);
       this.br(this.exitDepth);
       this.end();
-      const j = this.blockIndex.get(this.pcConst);
+      const j = this.blockIndex.get(to);
       if (self) {
         this.selfUsed = true;
         this.br(this.selfLabel);
@@ -1363,7 +1353,7 @@ class RegionCompiler {
         this.br(this.loopDepth);
       } else {
         this.flushPc();
-        this.i32c(this.slotFor(this.pcConst));
+        this.i32c(this.slotFor(to));
         this.set(this.lSlot);
         this.br(this.chainDepth);
       }
