@@ -80,6 +80,8 @@ export class RiscvCpu {
   readonly mu16: Uint16Array;
   /** Word view of guest memory. */
   readonly m32: Int32Array;
+  /** Doubleword view of guest memory, for aligned `fld` and `fsd`. */
+  readonly mf64: Float64Array;
   /** Size of guest memory in bytes. */
   readonly memSize: number;
   /**
@@ -135,6 +137,7 @@ export class RiscvCpu {
     this.m16 = new Int16Array(buf);
     this.mu16 = new Uint16Array(buf);
     this.m32 = new Int32Array(buf);
+    this.mf64 = new Float64Array(buf);
     this.memSize = memSize;
     this.span = memSize - MEM_LOW;
     this.wspan = this.span;

@@ -550,11 +550,13 @@ export function op_flw(s: RiscvCpu, c: Int32Array, i: number): number {
 /** Float register PARAM3 = the double at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
 export function op_fld(s: RiscvCpu, c: Int32Array, i: number): number {
   const a = (s.t0 + c[i + 1]) | 0;
-  const r = 2 * c[i + 3];
+  // One 64-bit move, not two words: two 32-bit stores read back as one
+  // double (the next FP oplet) stall store-to-load forwarding. Typed-array
+  // moves keep a NaN's bits.
   if ((a & 7) === 0 && ((a - MEM_LOW) >>> 0) < s.span) {
-    s.fw[r] = s.m32[a >>> 2];
-    s.fw[r + 1] = s.m32[(a >>> 2) + 1];
+    s.f[c[i + 3]] = s.mf64[a >>> 3];
   } else {
+    const r = 2 * c[i + 3];
     const lo = loadSlow(s, a, 4, true, c[i + 2]) | 0;
     s.fw[r + 1] = loadSlow(s, (a + 4) | 0, 4, true, c[i + 2]);
     s.fw[r] = lo;
@@ -574,11 +576,10 @@ export function op_fsw(s: RiscvCpu, c: Int32Array, i: number): number {
 /** Stores float register PARAM3 (64 bits) at T0 + PARAM1; PARAM2 is the guest pc, for faults. */
 export function op_fsd(s: RiscvCpu, c: Int32Array, i: number): number {
   const a = (s.t0 + c[i + 1]) | 0;
-  const r = 2 * c[i + 3];
   if ((a & 7) === 0 && ((a - s.wlow) >>> 0) < s.wspan) {
-    s.m32[a >>> 2] = s.fw[r];
-    s.m32[(a >>> 2) + 1] = s.fw[r + 1];
+    s.mf64[a >>> 3] = s.f[c[i + 3]];
   } else {
+    const r = 2 * c[i + 3];
     // the high half first: a store running into an unmapped page writes nothing
     storeSlow(s, (a + 4) | 0, 4, s.fw[r + 1], c[i + 2]);
     storeSlow(s, a, 4, s.fw[r], c[i + 2]);
