@@ -1340,10 +1340,8 @@ export function op_fcvt_d_s(s: RiscvCpu, c: Int32Array, i: number): number {
 
 /** `fmv.d` (fsgnj.d with rs1 = rs2): float register PARAM1 = float register PARAM2, all 64 bits. */
 export function op_fmv_d(s: RiscvCpu, c: Int32Array, i: number): number {
-  const d = 2 * c[i + 1];
-  const r = 2 * c[i + 2];
-  s.fw[d] = s.fw[r];
-  s.fw[d + 1] = s.fw[r + 1];
+  // One 64-bit move (keeping a NaN's bits), not two words: see op_fld.
+  s.f[c[i + 1]] = s.f[c[i + 2]];
   return i + 3;
 }
 
