@@ -4,22 +4,20 @@
  * them to the host kernel) and nothing else.
  *
  * - `CLOCK_REALTIME`, `CLOCK_TAI`: the host's wall clock, in nanoseconds
- *   (anchored once to the host's millisecond wall clock, then advanced by
- *   its nanosecond monotonic clock).
+ *   (its time when the emulator started, advanced by the monotonic clock).
  * - `CLOCK_MONOTONIC`, `CLOCK_MONOTONIC_RAW`, `CLOCK_BOOTTIME`: the host's
- *   monotonic clock in nanoseconds.
+ *   monotonic clock in nanoseconds, counted from when the emulator started
+ *   (`performance.now()`; qemu-riscv32 counts from the host's boot).
  * - the `_COARSE` clocks: the same, with the 4 ms resolution Linux reports
  *   for them.
  * - `CLOCK_PROCESS_CPUTIME_ID`, `CLOCK_THREAD_CPUTIME_ID` and the dynamic
  *   CPU-time ids of the calling process or thread (pid or tid 0, or the
  *   guest's own): the emulator process's CPU time (user + system) since the
- *   guest started, which has microsecond resolution.
+ *   guest started, which has microsecond resolution (see {@link cpuMicros}).
  * - the alarm clocks (8, 9) and every other id: `EINVAL`.
  *
  * @module
  */
-
-import process from "node:process";
 
 /** Linux clock ids (`include/uapi/linux/time.h`). */
 export const CLOCK = {
@@ -88,42 +86,61 @@ export function clockResNs(id: number, pid: number): number {
   return 1;
 }
 
-/** The host's wall clock in ns, taken once; realtime advances from it by the monotonic clock. */
-const WALL0_NS = BigInt(Math.round(
-  (performance.timeOrigin +
-    performance.now()) * 1e6,
-));
-const MONO0_NS = process.hrtime.bigint();
+/** The host's wall clock in ns when the monotonic clock was 0. */
+const WALL0_NS = BigInt(Math.round(performance.timeOrigin * 1e6));
 
-/** Nanoseconds of the host's monotonic clock. */
+/** Nanoseconds of the host's monotonic clock since the emulator started. */
 export function monotonicNs(): bigint {
-  return process.hrtime.bigint();
+  return BigInt(Math.round(performance.now() * 1e6));
 }
 
 /** Nanoseconds since 1970 of the host's wall clock, at nanosecond resolution. */
 export function realtimeNs(): bigint {
-  return WALL0_NS + (process.hrtime.bigint() - MONO0_NS);
+  return WALL0_NS + monotonicNs();
 }
 
-/** CPU time (user + system) of the emulator's process, in microseconds. */
-export function cpuMicros(): { user: number; system: number } {
-  return process.cpuUsage();
+/** User and system CPU time in microseconds. */
+export interface CpuMicros {
+  /** In user mode. */
+  user: number;
+  /** In the kernel. */
+  system: number;
+}
+
+let hostCpu: (() => CpuMicros) | undefined;
+
+/**
+ * CPU time (user + system) of the emulator's process, in microseconds:
+ * Node's `process.cpuUsage()`, reached through Deno's `process` global on
+ * the first call, not imported: setting up that object takes about 20 ms,
+ * which every run paid at start-up while few guests read a CPU clock.
+ * Where there is no such global (a browser), the wall time since the
+ * emulator started stands in for it.
+ */
+export function cpuMicros(): CpuMicros {
+  if (hostCpu === undefined) {
+    const p = (globalThis as { process?: { cpuUsage?(): CpuMicros } })
+      .process;
+    hostCpu = typeof p?.cpuUsage === "function"
+      ? () => p.cpuUsage!()
+      : () => ({ user: Math.round(performance.now() * 1000), system: 0 });
+  }
+  return hostCpu();
 }
 
 /**
- * The value of clock `id` in nanoseconds, or null when it is refused. The
- * CPU-time clocks count from `cpuBase` (microseconds of the emulator's CPU
- * time when the guest started), so that they measure the guest's run.
+ * The value of clock `id` in nanoseconds, or null when it is refused; a
+ * CPU-time clock reads `cpu()` (the guest's CPU time, in microseconds).
  */
 export function clockNs(
   id: number,
   pid: number,
-  cpuBase = 0,
+  cpu: () => CpuMicros,
 ): bigint | null {
   const kind = clockKind(id, pid);
   if (kind === null) return null;
   if (kind === "realtime") return realtimeNs();
   if (kind === "monotonic") return monotonicNs();
-  const u = cpuMicros();
-  return BigInt(Math.max(0, u.user + u.system - cpuBase)) * 1000n;
+  const u = cpu();
+  return BigInt(u.user + u.system) * 1000n;
 }

@@ -26,6 +26,7 @@ import {
   clockKind,
   clockNs,
   clockResNs,
+  type CpuMicros,
   cpuMicros,
   monotonicNs,
   USER_HZ,
@@ -170,8 +171,12 @@ export class LinuxProcess {
   private nr!: SyscallNumbers;
   /** The calls that return -ENOSYS quietly. */
   private absent!: ReadonlySet<number>;
-  /** The emulator's CPU time (user and system, µs) when the process started. */
-  private readonly cpuBase: { user: number; system: number } = cpuMicros();
+  /** When the process started (`performance.now()`), for {@link cpuTime}. */
+  private readonly startMs = performance.now();
+  /** The emulator's CPU time (µs) when the guest started, once read. */
+  private cpuBase: CpuMicros | null = null;
+  /** The guest's CPU time, for the CPU-time clocks. */
+  private readonly cpuOfGuest = (): CpuMicros => this.cpuTime();
 
   /**
    * Creates the process state: `brk` is the initial break, `brkLimit` the
@@ -419,7 +424,7 @@ export class LinuxProcess {
       case this.nr.clock_gettime64:
       case this.nr.clock_getres_time64: {
         const ns = nr === this.nr.clock_gettime64
-          ? clockNs(a0, PID, this.cpuBase.user + this.cpuBase.system)
+          ? clockNs(a0, PID, this.cpuOfGuest)
           : BigInt(clockResNs(a0, PID));
         if (ns === null || ns < 0n) return -ERRNO.EINVAL;
         if (a1 === 0 && nr === this.nr.clock_getres_time64) return 0;
@@ -519,7 +524,7 @@ export class LinuxProcess {
     if (ld32(s, req + 4) >= 0x80000000 || nsec >= 1e9) return -ERRNO.EINVAL;
     let ms = sec * 1000 + nsec / 1e6;
     if (flags & 1) {
-      const now = clockNs(id, PID)!;
+      const now = clockNs(id, PID, this.cpuOfGuest)!;
       ms -= Number(now / 1000n) / 1000;
     }
     if (ms > 0) {
@@ -529,9 +534,18 @@ export class LinuxProcess {
     return 0;
   }
 
-  /** CPU time (µs) since the process started. */
-  private cpuTime(): { user: number; system: number } {
+  /**
+   * CPU time (µs) since the process started. The host's CPU time is read
+   * first when the guest first asks for it (see {@link cpuMicros}); the
+   * guest's CPU time until then is taken to be the wall time since it
+   * started, as the emulator runs it on one thread without waiting.
+   */
+  private cpuTime(): CpuMicros {
     const u = cpuMicros();
+    if (this.cpuBase === null) {
+      const ran = Math.round((performance.now() - this.startMs) * 1000);
+      this.cpuBase = { user: Math.max(0, u.user - ran), system: u.system };
+    }
     return {
       user: Math.max(0, u.user - this.cpuBase.user),
       system: Math.max(0, u.system - this.cpuBase.system),
