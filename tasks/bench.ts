@@ -18,7 +18,9 @@
  * The `jit` backend runs fused (its interpreter tier is the fused `switch`);
  * the table gives its MIPS, its speed-up over fused `switch` and its wall
  * time over qemu-riscv32's, with the geometric mean over the held-out
- * guests. Two more tables: start-up (a tiny guest on every backend) and
+ * guests: timed inside the sample's process, from creating the machine,
+ * and also as a whole process of the command line (`emu/mod.ts`, Deno's
+ * start included), as qemu-riscv32 is timed. Two more tables: start-up (a tiny guest on every backend) and
  * short runs (the held-out guests at their test-size arguments, a fraction
  * of a second).
  *
@@ -118,8 +120,12 @@ type Config = {
   fused: boolean;
   profile?: boolean;
   qemu?: boolean;
+  /** `jit` as a whole process of the command line (`emu/mod.ts`), timed as qemu is. */
+  process?: boolean;
   variant?: Variant;
 };
+/** The key of `jit` run as a whole process of the command line. */
+const PROCESS = "jit process";
 const configs: Config[] = [];
 for (const b of backends) {
   configs.push({ key: `${b}/unfused`, backend: b, fused: false });
@@ -132,6 +138,7 @@ configs.push({
   fused: false,
   profile: true,
 });
+configs.push({ key: PROCESS, fused: true, process: true });
 if (qemu) configs.push({ key: "qemu", fused: false, qemu: true });
 /** The user-style builds of the held-out guests, unfused on every backend. */
 const userConfigs: Config[] = backends.map((b) => ({
@@ -204,6 +211,7 @@ const median = (xs: number[]) => {
 };
 
 const SAMPLE = new URL("./bench_sample.ts", import.meta.url).pathname;
+const EMU = new URL("../emu/mod.ts", import.meta.url).pathname;
 
 /** Runs one sample in a fresh process (see `bench_sample.ts`). */
 async function runOnce(
@@ -213,10 +221,20 @@ async function runOnce(
   c: Config,
   bench = !values.quick,
 ): Promise<SampleResult> {
-  if (c.qemu) {
+  if (c.qemu || c.process) {
+    // A whole process, start-up included: qemu-riscv32, or the command line.
+    const oplets = values.oplets as string | undefined;
     const t0 = performance.now();
-    const child = new Deno.Command("qemu-riscv32", {
+    const child = new Deno.Command(c.qemu ? "qemu-riscv32" : Deno.execPath(), {
       args: [
+        ...(c.qemu ? [] : [
+          "run",
+          "-A",
+          EMU,
+          "--backend",
+          "jit",
+          ...(oplets ? ["--oplets", oplets] : []),
+        ]),
         elfPath(name),
         ...args,
       ],
@@ -351,7 +369,11 @@ for (const g of guests) {
     }), paste ${res["paste/unfused"].mips.toFixed(0)} -> ${
       res["paste/fused"].mips.toFixed(0)
     } MIPS, jit ${res["jit/fused"].mips.toFixed(0)} MIPS${
-      qemu ? ` (${(res["jit/fused"].ms / res.qemu.ms).toFixed(2)}x qemu)` : ""
+      qemu
+        ? ` (${(res["jit/fused"].ms / res.qemu.ms).toFixed(2)}x qemu, ${
+          (res[PROCESS].ms / res.qemu.ms).toFixed(2)
+        }x as a whole process)`
+        : ""
     }, profiling +${(r.profileOverhead * 100).toFixed(1)}%${
       userSpeed
         ? `, user build (rv32imafdc) ${
@@ -368,10 +390,10 @@ const lines = [
   `| guest | set | Minsns | unfused MIPS | fused MIPS | speed-up | oplets/insn unfused → fused | ${
     hasCall ? "call unfused → fused MIPS | " : ""
   }paste unfused → fused MIPS | jit MIPS (over fused switch) | profiling overhead | ${
-    qemu ? "qemu-riscv32 ms | jit / qemu | " : ""
+    qemu ? "qemu-riscv32 ms | jit / qemu | jit process / qemu | " : ""
   }user build vs rv32im, unfused (${backends.join(" / ")}) |`,
   `|---|---|---|---|---|---|---|${hasCall ? "---|" : ""}---|---|---|${
-    qemu ? "---|---|" : ""
+    qemu ? "---|---|---|" : ""
   }---|`,
 ];
 for (const r of results) {
@@ -393,7 +415,9 @@ for (const r of results) {
       (r.profileOverhead * 100).toFixed(1)
     }% | ${
       qemu
-        ? `${fmt(s.qemu.ms)} | ${fmt(s["jit/fused"].ms / s.qemu.ms, 2)}x | `
+        ? `${fmt(s.qemu.ms)} | ${fmt(s["jit/fused"].ms / s.qemu.ms, 2)}x | ${
+          fmt(s[PROCESS].ms / s.qemu.ms, 2)
+        }x | `
         : ""
     }${
       r.userSpeed
@@ -425,6 +449,19 @@ if (qemu && heldout.length > 0) {
         2,
       )
     }x.`,
+    `The same for jit as a whole process (\`deno run -A emu/mod.ts\`, Deno's start and the module loading included, as qemu-riscv32's start is): ${
+      fmt(
+        geomean(
+          heldout.map((r) => r.results[PROCESS].ms / r.results.qemu.ms),
+        ),
+        2,
+      )
+    }x over the held-out guests; ${
+      fmt(
+        geomean(results.map((r) => r.results[PROCESS].ms / r.results.qemu.ms)),
+        2,
+      )
+    }x over all.`,
   );
 }
 
@@ -433,6 +470,7 @@ if (qemu && heldout.length > 0) {
 const startKeys: Config[] = [
   ...backends.map((b) => ({ key: b, backend: b, fused: true })),
   { key: "jit", backend: "jit" as Backend, fused: true },
+  { key: PROCESS, fused: true, process: true },
   ...(qemu ? [{ key: "qemu", fused: false, qemu: true }] : []),
 ];
 const tiny = readManifest().find((g) => g.name === "exitcode")!;
@@ -471,7 +509,7 @@ if (!values.quick) {
 const keys = startKeys.map((c) => c.key);
 const extra = [
   "",
-  `Start-up: the tiny guest \`${tiny.name}\`, ms (oplet: machine creation and run, in a fresh process; qemu-riscv32: the whole process):`,
+  `Start-up: the tiny guest \`${tiny.name}\`, ms (oplet: machine creation and run, in a fresh process; ${PROCESS} and qemu-riscv32: the whole process):`,
   "",
   `| ${keys.join(" | ")} |`,
   `|${keys.map(() => "---|").join("")}`,
