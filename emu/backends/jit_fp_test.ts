@@ -87,7 +87,7 @@ const VIEWS = (n: number) => [
   fld(15, 8, 8),
   fp(0x70, 0, 15, 0, 15), // fmv.x.w a5, fa5
   add(6, 6, 15),
-  fld(14, 8, 8) - (1 << 12), // flw fa4, 8(s0): over the double in its local
+  fld(14, 8, 8) - (1 << 12), // flw fa4, 8(s0): a single over the double
   fsd(14, 8, 16),
   (20 << 20) | (8 << 15) | (2 << 12) | (15 << 7) | 0x03, // lw a5, 20(s0)
   add(6, 6, 15),
