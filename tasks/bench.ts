@@ -20,9 +20,9 @@
  * time over qemu-riscv32's, with the geometric mean over the held-out
  * guests: timed inside the sample's process, from creating the machine,
  * and also as a whole process of the command line (`emu/mod.ts`, Deno's
- * start included), as qemu-riscv32 is timed. Two more tables: start-up (a tiny guest on every backend) and
- * short runs (the held-out guests at their test-size arguments, a fraction
- * of a second).
+ * start included), as qemu-riscv32 is timed. Two more tables: start-up (a
+ * tiny guest on every backend) and short runs (the held-out guests at
+ * their test-size arguments, a fraction of a second).
  *
  * Options: `--reps N` (default 3), `--quick` (test-size arguments, 1
  * repetition, no files written unless `--out` is given), `--only a,b`,
