@@ -46,6 +46,18 @@ Deno.test("bench page: the committed results, every chart labelled and tabled, n
     tableRows(html, "bench-table")[1],
     new RegExp(`>${s.toFixed(2)}x<`),
   );
+  // jit as a whole process against qemu: a series of its own, with its range.
+  const ratios = json.guests.map((g) =>
+    g.results["jit process"].ms / g.results.qemu.ms
+  );
+  assert.match(
+    html,
+    new RegExp(
+      `jit, whole process: ${Math.min(...ratios).toFixed(1)}–${
+        Math.max(...ratios).toFixed(1)
+      }x of qemu-riscv32`,
+    ),
+  );
   assert.match(html, /No size sweep in these results/);
   assert.match(
     html,
