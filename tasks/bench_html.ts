@@ -95,13 +95,18 @@ export interface BenchJson {
 const MAX_GUESTS = 60;
 const MAX_BACKENDS = 8;
 
-/** The backends the results name, in order of first appearance (`qemu` apart). */
+/**
+ * The backends the results name (keys `BACKEND/VARIANT`), in order of first
+ * appearance; `qemu`, `jit process` and the user builds (`user/BACKEND/…`)
+ * are not backends.
+ */
 export function backendsOf(guests: readonly BenchGuest[]): string[] {
   const out: string[] = [];
   for (const g of guests) {
     for (const key of Object.keys(g.results)) {
-      const b = key.split("/")[0];
-      if (key.includes("/") && b !== "qemu" && !out.includes(b)) out.push(b);
+      const parts = key.split("/");
+      const b = parts[0];
+      if (parts.length === 2 && b !== "qemu" && !out.includes(b)) out.push(b);
     }
   }
   return out;

@@ -68,6 +68,9 @@ Deno.test("bench page: the committed results, every chart labelled and tabled, n
 Deno.test("bench page: takes new backends, goes without qemu, and caps guests and backends", () => {
   const json = committed();
   const known = backendsOf(json.guests);
+  // The user builds' keys (user/switch/unfused) name no backend.
+  assert.ok(json.guests.some((g) => g.results["user/switch/unfused"]));
+  assert.deepEqual(known, ["switch", "call", "paste", "jit"]);
   for (const g of json.guests) {
     delete g.results.qemu;
     for (let k = 0; k < 10; k++) {
