@@ -52,7 +52,7 @@ import {
 } from "../tests/guest_io.ts";
 import type { SampleRequest, SampleResult } from "./bench_sample.ts";
 import { renderChart } from "./bench_chart.ts";
-import { renderBenchHtml } from "./bench_html.ts";
+import { JIT_PROCESS as PROCESS, renderBenchHtml } from "./bench_html.ts";
 import { taskArgs, wholeNumber } from "./task_args.ts";
 
 const USAGE =
@@ -124,8 +124,6 @@ type Config = {
   process?: boolean;
   variant?: Variant;
 };
-/** The key of `jit` run as a whole process of the command line. */
-const PROCESS = "jit process";
 const configs: Config[] = [];
 for (const b of backends) {
   configs.push({ key: `${b}/unfused`, backend: b, fused: false });

@@ -92,6 +92,9 @@ export interface BenchJson {
   sweep?: Sweep[];
 }
 
+/** The results' key of `jit` timed as a whole process of the command line. */
+export const JIT_PROCESS = "jit process";
+
 const MAX_GUESTS = 60;
 const MAX_BACKENDS = 8;
 
@@ -167,9 +170,7 @@ export function renderBenchHtml(json: BenchJson): string {
     return q && r && q.ms > 0 ? r.ms / q.ms : null;
   };
   const hasQemu = guests.some((g) => g.results.qemu);
-  // jit as a whole process of the command line, when the results have it.
-  const PROCESS = "jit process";
-  const hasProcess = guests.some((g) => g.results[PROCESS]);
+  const hasProcess = guests.some((g) => g.results[JIT_PROCESS]);
   const names = guests.map((g) => `${g.name}${g.set === "heldout" ? "*" : ""}`);
   const bold = guests.map((g) => g.set === "heldout");
   const heldNote =
@@ -264,6 +265,21 @@ export function renderBenchHtml(json: BenchJson): string {
   );
   // Against qemu.
   if (hasQemu) {
+    // Each backend fused, and jit as a whole process when the results have it.
+    const vsQemu = [
+      ...backends.map((b) => ({
+        label: b,
+        name: `${b} fused`,
+        key: `${b}/fused`,
+      })),
+      ...(hasProcess
+        ? [{
+          label: "jit, whole process",
+          name: "jit, whole process",
+          key: JIT_PROCESS,
+        }]
+        : []),
+    ];
     parts.push(
       `<h2 id="qemu-heading">Against qemu-riscv32</h2>`,
       `<p class="note">Each backend's fused time over qemu-riscv32's wall time on the same ELF (qemu's includes its start-up): how many times slower than the native translator. A backend's time is that of the machine and the run inside a fresh process${
@@ -274,34 +290,18 @@ export function renderBenchHtml(json: BenchJson): string {
       barChart({
         id: "qemu-chart",
         title: "Time relative to qemu-riscv32, fused, per backend",
-        desc: [
-          ...backends.map((b) =>
-            `${b}: ${range(guests.map((g) => qemuRatio(g, `${b}/fused`)), 1)}`
-          ),
-          ...(hasProcess
-            ? [
-              `jit, whole process: ${
-                range(guests.map((g) => qemuRatio(g, PROCESS)), 1)
-              }`,
-            ]
-            : []),
-        ].join("; ") + " of qemu-riscv32's time.",
+        desc: vsQemu.map(({ label, key }) =>
+          `${label}: ${
+            range(guests.map((g) => qemuRatio(g, key)), 1)
+          }`
+        ).join("; ") + " of qemu-riscv32's time.",
         groups: names,
         bold,
-        series: [
-          ...backends.map((b, k) => ({
-            name: `${b} fused`,
-            color: color(k),
-            values: guests.map((g) => qemuRatio(g, `${b}/fused`)),
-          })),
-          ...(hasProcess
-            ? [{
-              name: "jit, whole process",
-              color: color(backends.length),
-              values: guests.map((g) => qemuRatio(g, PROCESS)),
-            }]
-            : []),
-        ],
+        series: vsQemu.map(({ name, key }, k) => ({
+          name,
+          color: color(k),
+          values: guests.map((g) => qemuRatio(g, key)),
+        })),
         format: (v) => `${v.toFixed(1)}x`,
         ref: 1,
         refLabel: "qemu",
